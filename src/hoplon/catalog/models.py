@@ -1,0 +1,193 @@
+"""Catalog entry models: interceptors, sensors, platforms and threats.
+
+Figures are stored as written in the data files (kilometres, km/s, US dollars of the
+entry's ``cost_year``); the ``*_m`` / ``*_ms`` properties give the SI values the model
+uses, so units are converted in exactly one place.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ThreatClass = Literal["srbm", "mrbm", "irbm", "icbm", "cruise", "aircraft"]
+THREAT_CLASSES: tuple[str, ...] = ("srbm", "mrbm", "irbm", "icbm", "cruise", "aircraft")
+Tier = Literal["upper", "high", "lower", "point"]
+
+
+class Entry(BaseModel):
+    """Fields every catalog entry carries: where its figures come from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str = Field(
+        min_length=3,
+        description="Public, unclassified reference for the figures (report, page or table, year).",
+    )
+    notional: bool = Field(
+        default=False, description="True where any figure is an estimate rather than published."
+    )
+    notes: str | None = Field(
+        default=None, description="Basis of the figures, and where sources disagree."
+    )
+
+
+class Interceptor(Entry):
+    """A surface-to-air or anti-ballistic interceptor missile."""
+
+    min_range_km: float = Field(ge=0, description="Minimum ground range from the launcher, km.")
+    max_range_km: float = Field(gt=0, description="Maximum ground range from the launcher, km.")
+    min_alt_km: float = Field(ge=0, description="Lowest intercept altitude, km.")
+    max_alt_km: float = Field(gt=0, description="Highest intercept altitude, km.")
+    avg_speed_kms: float = Field(gt=0, le=10, description="Average fly-out speed, km/s.")
+    sspk: dict[ThreatClass, float] = Field(
+        description="Single-shot kill probability by threat class; a missing class cannot be engaged."
+    )
+    reliability: float = Field(gt=0, le=1, description="Probability the interceptor works.")
+    unit_cost_usd: float = Field(ge=0, description="Unit cost, US dollars of cost_year.")
+    cost_year: int = Field(ge=1950, le=2100, description="Year of the dollars in unit_cost_usd.")
+    producers: list[str] = Field(
+        min_length=1, description="ISO 3166 alpha-3 codes of the nations that produce it."
+    )
+    tier: Tier = Field(
+        description="Defense layer: upper (exo-atmospheric mid-course), high (THAAD-like "
+        "terminal high altitude), lower (Patriot-like terminal), point (ship point/local defense)."
+    )
+
+    @model_validator(mode="after")
+    def _envelope_ordered(self) -> Interceptor:
+        if self.min_range_km >= self.max_range_km:
+            raise ValueError("min_range_km must be below max_range_km")
+        if self.min_alt_km >= self.max_alt_km:
+            raise ValueError("min_alt_km must be below max_alt_km")
+        for cls, p in self.sspk.items():
+            if not 0 <= p <= 1:
+                raise ValueError(f"sspk.{cls} is {p}; a probability between 0 and 1 is accepted")
+        return self
+
+    @property
+    def min_range_m(self) -> float:
+        return self.min_range_km * 1000.0
+
+    @property
+    def max_range_m(self) -> float:
+        return self.max_range_km * 1000.0
+
+    @property
+    def min_alt_m(self) -> float:
+        return self.min_alt_km * 1000.0
+
+    @property
+    def max_alt_m(self) -> float:
+        return self.max_alt_km * 1000.0
+
+    @property
+    def avg_speed_ms(self) -> float:
+        return self.avg_speed_kms * 1000.0
+
+
+class Sensor(Entry):
+    """A radar or space infrared early-warning sensor."""
+
+    kind: Literal["radar", "space-infrared"] = Field(description="Sensing principle.")
+    role: Literal["early-warning", "fire-control"] = Field(
+        description="early-warning tracks only cue; fire-control tracks can guide an engagement."
+    )
+    range_km: float = Field(
+        ge=0, description="Detection range against a 1 m² target, km (scales with RCS^¼)."
+    )
+    field_of_regard_deg: float = Field(
+        default=360, gt=0, le=360, description="Angular coverage in azimuth, degrees."
+    )
+    min_elev_deg: float = Field(
+        default=0, ge=-5, le=89, description="Lowest elevation it searches, degrees."
+    )
+    antenna_height_m: float = Field(
+        default=0, ge=0, description="Antenna height above the surface, m (airborne: from `at`)."
+    )
+    track_time_s: float = Field(
+        default=0, ge=0, description="From first detection to a usable track, s."
+    )
+    latency_s: float = Field(default=0, ge=0, description="Space sensors: launch to report, s.")
+
+    @property
+    def range_m(self) -> float:
+        return self.range_km * 1000.0
+
+
+class Platform(Entry):
+    """A shooter: ship, battery or site, with its own radar or none."""
+
+    radar: str = Field(description="Catalog sensor of the platform, or 'none'.")
+    launchers: int = Field(ge=1, description="Launchers (salvos it can have in progress at once).")
+    fire_channels: int | None = Field(
+        default=None, ge=1, description="Threats it can engage at once; null for unlimited."
+    )
+    reaction_s: float = Field(ge=0, description="From track to first launch, s.")
+
+    @property
+    def capacity(self) -> int:
+        """Engagements in progress at once: min(launchers, fire_channels)."""
+        return (
+            self.launchers
+            if self.fire_channels is None
+            else min(self.launchers, self.fire_channels)
+        )
+
+
+class Threat(Entry):
+    """A ballistic missile, cruise missile or aircraft."""
+
+    threat_class: ThreatClass = Field(alias="class", description="Threat class.")
+    flight: Literal["ballistic", "cruise", "aircraft"] = Field(description="Flight model.")
+    max_range_km: float = Field(gt=0, description="Maximum range, km.")
+    trajectory: Literal["minimum-energy", "lofted", "depressed"] | None = Field(
+        default=None, description="Ballistic only: trajectory shape."
+    )
+    burn_time_s: float | None = Field(default=None, ge=0, description="Ballistic only: boost, s.")
+    speed_kms: float | None = Field(default=None, gt=0, description="Cruise/aircraft speed, km/s.")
+    altitude_m: float | None = Field(default=None, ge=0, description="Cruise/aircraft altitude, m.")
+    release_range_km: float | None = Field(
+        default=None,
+        ge=0,
+        description="Aircraft: distance from its target at which it has done harm, km.",
+    )
+    rcs_m2: float = Field(gt=0, description="Radar cross-section, m².")
+    reliability: float = Field(gt=0, le=1, description="Probability it does not fail at launch.")
+    unit_cost_usd: float = Field(ge=0, description="Unit cost, US dollars of cost_year.")
+    cost_year: int = Field(ge=1950, le=2100, description="Year of the dollars in unit_cost_usd.")
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _fields_for_flight(self) -> Threat:
+        if self.flight == "ballistic":
+            missing = [f for f in ("trajectory", "burn_time_s") if getattr(self, f) is None]
+        else:
+            missing = [f for f in ("speed_kms", "altitude_m") if getattr(self, f) is None]
+            if self.flight == "aircraft" and self.release_range_km is None:
+                missing.append("release_range_km")
+        if missing:
+            raise ValueError(f"a {self.flight} threat needs {', '.join(missing)}")
+        return self
+
+    @property
+    def max_range_m(self) -> float:
+        return self.max_range_km * 1000.0
+
+    @property
+    def speed_ms(self) -> float:
+        return (self.speed_kms or 0.0) * 1000.0
+
+    @property
+    def release_range_m(self) -> float:
+        return (self.release_range_km or 0.0) * 1000.0
+
+
+KIND_MODELS: dict[str, type[Entry]] = {
+    "interceptors": Interceptor,
+    "sensors": Sensor,
+    "platforms": Platform,
+    "threats": Threat,
+}

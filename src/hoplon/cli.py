@@ -1,0 +1,131 @@
+"""The ``hoplon`` command: a thin layer over the Python API.
+
+Exit codes: 0 success; 2 bad input (the message names the file, line, field and what
+would be accepted); 1 an internal error (a traceback only with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from hoplon import __version__
+from hoplon.errors import InputError
+
+try:  # Typer vendors its own copy of Click from 0.20 on
+    from typer._click import exceptions as _click_exceptions
+except ImportError:  # pragma: no cover - older Typer
+    from click import exceptions as _click_exceptions  # type: ignore[no-redef]
+
+app = typer.Typer(
+    name="hoplon",
+    help="Coalition air and missile defense analysis: how much security, at what cost, paid by whom.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ScenarioFile = Annotated[
+    Path, typer.Argument(help="Scenario file (YAML, format version 1).", show_default=False)
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"hoplon {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show Python tracebacks for internal errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Hoplon: coalition air and missile defense analysis."""
+
+
+@app.command()
+def validate(file: ScenarioFile) -> None:
+    """Check a scenario and print a summary of what it holds."""
+    from hoplon.present import print_summary
+    from hoplon.scenario import load_scenario
+
+    loaded = load_scenario(file)
+    print_summary(loaded, out)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (for editors) on standard output."""
+    from hoplon.scenario.schema import Scenario
+
+    document = Scenario.model_json_schema(by_alias=True)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "Hoplon scenario (format version 1)"
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+@app.command()
+def catalog(
+    kind: Annotated[
+        str | None,
+        typer.Argument(help="interceptors | sensors | platforms | threats (default: all)."),
+    ] = None,
+) -> None:
+    """List the built-in catalog entries with their key figures and sources."""
+    from hoplon.catalog import KINDS
+    from hoplon.present import print_catalog
+
+    if kind is not None and kind not in KINDS:
+        from hoplon.errors import did_you_mean
+
+        raise InputError.single(
+            f"unknown catalog kind '{kind}'{did_you_mean(kind, KINDS)}; accepted: {', '.join(KINDS)}",
+            field="KIND",
+        )
+    print_catalog(out, kind)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the command, turning errors into exit codes 2 and 1."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        code = app(args=args, prog_name="hoplon", standalone_mode=False)
+    except InputError as exc:
+        err.print(exc.render(), markup=False)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except _click_exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:
+        if debug:
+            raise
+        err.print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in Hoplon, not in your input. Run again with --debug for the traceback.",
+            markup=False,
+        )
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,164 @@
+"""Terminal presentation: rich tables for scenarios and the catalog."""
+
+from __future__ import annotations
+
+from pyproj import Geod
+from rich.console import Console
+from rich.table import Table
+
+from hoplon.catalog import KINDS, Catalog, builtin_catalog
+from hoplon.scenario import LoadedScenario
+from hoplon.scenario.schema import (
+    Acsa,
+    CollectiveDefense,
+    TechnologyTransfer,
+    TrackSharing,
+    lat_lon_alt,
+)
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def _pos(at: tuple[float, ...] | None) -> str:
+    if at is None:
+        return "theater-wide"
+    lat, lon, alt = lat_lon_alt(at)
+    text = f"{lat:.2f}°, {lon:.2f}°"
+    return text + (f", {alt:,.0f} m" if alt else "")
+
+
+def describe_agreement(agreement: object) -> str:
+    """One line saying what an agreement does."""
+    if isinstance(agreement, TrackSharing):
+        return (
+            f"track-sharing {agreement.from_} → {agreement.to}, {agreement.quality}, "
+            f"{agreement.latency_s:g} s latency"
+        )
+    if isinstance(agreement, CollectiveDefense):
+        return "collective defense among " + ", ".join(agreement.nations)
+    if isinstance(agreement, TechnologyTransfer):
+        consent = ", ".join(agreement.retransfer_consent) or "none"
+        return (
+            f"technology transfer {agreement.origin} → {agreement.recipient}: "
+            f"{', '.join(agreement.items)} (re-transfer consent: {consent})"
+        )
+    if isinstance(agreement, Acsa):
+        return "ACSA (cross-servicing) among " + ", ".join(agreement.nations)
+    return str(agreement)
+
+
+def print_summary(loaded: LoadedScenario, console: Console) -> None:
+    """What a scenario holds: nations, agreements, assets, sensors, units, raids, doctrine."""
+    spec = loaded.spec
+    cat = loaded.catalog
+    n_threats = sum(r.count for r in spec.threats)
+    console.print(f"[bold]{spec.name}[/bold]  (format {spec.hoplon}, sha256 {loaded.sha256[:12]}…)")
+    if spec.description:
+        console.print(spec.description.strip(), style="dim")
+    console.print(
+        f"{len(spec.nations)} nations · {len(spec.agreements)} agreements · {len(spec.assets)} assets · "
+        f"{len(spec.sensors)} sensors · {len(spec.units)} units · {len(spec.threats)} raids "
+        f"({n_threats} threats) · {spec.trials:,} trials, seed {spec.seed}"
+    )
+
+    nations = Table(title="Nations and agreements", title_justify="left")
+    nations.add_column("#")
+    nations.add_column("what")
+    for code, nation in spec.nations.items():
+        nations.add_row(code, nation.name)
+    for i, ag in enumerate(spec.agreements):
+        nations.add_row(f"agreements[{i}]", describe_agreement(ag))
+    console.print(nations)
+
+    if spec.assets:
+        assets = Table(title="Defended assets", title_justify="left")
+        for col in ("id", "nation", "kind", "position", "value"):
+            assets.add_column(col, justify="right" if col == "value" else "left")
+        for a in spec.assets:
+            assets.add_row(a.id, a.nation, a.kind, _pos(a.at), f"{a.value:g}")
+        console.print(assets)
+
+    if spec.sensors or spec.units:
+        sensors = Table(title="Sensors and shooters", title_justify="left")
+        for col in ("id", "nation", "type", "position", "radar / role", "magazine"):
+            sensors.add_column(col)
+        for s in spec.sensors:
+            entry = cat.sensors[s.type]
+            sensors.add_row(
+                s.id, s.nation, s.type, _pos(s.at), f"{entry.role}, {entry.range_km:,.0f} km", ""
+            )
+        for u in spec.units:
+            platform = cat.platforms[u.type]
+            mag = ", ".join(f"{n} × {k}" for n, k in u.magazine.items())
+            sensors.add_row(u.id, u.nation, u.type, _pos(u.at), platform.radar, mag)
+        console.print(sensors)
+
+    if spec.threats:
+        places = {a.id: a.at for a in spec.assets} | {u.id: u.at for u in spec.units}
+        raids = Table(title="Threats", title_justify="left")
+        for col in ("raid", "type", "count", "target", "ground range", "launches"):
+            raids.add_column(col, justify="right" if col in ("count", "ground range") else "left")
+        for r in spec.threats:
+            lat0, lon0, _ = lat_lon_alt(r.from_)
+            lat1, lon1, _ = lat_lon_alt(places[r.target])
+            _, _, dist = _GEOD.inv(lon0, lat0, lon1, lat1)
+            last = r.launch.at_s + (r.count - 1) * r.launch.every_s
+            raids.add_row(
+                r.id,
+                r.type,
+                str(r.count),
+                r.target,
+                f"{dist / 1000:,.0f} km",
+                f"{r.launch.at_s:g}–{last:g} s",
+            )
+        console.print(raids)
+    d = spec.doctrine
+    console.print(
+        f"Doctrine: {d.shots_per_engagement} per engagement, "
+        f"shoot-look-shoot {'on' if d.shoot_look_shoot else 'off'} ({d.assessment_s:g} s to assess), "
+        f"assignment {d.assignment}."
+    )
+
+
+def print_catalog(
+    console: Console, kind: str | None = None, catalog: Catalog | None = None
+) -> None:
+    """The catalog's entries with key figures and sources, one table per kind."""
+    cat = catalog or builtin_catalog()
+    kinds = [kind] if kind else list(KINDS)
+    for k in kinds:
+        table = Table(title=k.capitalize(), title_justify="left", show_lines=False)
+        table.add_column("name", style="bold")
+        table.add_column("key figures")
+        table.add_column("source")
+        table.add_column("notional")
+        for name, e in cat.kind(k).items():
+            if k == "interceptors":
+                sspk = ", ".join(f"{c} {p:g}" for c, p in e.sspk.items())
+                figures = (
+                    f"{e.tier} tier; range {e.min_range_km:g}–{e.max_range_km:g} km, "
+                    f"alt {e.min_alt_km:g}–{e.max_alt_km:g} km, {e.avg_speed_kms:g} km/s; "
+                    f"SSPK {sspk}; reliability {e.reliability:g}; "
+                    f"${e.unit_cost_usd / 1e6:,.2f} M ({e.cost_year}); producers {', '.join(e.producers)}"
+                )
+            elif k == "sensors":
+                figures = (
+                    f"{e.kind}, {e.role}; {e.range_km:,g} km vs 1 m²; "
+                    f"{e.field_of_regard_deg:g}° field of regard; track {e.track_time_s:g} s"
+                    + (f"; latency {e.latency_s:g} s" if e.latency_s else "")
+                )
+            elif k == "platforms":
+                channels = "unlimited" if e.fire_channels is None else str(e.fire_channels)
+                figures = (
+                    f"radar {e.radar}; {e.launchers} launchers; {channels} fire channels; "
+                    f"reaction {e.reaction_s:g} s"
+                )
+            else:
+                figures = f"{e.threat_class}, {e.flight}; range {e.max_range_km:,g} km; RCS {e.rcs_m2:g} m²"
+                if e.flight == "ballistic":
+                    figures += f"; {e.trajectory}, burn {e.burn_time_s:g} s"
+                else:
+                    figures += f"; {e.speed_kms:g} km/s at {e.altitude_m:g} m"
+                figures += f"; ${e.unit_cost_usd / 1e6:,.2f} M ({e.cost_year})"
+            table.add_row(name, figures, e.source, "yes" if e.notional else "no")
+        console.print(table)

@@ -1,0 +1,310 @@
+"""Checks that need the whole scenario and the catalog: references, rights, reach.
+
+Each check yields ``(field_path, message)`` pairs; the loader turns them into located
+errors. A message says what is wrong and what would be accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pyproj import Geod
+
+from hoplon.catalog import KIND_MODELS, Catalog, builtin_raw
+from hoplon.errors import FieldPath, did_you_mean
+from hoplon.scenario.schema import (
+    Acsa,
+    CollectiveDefense,
+    Scenario,
+    TechnologyTransfer,
+    TrackSharing,
+    lat_lon_alt,
+)
+
+Finding = tuple[FieldPath, str]
+_GEOD = Geod(ellps="WGS84")
+
+#: Largest memory a run's per-trial results may take, bytes.
+MAX_RESULT_BYTES = 6 * 1024**3
+
+
+def merge_catalog(scenario: Scenario) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
+    """The built-in catalog with the scenario's additions merged in, field by field.
+
+    Returns the raw merged mapping (kind → name → fields) and the problems found in the
+    scenario's own entries; invalid entries are left out of the merged mapping.
+    """
+    from pydantic import ValidationError
+
+    findings: list[Finding] = []
+    merged: dict[str, dict[str, Any]] = {k: dict(v) for k, v in builtin_raw().items()}
+    for kind in KIND_MODELS:
+        for name, fields in getattr(scenario.catalog, kind).items():
+            base = merged[kind].get(name, {})
+            candidate = {**base, **fields}
+            try:
+                KIND_MODELS[kind].model_validate(candidate)
+            except ValidationError as exc:
+                for err in exc.errors(include_url=False):
+                    loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+                    msg = err["msg"].removeprefix("Value error, ")
+                    if err["type"] == "missing" and not base:
+                        msg = f"required for a new {kind[:-1]} entry"
+                    findings.append((("catalog", kind, name, *loc), msg))
+                continue
+            merged[kind][name] = candidate
+    return merged, findings
+
+
+def _unknown(name: str, kind: str, catalog: Catalog) -> str:
+    choices = list(catalog.kind(kind))
+    return (
+        f"'{name}' is not a catalog {kind[:-1]}{did_you_mean(name, choices)}; "
+        f"known: {', '.join(sorted(choices))}"
+    )
+
+
+def _ids(scenario: Scenario) -> Iterator[Finding]:
+    seen: dict[str, FieldPath] = {}
+    for section in ("assets", "sensors", "units"):
+        for i, item in enumerate(getattr(scenario, section)):
+            path: FieldPath = (section, i, "id")
+            if item.id in seen:
+                yield (
+                    path,
+                    f"duplicate id '{item.id}' (also {_fmt(seen[item.id])}); ids must be unique",
+                )
+            else:
+                seen[item.id] = path
+    raids: dict[str, int] = {}
+    for i, raid in enumerate(scenario.threats):
+        if raid.id in raids:
+            yield ("threats", i, "id"), f"duplicate raid id '{raid.id}'; raid ids must be unique"
+        raids[raid.id] = i
+
+
+def _fmt(path: FieldPath) -> str:
+    from hoplon.errors import format_path
+
+    return format_path(path)
+
+
+def _nations(scenario: Scenario) -> Iterator[Finding]:
+    known = set(scenario.nations)
+    listed = ", ".join(sorted(known))
+
+    def check(code: str, path: FieldPath) -> Iterator[Finding]:
+        if code not in known:
+            yield path, f"nation '{code}' is not listed under `nations` (listed: {listed})"
+
+    for section in ("assets", "sensors", "units"):
+        for i, item in enumerate(getattr(scenario, section)):
+            yield from check(item.nation, (section, i, "nation"))
+    for i, ag in enumerate(scenario.agreements):
+        if isinstance(ag, TrackSharing):
+            yield from check(ag.from_, ("agreements", i, "from"))
+            yield from check(ag.to, ("agreements", i, "to"))
+            if ag.from_ == ag.to:
+                yield (
+                    ("agreements", i, "to"),
+                    "a nation always sees its own tracks; name another nation",
+                )
+        elif isinstance(ag, CollectiveDefense | Acsa):
+            for j, code in enumerate(ag.nations):
+                yield from check(code, ("agreements", i, "nations", j))
+            if len(set(ag.nations)) < 2:
+                yield ("agreements", i, "nations"), "name at least two different nations"
+        elif isinstance(ag, TechnologyTransfer):
+            yield from check(ag.recipient, ("agreements", i, "recipient"))
+            if ag.origin == ag.recipient:
+                yield ("agreements", i, "recipient"), "origin and recipient must differ"
+
+
+def _catalog_names(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
+    for i, s in enumerate(scenario.sensors):
+        if s.type not in catalog.sensors:
+            yield ("sensors", i, "type"), _unknown(s.type, "sensors", catalog)
+            continue
+        entry = catalog.sensors[s.type]
+        if entry.kind == "space-infrared" and s.at is not None:
+            yield (
+                ("sensors", i, "at"),
+                "a space sensor takes no position: it watches the whole theater",
+            )
+        if entry.kind == "radar" and s.at is None:
+            yield (
+                ("sensors", i, "at"),
+                "a radar needs a position: at: [lat, lon] or [lat, lon, alt_m]",
+            )
+    for i, u in enumerate(scenario.units):
+        if u.type not in catalog.platforms:
+            yield ("units", i, "type"), _unknown(u.type, "platforms", catalog)
+        for name in u.magazine:
+            if name not in catalog.interceptors:
+                yield ("units", i, "magazine", name), _unknown(name, "interceptors", catalog)
+    for i, r in enumerate(scenario.threats):
+        if r.type not in catalog.threats:
+            yield ("threats", i, "type"), _unknown(r.type, "threats", catalog)
+    for i, ag in enumerate(scenario.agreements):
+        if isinstance(ag, TechnologyTransfer):
+            for j, item in enumerate(ag.items):
+                if item not in catalog.interceptors:
+                    yield ("agreements", i, "items", j), _unknown(item, "interceptors", catalog)
+    for name, platform in catalog.platforms.items():
+        if platform.radar != "none" and platform.radar not in catalog.sensors:
+            yield (
+                ("catalog", "platforms", name, "radar"),
+                (_unknown(platform.radar, "sensors", catalog) + "; or 'none'"),
+            )
+
+
+def _targets(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
+    places: dict[str, tuple[float, ...]] = {a.id: a.at for a in scenario.assets}
+    places.update({u.id: u.at for u in scenario.units})
+    for i, r in enumerate(scenario.threats):
+        if r.target not in places:
+            yield (
+                ("threats", i, "target"),
+                (
+                    f"'{r.target}' names no asset or unit{did_you_mean(r.target, places)}; "
+                    f"targets: {', '.join(sorted(places)) or '(none defined)'}"
+                ),
+            )
+            continue
+        entry = catalog.threats.get(r.type)
+        if entry is None:
+            continue
+        lat0, lon0, _ = lat_lon_alt(r.from_)
+        lat1, lon1, _ = lat_lon_alt(places[r.target])
+        _, _, dist_m = _GEOD.inv(lon0, lat0, lon1, lat1)
+        if dist_m > entry.max_range_m:
+            yield (
+                ("threats", i, "from"),
+                (
+                    f"the launch point is {dist_m / 1000:,.0f} km from '{r.target}', beyond the "
+                    f"{entry.max_range_km:,.0f} km range of '{r.type}'; move it within range or pick "
+                    "a longer-range threat"
+                ),
+            )
+        if entry.flight == "aircraft" and dist_m <= entry.release_range_m:
+            yield (
+                ("threats", i, "from"),
+                (
+                    f"the aircraft starts {dist_m / 1000:,.1f} km from its target, already inside its "
+                    f"{entry.release_range_km:g} km release range"
+                ),
+            )
+
+
+def field_rights(scenario: Scenario, catalog: Catalog) -> dict[str, dict[str, str]]:
+    """For each nation, the interceptors it may field and why (``produces`` or an agreement).
+
+    A nation may field an interceptor it produces, or one transferred to it by a
+    ``technology-transfer`` agreement whose origin may itself field it — directly as a
+    producer, or as a recipient passing it on to a nation in ``retransfer_consent`` of
+    the agreement it received it under.
+    """
+    rights: dict[str, dict[str, str]] = {}
+    for name, entry in catalog.interceptors.items():
+        for producer in entry.producers:
+            rights.setdefault(producer, {})[name] = "produces"
+    transfers = [
+        (i, ag) for i, ag in enumerate(scenario.agreements) if isinstance(ag, TechnologyTransfer)
+    ]
+    changed = True
+    while changed:  # closure: a re-transfer needs the right upstream first
+        changed = False
+        for i, ag in transfers:
+            for item in ag.items:
+                if item in rights.get(ag.recipient, {}):
+                    continue
+                how = rights.get(ag.origin, {}).get(item)
+                if how is None:
+                    continue
+                if how != "produces" and not _consented(scenario, ag.origin, ag.recipient, item):
+                    continue
+                rights.setdefault(ag.recipient, {})[item] = f"agreements[{i}]"
+                changed = True
+    return rights
+
+
+def _consented(scenario: Scenario, holder: str, third: str, item: str) -> bool:
+    """Whether some origin that transferred ``item`` to ``holder`` consented to ``third``."""
+    return any(
+        isinstance(ag, TechnologyTransfer)
+        and ag.recipient == holder
+        and item in ag.items
+        and third in ag.retransfer_consent
+        for ag in scenario.agreements
+    )
+
+
+def _rights(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
+    rights = field_rights(scenario, catalog)
+    for i, u in enumerate(scenario.units):
+        for name in u.magazine:
+            entry = catalog.interceptors.get(name)
+            if entry is None or name in rights.get(u.nation, {}):
+                continue
+            producers = ", ".join(entry.producers)
+            received = [
+                ag
+                for ag in scenario.agreements
+                if isinstance(ag, TechnologyTransfer)
+                and ag.recipient == u.nation
+                and name in ag.items
+            ]
+            if received:
+                ag = received[0]
+                why = (
+                    f"{u.nation} names it in a technology-transfer from {ag.origin}, but {ag.origin} "
+                    f"may not pass it on: it neither produces '{name}' (producers: {producers}) nor "
+                    f"holds consent to re-transfer it to {u.nation} (add {u.nation} to the "
+                    "retransfer_consent of the agreement that gave it to "
+                    f"{ag.origin})"
+                )
+            else:
+                why = (
+                    f"{u.nation} neither produces '{name}' (producers: {producers}) nor received it: "
+                    f"add a technology-transfer agreement (origin: {entry.producers[0]}, recipient: "
+                    f"{u.nation}, items: [{name}])"
+                )
+            yield ("units", i, "magazine", name), f"no right to field '{name}': {why}"
+
+
+def _platform_radars(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
+    for i, u in enumerate(scenario.units):
+        platform = catalog.platforms.get(u.type)
+        if platform is None or platform.radar == "none":
+            continue
+        sensor = catalog.sensors.get(platform.radar)
+        if sensor is not None and sensor.kind != "radar":
+            yield ("units", i, "type"), f"platform radar '{platform.radar}' must be a radar"
+
+
+def _memory(scenario: Scenario) -> Iterator[Finding]:
+    n_threats = sum(r.count for r in scenario.threats)
+    interceptors = {name for u in scenario.units for name in u.magazine}
+    per_trial = 16 + 8 * (len(interceptors) + len(scenario.nations) + len(scenario.units))
+    per_trial += 8 * (len(scenario.assets) + len(scenario.units))
+    estimate = scenario.trials * per_trial
+    if estimate > MAX_RESULT_BYTES:
+        yield (
+            ("trials",),
+            (
+                f"{scenario.trials:,} trials would need about {estimate / 1024**3:,.1f} GiB for "
+                f"per-trial results ({n_threats:,} threats); at most "
+                f"{MAX_RESULT_BYTES // per_trial:,} trials fit the {MAX_RESULT_BYTES / 1024**3:.0f} GiB limit"
+            ),
+        )
+
+
+def check_scenario(scenario: Scenario, catalog: Catalog) -> list[Finding]:
+    """Every cross-reference problem in the scenario, in file order of sections."""
+    findings: list[Finding] = []
+    for check in (_ids, _nations, _memory):
+        findings.extend(check(scenario))
+    for check2 in (_catalog_names, _targets, _rights, _platform_radars):
+        findings.extend(check2(scenario, catalog))
+    return findings

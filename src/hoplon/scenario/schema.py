@@ -1,0 +1,246 @@
+"""The scenario format, version 1, as frozen pydantic models.
+
+The models check each value on its own (types, ranges, names of enumerations); checks
+that need the whole scenario or the catalog (references, rights, ranges to targets)
+live in :mod:`hoplon.scenario.checks`. Positions are ``[lat, lon]`` or
+``[lat, lon, alt_m]`` in degrees and metres; times in seconds.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+FORMAT_VERSION = 1
+#: Most trials a run accepts (memory is also checked against the scenario's size).
+MAX_TRIALS = 50_000_000
+#: Largest raid (threats in one raid entry) accepted.
+MAX_RAID = 100_000
+
+
+class Strict(BaseModel):
+    """Frozen, and refuses keys it does not know."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def _check_position(value: tuple[float, ...]) -> tuple[float, ...]:
+    lat, lon = value[0], value[1]
+    if not -90.0 <= lat <= 90.0:
+        raise ValueError(f"latitude {lat} is outside -90..90 (positions are [lat, lon] in degrees)")
+    if not -180.0 <= lon <= 180.0:
+        raise ValueError(
+            f"longitude {lon} is outside -180..180 (positions are [lat, lon] in degrees)"
+        )
+    if len(value) == 3 and not -500.0 <= value[2] <= 100_000.0:
+        raise ValueError(f"altitude {value[2]} m is outside -500..100000 m")
+    return value
+
+
+Position = Annotated[
+    tuple[float, float] | tuple[float, float, float],
+    AfterValidator(_check_position),
+    Field(
+        description="[latitude, longitude] in degrees (WGS84), optionally [lat, lon, altitude_m]."
+    ),
+]
+
+
+def _check_nation_code(code: str) -> str:
+    if not isinstance(code, str) or len(code) != 3 or not code.isupper():
+        raise ValueError(
+            f"'{code}' is not an ISO 3166 alpha-3 code (three capital letters, e.g. JPN)"
+        )
+    if pycountry.countries.get(alpha_3=code) is None:
+        raise ValueError(f"'{code}' is not an ISO 3166 alpha-3 country code")
+    return code
+
+
+NationCode = Annotated[
+    str, AfterValidator(_check_nation_code), Field(description="ISO 3166 alpha-3 code, e.g. JPN.")
+]
+Identifier = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=80,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+        description="An id: letters, digits, '-', '_' or '.'.",
+    ),
+]
+
+
+def lat_lon_alt(position: tuple[float, ...]) -> tuple[float, float, float]:
+    """A position as (lat_deg, lon_deg, alt_m), altitude 0 when not given."""
+    return (position[0], position[1], position[2] if len(position) == 3 else 0.0)
+
+
+class Nation(Strict):
+    name: str = Field(min_length=1, description="Display name.")
+
+
+class TrackSharing(Strict):
+    kind: Literal["track-sharing"]
+    from_: NationCode = Field(alias="from", description="Nation whose sensors produce the tracks.")
+    to: NationCode = Field(description="Nation that receives them.")
+    latency_s: float = Field(default=0.0, ge=0, le=600, description="Delay of shared tracks, s.")
+    quality: Literal["early-warning", "fire-control"] = Field(
+        description="early-warning: cueing only; fire-control: the receiver may engage on them."
+    )
+
+
+class CollectiveDefense(Strict):
+    kind: Literal["collective-defense"]
+    nations: list[NationCode] = Field(
+        min_length=2, description="Nations whose units defend each other's assets and units."
+    )
+
+
+class TechnologyTransfer(Strict):
+    kind: Literal["technology-transfer"]
+    origin: NationCode = Field(description="Nation that transfers (need not be in `nations`).")
+    recipient: NationCode = Field(description="Nation that receives the items.")
+    items: list[str] = Field(min_length=1, description="Catalog interceptor names transferred.")
+    retransfer_consent: list[NationCode] = Field(
+        default_factory=list,
+        description="Third countries the origin agreed the recipient may pass the items to.",
+    )
+
+
+class Acsa(Strict):
+    kind: Literal["acsa"]
+    nations: list[NationCode] = Field(
+        min_length=2, description="Nations whose units may transfer interceptors between waves."
+    )
+
+
+Agreement = Annotated[
+    TrackSharing | CollectiveDefense | TechnologyTransfer | Acsa, Field(discriminator="kind")
+]
+
+
+class Asset(Strict):
+    id: Identifier
+    nation: NationCode
+    kind: Literal["city", "base", "port", "ship", "site"] = Field(description="What it is.")
+    at: Position
+    value: float = Field(
+        default=1.0, ge=0, description="Relative value for value-weighted metrics."
+    )
+
+
+class SensorPlacement(Strict):
+    id: Identifier
+    nation: NationCode
+    type: str = Field(description="A catalog sensor.")
+    at: Position | None = Field(
+        default=None,
+        description="Position; [lat, lon, alt_m] for airborne; none for space sensors.",
+    )
+    facing_deg: float | None = Field(
+        default=None, ge=0, le=360, description="Boresight azimuth for a limited field of regard."
+    )
+
+
+class Unit(Strict):
+    id: Identifier
+    nation: NationCode
+    type: str = Field(description="A catalog platform.")
+    at: Position
+    facing_deg: float | None = Field(
+        default=None, ge=0, le=360, description="Boresight azimuth of the platform's own radar."
+    )
+    magazine: dict[str, Annotated[int, Field(ge=0, le=100_000)]] = Field(
+        description="Interceptors carried: catalog interceptor name → count."
+    )
+
+
+class Launch(Strict):
+    at_s: float = Field(default=0.0, ge=0, le=86_400, description="First launch, s from start.")
+    every_s: float = Field(
+        default=0.0, ge=0, le=86_400, description="Interval between launches, s."
+    )
+
+
+class Raid(Strict):
+    id: Identifier
+    nation: NationCode | None = Field(default=None, description="Attacking nation (optional).")
+    type: str = Field(description="A catalog threat.")
+    from_: Position = Field(alias="from", description="Launch point.")
+    target: str = Field(description="An asset id or a unit id.")
+    count: int = Field(default=1, ge=1, le=MAX_RAID, description="Missiles or aircraft.")
+    launch: Launch = Field(default_factory=Launch)
+
+
+class Doctrine(Strict):
+    shots_per_engagement: int = Field(
+        default=2, ge=1, le=8, description="Interceptors fired together at one threat."
+    )
+    shoot_look_shoot: bool = Field(
+        default=True, description="The same unit may re-engage after assessing a miss."
+    )
+    assessment_s: float = Field(default=10.0, ge=0, le=600, description="Time to assess a kill, s.")
+    assignment: Literal["earliest-intercept", "cheapest-capable", "preserve-upper-tier"] = Field(
+        default="earliest-intercept", description="Which capable unit engages."
+    )
+
+
+class CatalogAdditions(Strict):
+    """Additions to, or field-by-field overrides of, the built-in catalog."""
+
+    interceptors: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    sensors: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    platforms: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    threats: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+class Scenario(Strict):
+    """One scenario file."""
+
+    hoplon: Literal[1] = Field(description="Format version.")
+    name: str = Field(min_length=1, max_length=200, description="Scenario name.")
+    description: str | None = None
+    seed: int = Field(default=0, ge=0, le=2**63 - 1, description="Random seed.")
+    trials: int = Field(default=10_000, ge=1, le=MAX_TRIALS, description="Monte Carlo trials.")
+    nations: dict[NationCode, Nation] = Field(
+        min_length=1, description="Nations taking part, keyed by ISO 3166 alpha-3 code."
+    )
+    agreements: list[Agreement] = Field(default_factory=list)
+    assets: list[Asset] = Field(default_factory=list)
+    sensors: list[SensorPlacement] = Field(default_factory=list)
+    units: list[Unit] = Field(default_factory=list)
+    threats: list[Raid] = Field(default_factory=list)
+    doctrine: Doctrine = Field(default_factory=Doctrine)
+    catalog: CatalogAdditions = Field(default_factory=CatalogAdditions)
+
+    @field_validator("hoplon", mode="before")
+    @classmethod
+    def _version(cls, value: Any) -> Any:
+        if value != FORMAT_VERSION:
+            raise ValueError(
+                f"format version {value!r} is not supported; this Hoplon reads 'hoplon: {FORMAT_VERSION}'"
+            )
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _is_mapping(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            kind = type(data).__name__
+            raise ValueError(
+                f"a scenario is a mapping of keys (hoplon, name, nations, ...); this file holds a {kind}"
+            )
+        return data
+
+    @property
+    def raids(self) -> list[Raid]:
+        return self.threats

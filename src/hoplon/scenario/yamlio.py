@@ -1,0 +1,162 @@
+"""Safe YAML reading that remembers where every value came from.
+
+PyYAML's safe loader never constructs Python objects, but its output forgets line
+numbers and it would expand an alias bomb lazily into an exponential walk during
+validation. This reader composes the node graph, then builds plain data itself while
+counting every node it produces (aliases included), so a file that would expand past
+:data:`MAX_NODES` values is refused at once, and records the line and column of every
+field path for error messages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from hoplon.errors import FieldPath, InputError, Problem
+
+#: Largest scenario file read, in bytes; larger files are refused before parsing.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+#: Most values (after alias expansion) one document may hold.
+MAX_NODES = 200_000
+#: Deepest nesting accepted.
+MAX_DEPTH = 64
+
+Positions = dict[FieldPath, tuple[int, int]]
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.count = 0
+        self.positions: Positions = {}
+        self._constructor = SafeConstructor()
+
+    def _fail(self, message: str, node: Node, path: FieldPath) -> InputError:
+        from hoplon.errors import format_path
+
+        mark = node.start_mark
+        return InputError(
+            Problem(message, format_path(path), mark.line + 1, mark.column + 1), self.file
+        )
+
+    def build(self, node: Node, path: FieldPath, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self._fail(
+                f"the document expands to more than {MAX_NODES:,} values (aliases included); "
+                "a scenario needs far fewer. Write the values out, or use fewer aliases",
+                node,
+                path,
+            )
+        if depth > MAX_DEPTH:
+            raise self._fail(f"nesting deeper than {MAX_DEPTH} levels is not accepted", node, path)
+        self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, ScalarNode):
+            try:
+                return self._constructor.construct_object(node, deep=True)
+            except ConstructorError as exc:
+                raise self._fail(
+                    f"cannot read this value ({exc.problem}); plain YAML scalars, lists and "
+                    "mappings are accepted, no tags that construct objects",
+                    node,
+                    path,
+                ) from None
+        if isinstance(node, SequenceNode):
+            if node.tag not in ("tag:yaml.org,2002:seq",):
+                raise self._fail(f"the tag {node.tag!r} is not accepted", node, path)
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            if node.tag not in ("tag:yaml.org,2002:map",):
+                raise self._fail(f"the tag {node.tag!r} is not accepted", node, path)
+            try:
+                self._constructor.flatten_mapping(node)  # resolves YAML merge keys (<<)
+            except ConstructorError as exc:
+                raise self._fail(f"bad merge key: {exc.problem}", node, path) from None
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node, path, depth + 1)
+                if not isinstance(key, str | int | float | bool) or key is None:
+                    raise self._fail("a mapping key must be a plain string", key_node, path)
+                if isinstance(key, bool | float):
+                    key = str(key)
+                skey: Any = key if isinstance(key, str) else str(key)
+                if skey in out:
+                    raise self._fail(f"duplicate key '{skey}'", key_node, (*path, skey))
+                out[skey] = self.build(value_node, (*path, skey), depth + 1)
+            return out
+        raise self._fail("unexpected YAML node", node, path)  # pragma: no cover
+
+
+def read_text(path: Path) -> tuple[bytes, str]:
+    """Read a scenario file's bytes and text, refusing huge or non-text files early."""
+    file = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError.single("no such file", file=file) from None
+    except OSError as exc:
+        raise InputError.single(f"cannot read the file: {exc.strerror}", file=file) from None
+    if path.is_dir():
+        raise InputError.single("this is a folder; give a scenario .yaml file", file=file)
+    if size > MAX_FILE_BYTES:
+        raise InputError.single(
+            f"the file is {size:,} bytes; scenario files up to {MAX_FILE_BYTES:,} bytes are accepted",
+            file=file,
+        )
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise InputError.single("this is not a text file (it contains NUL bytes)", file=file)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError.single(
+            f"the file is not valid UTF-8 text (byte {exc.start}); save it as UTF-8", file=file
+        ) from None
+    return data, text
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
+    """Parse one YAML document into plain data, with the position of every field path."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
+        raise InputError.single(
+            f"the text is longer than {MAX_FILE_BYTES:,} bytes, the largest scenario accepted",
+            file=file,
+        )
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise InputError(
+            Problem(
+                f"not valid YAML: {problem}",
+                line=(mark.line + 1) if mark else None,
+                column=(mark.column + 1) if mark else None,
+            ),
+            file,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError.single(f"not valid YAML: {exc}", file=file) from None
+    except RecursionError:
+        raise InputError.single(
+            f"nesting is too deep; at most {MAX_DEPTH} levels are accepted", file=file
+        ) from None
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        raise InputError.single(
+            "the file is empty; a scenario starts with 'hoplon: 1' and 'name: ...'", file=file
+        )
+    if len(nodes) > 1:
+        raise InputError.single(
+            f"the file holds {len(nodes)} YAML documents; one scenario per file is accepted",
+            file=file,
+            line=nodes[1].start_mark.line + 1,
+        )
+    builder = _Builder(file)
+    data = builder.build(nodes[0], ())
+    return data, builder.positions
