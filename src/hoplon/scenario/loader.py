@@ -192,7 +192,7 @@ def load_text(text: str, file: str = "<scenario>", data: bytes | None = None) ->
         raise InputError.single(
             f"a scenario is a mapping (hoplon: 1, name: ..., nations: ...); this file holds a {kind}",
             file=file,
-            line=1,
+            line=positions.get((), (1, 1))[0],
         )
     try:
         spec = Scenario.model_validate(raw)
