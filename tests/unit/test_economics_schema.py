@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from hoplon.economics import Economics, check_economics_against_nations
+from hoplon.economics.rates import ecb_data_end
 
 
 def _econ(**overrides: Any) -> dict[str, Any]:
@@ -76,12 +77,15 @@ def test_year_without_rate_data_is_refused_at_by_year():
     assert "no exchange-rate data for JPY in 1998; available years for JPY are 1999–" in msg
 
 
-def test_program_cost_year_without_rate_data_is_refused():
-    data = _econ()
-    data["consortia"][0]["program_cost"]["year"] = 2026
+def test_program_cost_in_the_unfinished_year_of_the_data_is_refused():
+    year = ecb_data_end().year
+    if ecb_data_end().month == 12 and ecb_data_end().day == 31:
+        year += 1
+    data = _econ(deflator="none")
+    data["consortia"][0]["program_cost"]["year"] = year
     loc, msg = _error(data)
     assert loc[:3] == ("consortia", 0, "program_cost")
-    assert "2026 is incomplete" in msg
+    assert f"no exchange-rate data for EUR in {year}" in msg
 
 
 def test_shares_not_summing_to_one_are_refused_at_shares():

