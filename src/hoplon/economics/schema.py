@@ -326,13 +326,6 @@ class ProductionLine(_Frozen):
 class Economics(_Frozen):
     """The ``economics:`` section: programs, consortia and production, with money conventions."""
 
-    base_year: Year | None = Field(
-        default=None,
-        description=(
-            "Year whose dollars results are expressed in (constant base-year USD). "
-            "Required with deflator us-gdp; with deflator none results are then-year USD."
-        ),
-    )
     currency: str = Field(
         default="USD",
         description="Reporting currency of the results; only USD (results are *_usd fields).",
@@ -344,6 +337,13 @@ class Economics(_Frozen):
             "price deflator (BEA NIPA Table 1.1.9); none: keep then-year (nominal) dollars."
         ),
     )
+    base_year: Year | None = Field(
+        default=None,
+        description=(
+            "Year whose dollars results are expressed in (constant base-year USD). "
+            "Required with deflator us-gdp; with deflator none results are then-year USD."
+        ),
+    )
     programs: tuple[Program, ...] = Field(
         default=(), description="Co-development programs with contributions by nation and year."
     )
@@ -353,6 +353,16 @@ class Economics(_Frozen):
     production: tuple[ProductionLine, ...] = Field(
         default=(), description="Interceptor production rates, for replacement times."
     )
+
+    @field_validator("base_year")
+    @classmethod
+    def _base_year_deflatable(cls, base_year: int | None, info: ValidationInfo) -> int | None:
+        if base_year is not None and info.data.get("deflator") == "us-gdp":
+            try:
+                check_deflator_year(base_year)
+            except ValueError as exc:
+                raise ValueError(f"{exc} (or set deflator: none)") from None
+        return base_year
 
     @field_validator("currency")
     @classmethod
@@ -378,7 +388,6 @@ class Economics(_Frozen):
                     f"base_year is required with deflator: us-gdp; give a year in {covered} "
                     "or set deflator: none for then-year dollars"
                 )
-            _at("base_year", check_deflator_year, self.base_year)
             for i, p in enumerate(self.programs):
                 for nation, c in p.contributions.items():
                     for year in sorted(c.by_year):
