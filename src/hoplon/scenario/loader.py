@@ -83,7 +83,7 @@ def _walk(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[FieldPath, Any]:
                 current = member
                 continue
             return tuple(path), None
-        if isinstance(part, str) and part.startswith(("tuple[", "function-")):
+        if isinstance(part, str) and (part.startswith(("tuple[", "function-")) or part == "[key]"):
             continue
         path.append(part)
         if isinstance(current, type) and issubclass(current, BaseModel) and isinstance(part, str):
