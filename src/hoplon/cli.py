@@ -100,6 +100,48 @@ def catalog(
     print_catalog(out, kind)
 
 
+Trials = Annotated[
+    int | None, typer.Option("--trials", "-n", min=1, help="Trials (default: the scenario's).")
+]
+Seed = Annotated[
+    int | None, typer.Option("--seed", "-s", min=0, help="Random seed (default: the scenario's).")
+]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-w",
+        min=1,
+        help="Processes (default: every core). Results do not depend on it.",
+    ),
+]
+AsJson = Annotated[
+    bool, typer.Option("--json", help="Print the JSON result contract on standard output.")
+]
+
+
+@app.command()
+def run(
+    file: ScenarioFile,
+    trials: Trials = None,
+    seed: Seed = None,
+    workers: Workers = None,
+    as_json: AsJson = False,
+) -> None:
+    """Run the Monte Carlo: leak probabilities, interceptors spent, costs, per threat."""
+    from hoplon.api import load
+    from hoplon.present import print_result, progress_bar
+
+    scenario = load(file)
+    n = trials or scenario.spec.trials
+    with progress_bar(err, n, f"{scenario.name}") as advance:
+        result = scenario.run(trials=trials, seed=seed, workers=workers, progress=advance)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        print_result(result.to_dict(), out)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command, turning errors into exit codes 2 and 1."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
 from pyproj import Geod
 from rich.console import Console
 from rich.table import Table
@@ -162,3 +167,114 @@ def print_catalog(
                 figures += f"; ${e.unit_cost_usd / 1e6:,.2f} M ({e.cost_year})"
             table.add_row(name, figures, e.source, "yes" if e.notional else "no")
         console.print(table)
+
+
+@contextmanager
+def progress_bar(console: Console, total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on standard error, shown only once the work has lasted a second."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    start = time.perf_counter()
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    task = progress.add_task(label, total=total)
+    shown = False
+
+    def advance(n: int) -> None:
+        nonlocal shown
+        progress.advance(task, n)
+        if not shown and time.perf_counter() - start > 1.0 and console.is_terminal:
+            progress.start()
+            shown = True
+
+    try:
+        yield advance
+    finally:
+        if shown:
+            progress.stop()
+
+
+def _ci(est: dict[str, Any], fmt: str = "{:.3f}") -> str:
+    mean = fmt.format(est["mean"])
+    if "ci95" not in est:
+        return mean
+    lo, hi = est["ci95"]
+    return f"{mean}  [{fmt.format(lo)}, {fmt.format(hi)}]"
+
+
+def print_result(result: dict[str, Any], console: Console) -> None:
+    """The headline metrics, per-target and per-threat tables of a run."""
+    m = result["metrics"]
+    console.print(
+        f"[bold]{result['scenario']['name']}[/bold]: {result['trials']:,} trials, seed {result['seed']}"
+    )
+    head = Table(title="Headline (mean and 95% interval)", title_justify="left")
+    head.add_column("metric")
+    head.add_column("value", justify="right")
+    head.add_row("P(no leaker)", _ci(m["p_no_leak"]))
+    head.add_row("expected leakers", _ci(m["expected_leakers"]))
+    head.add_row("value protected", _ci(m["value_protected"]))
+    head.add_row(
+        "interceptor spend (USD M)", _ci(_scale(m["interceptor_cost_usd"], 1e-6), "{:,.1f}")
+    )
+    head.add_row("threat cost (USD M)", f"{m['threat_cost_usd']['mean'] / 1e6:,.1f}")
+    ratio = m["cost_exchange_ratio"]["mean"]
+    head.add_row("cost-exchange ratio", "—" if ratio is None else f"{ratio:.2f}")
+    console.print(head)
+
+    spend = Table(title="Interceptors fired per trial", title_justify="left")
+    spend.add_column("by")
+    spend.add_column("mean  [95% interval]", justify="right")
+    for k, v in m["shots_by_interceptor"].items():
+        spend.add_row(k, _ci(v, "{:.2f}"))
+    for k, v in m["shots_by_nation"].items():
+        spend.add_row(f"nation {k}", _ci(v, "{:.2f}"))
+    console.print(spend)
+
+    targets = Table(title="Leakers per target", title_justify="left")
+    targets.add_column("target")
+    targets.add_column("mean leakers  [95%]", justify="right")
+    for k, v in m["leakers_by_target"].items():
+        targets.add_row(k, _ci(v))
+    console.print(targets)
+
+    threats = Table(title="Threats", title_justify="left")
+    for col in ("threat", "target", "first track", "impact", "engageable by", "P(leak)"):
+        threats.add_column(
+            col, justify="right" if col in ("first track", "impact", "P(leak)") else "left"
+        )
+    gaps = 0
+    for row in result["threats"]:
+        first = "never" if row["first_track_s"] is None else f"{row['first_track_s']:.0f} s"
+        who = ", ".join(row["engageable_by"]) or "[bold red]none[/bold red]"
+        gaps += not row["engageable_by"]
+        threats.add_row(
+            row["id"],
+            row["target"],
+            first,
+            f"{row['impact_s']:.0f} s",
+            who,
+            f"{row['p_leak']['mean']:.3f}",
+        )
+    console.print(threats)
+    if gaps:
+        console.print(f"[bold red]{gaps} threat(s) no unit can engage.[/bold red]")
+    timing = result["timing"]
+    console.print(
+        f"compile {timing['compile_s']:.2f} s · engine {timing['engine_s']:.2f} s · "
+        f"{timing['trials_per_s']:,.0f} trials/s · {timing['decision_points']} decision points",
+        style="dim",
+    )
+
+
+def _scale(est: dict[str, Any], factor: float) -> dict[str, Any]:
+    out = {"mean": est["mean"] * factor}
+    if "ci95" in est:
+        out["ci95"] = [x * factor for x in est["ci95"]]
+    return out

@@ -162,6 +162,11 @@ class Unit(Strict):
     magazine: dict[str, Annotated[int, Field(ge=0, le=100_000)]] = Field(
         description="Interceptors carried: catalog interceptor name → count."
     )
+    value: float = Field(
+        default=1.0,
+        ge=0,
+        description="Relative value when threats target this unit (an extension of format 1).",
+    )
 
 
 class Launch(Strict):

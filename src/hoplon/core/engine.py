@@ -1,0 +1,309 @@
+"""The engagement engine: chance drawn for all trials at once, decision point by decision point.
+
+Model (see ``docs/model.md``, "Engagement model"):
+
+- A threat fails at launch with probability ``1 - reliability``; a failed threat is never
+  engaged and never leaks.
+- Each threat ``t`` has a short list of *slots* ``k = 0, 1, ...``: its first, second, ...
+  engagement. A **decision point** is one slot of one threat. Decision points are walked
+  in the order of their *nominal* launch time (the time the slot would launch if every
+  earlier slot of that threat had been fired by the doctrine's preferred shooter);
+  that order is fixed once per scenario.
+- At a decision point, for every trial still holding the threat alive, each window
+  ``w`` (a unit's interceptor type able to reach the threat) offers its earliest
+  engagement whose launch is at or after the threat's *free time* (``-inf`` at first;
+  after a salvo, its intercept time plus ``assessment_s``: no two salvos at one threat
+  overlap). The window qualifies when its unit still holds that interceptor, has a
+  free fire channel at that launch time, and (without shoot-look-shoot) has not
+  engaged this threat before. The doctrine picks one qualifying window per trial:
+  ``earliest-intercept`` the earliest intercept; ``cheapest-capable`` the cheapest
+  interceptor, then the earliest intercept; ``preserve-upper-tier`` any non-upper-tier
+  window before an upper-tier one, then the earliest intercept.
+- The chosen unit fires ``min(shots_per_engagement, stock)`` interceptors; the salvo
+  kills with probability ``1 - (1 - p)^n`` where ``p = reliability × sspk`` (shots
+  independent). Interceptors are counted whether or not they kill.
+- A threat alive after its last slot is a leaker.
+
+Everything is vectorised over the trials of a block: the Python loop runs over
+decision points and, inside each, over that threat's few windows — never over trials.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hoplon.core.model import TIER_RANK, FloatArray, IntArray, Model
+
+#: Trials per block. Fixed, so results depend only on the seed and the trial count.
+BLOCK_TRIALS = 4096
+#: Most engagement slots per threat.
+MAX_SLOTS = 12
+_BIG = 1.0e7
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The decision points of a model, in the order the engine walks them."""
+
+    dp_threat: IntArray  # (D,)
+    dp_slot: IntArray  # (D,)
+    dp_nominal_s: FloatArray  # (D,)
+    threat_windows: tuple[IntArray, ...]  # per threat, its window indices
+    window_unit: IntArray  # (W,)
+    window_interceptor: IntArray  # (W,)
+    window_rank: FloatArray  # (W,) doctrine preference added to the intercept time
+    threat_units: tuple[IntArray, ...]  # per threat, distinct units among its windows
+    window_local_unit: IntArray  # (W,) index of the window's unit in threat_units[t]
+
+    @property
+    def count(self) -> int:
+        return int(self.dp_threat.shape[0])
+
+
+def _engagement(model: Model, w: int, earliest: float) -> tuple[float, float] | None:
+    """Scalar: the window's engagement for an earliest launch time (launch, intercept)."""
+    win = model.windows
+    lo, hi = int(win.offsets[w]), int(win.offsets[w + 1])
+    k = lo + int(np.searchsorted(win.launch_s[lo:hi], earliest, side="left"))
+    if k >= hi:
+        return None
+    return float(win.best_launch_s[k]), float(win.best_intercept_s[k])
+
+
+def doctrine_rank(model: Model) -> FloatArray:
+    """Per window, the preference the doctrine adds to its intercept time (lower is preferred)."""
+    win = model.windows
+    interceptor = model.stock_interceptor[win.stock]
+    if model.assignment == "cheapest-capable":
+        costs = model.interceptor_cost_usd
+        order = np.argsort(np.argsort(costs, kind="stable"), kind="stable")
+        # rank ties equal costs equally
+        ranks = np.searchsorted(np.unique(costs), costs).astype(float)
+        del order
+        return ranks[interceptor] * _BIG
+    if model.assignment == "preserve-upper-tier":
+        upper = model.interceptor_tier[interceptor] == TIER_RANK["upper"]
+        return upper.astype(float) * _BIG
+    return np.zeros(win.count)
+
+
+def plan_decision_points(model: Model) -> Plan:
+    """Slots per threat and the fixed order of decision points (deterministic)."""
+    win = model.windows
+    n_threats = model.n_threats
+    window_unit = model.stock_unit[win.stock].astype(np.int64)
+    window_interceptor = model.stock_interceptor[win.stock].astype(np.int64)
+    rank = doctrine_rank(model)
+    by_threat: list[list[int]] = [[] for _ in range(n_threats)]
+    for w in range(win.count):
+        by_threat[int(win.threat[w])].append(w)
+    threat_windows = tuple(np.asarray(ws, dtype=np.int64) for ws in by_threat)
+    threat_units: list[IntArray] = []
+    local = np.zeros(win.count, dtype=np.int64)
+    for ws in threat_windows:
+        units = np.unique(window_unit[ws]) if ws.size else np.zeros(0, dtype=np.int64)
+        threat_units.append(units.astype(np.int64))
+        if ws.size:
+            local[ws] = np.searchsorted(units, window_unit[ws])
+
+    dps: list[tuple[float, int, int]] = []
+    for t, ws in enumerate(threat_windows):
+        if ws.size == 0:
+            continue
+        chains = [
+            _nominal_chain(model, ws, window_unit, rank, model.shoot_look_shoot),
+            _nominal_chain(model, ws, window_unit, np.zeros_like(rank), True),
+        ]
+        longest = max(chains, key=len)
+        nominal = chains[0] + longest[len(chains[0]) :]
+        for k, when in enumerate(nominal[:MAX_SLOTS]):
+            dps.append((when, t, k))
+    dps.sort()
+    return Plan(
+        dp_threat=np.array([d[1] for d in dps], dtype=np.int64),
+        dp_slot=np.array([d[2] for d in dps], dtype=np.int64),
+        dp_nominal_s=np.array([d[0] for d in dps], dtype=float),
+        threat_windows=threat_windows,
+        window_unit=window_unit,
+        window_interceptor=window_interceptor,
+        window_rank=rank,
+        threat_units=tuple(threat_units),
+        window_local_unit=local,
+    )
+
+
+def _nominal_chain(
+    model: Model, ws: IntArray, window_unit: IntArray, rank: FloatArray, sls: bool
+) -> list[float]:
+    """Launch times of a threat's slots if the preferred window always fires and misses."""
+    times: list[float] = []
+    earliest = -np.inf
+    used: set[int] = set()
+    last_launch = -np.inf
+    while len(times) < MAX_SLOTS:
+        best: tuple[float, float, float] | None = None
+        for w in ws:
+            if not sls and int(window_unit[w]) in used:
+                continue
+            eng = _engagement(model, int(w), earliest)
+            if eng is None:
+                continue
+            key = rank[w] + eng[1]
+            if best is None or key < best[0]:
+                best = (key, eng[0], eng[1])
+                chosen = int(w)
+        if best is None:
+            break
+        # keep the order strictly increasing so ties never reorder slots of one threat
+        launch = max(best[1], np.nextafter(last_launch, np.inf))
+        times.append(launch)
+        last_launch = launch
+        used.add(int(window_unit[chosen]))
+        earliest = best[2] + model.assessment_s
+    return times
+
+
+@dataclass
+class BlockOutcome:
+    """Per-trial outcomes of one block of trials (arrays shaped (n, ...))."""
+
+    leaked: NDArray[np.bool_]  # (n, T)
+    launched: NDArray[np.bool_]  # (n, T) threat did not fail at launch
+    shots: NDArray[np.int32]  # (n, S) interceptors fired from each stock
+    kills: NDArray[np.int32]  # (n, U) threats killed by each unit
+    stock_left: NDArray[np.int32]  # (n, S)
+    events: list[tuple[int, int, int, float, float, int, bool]] = field(default_factory=list)
+    """Engagements of the block's first trial: (threat, unit, interceptor, launch_s,
+    intercept_s, shots, killed), when recorded."""
+
+
+def simulate_block(
+    model: Model,
+    plan: Plan,
+    rng: np.random.Generator,
+    n: int,
+    stock0: NDArray[np.int32] | None = None,
+    record_first: bool = False,
+) -> BlockOutcome:
+    """Run ``n`` trials of one wave.
+
+    Args:
+        model: the compiled scenario wave.
+        plan: its decision points (:func:`plan_decision_points`).
+        rng: the block's random stream; draws are made in a fixed order (threat
+            reliability (n, T), then one uniform vector (n,) per decision point).
+        n: trials in this block.
+        stock0: interceptors held at the start, (n, S); the magazines when None.
+        record_first: keep the first trial's engagements in ``events``.
+    """
+    n_threats = model.n_threats
+    win = model.windows
+    alive = rng.random((n, n_threats)) < model.threat_reliability[None, :]
+    launched = alive.copy()
+    free_at = np.full((n, n_threats), -np.inf)
+    if stock0 is None:
+        stock = np.broadcast_to(model.stock_initial.astype(np.int32), (n, model.n_stocks)).copy()
+    else:
+        stock = stock0.astype(np.int32, copy=True)
+    shots_fired = np.zeros((n, model.n_stocks), dtype=np.int32)
+    kills = np.zeros((n, model.n_units), dtype=np.int32)
+    capacity = model.unit_capacity
+    limited = {
+        u: (np.full((n, int(c)), np.inf), np.full((n, int(c)), -np.inf))
+        for u, c in enumerate(capacity)
+        if 0 < int(c) < 1_000_000
+    }  # unit -> (starts, ends) of engagements assigned to each fire channel
+    engaged: dict[int, NDArray[np.bool_]] = {}
+    spe = model.shots_per_engagement
+    events: list[tuple[int, int, int, float, float, int, bool]] = []
+    rows = np.arange(n)
+
+    for d in range(plan.count):
+        t = int(plan.dp_threat[d])
+        uniform = rng.random(n)
+        ws = plan.threat_windows[t]
+        live = alive[:, t]
+        if not live.any():
+            continue
+        earliest = free_at[:, t]
+        m = ws.size
+        keys = np.full((m, n), np.inf)
+        launch = np.empty((m, n))
+        intercept = np.empty((m, n))
+        slot_of = np.zeros((m, n), dtype=np.int64)
+        if not model.shoot_look_shoot:
+            seen = engaged.setdefault(t, np.zeros((n, plan.threat_units[t].size), dtype=bool))
+        for j, w in enumerate(ws):
+            lo, hi = int(win.offsets[w]), int(win.offsets[w + 1])
+            k = lo + np.searchsorted(win.launch_s[lo:hi], earliest, side="left")
+            ok = live & (k < hi)
+            k = np.minimum(k, hi - 1)
+            launch[j] = win.best_launch_s[k]
+            intercept[j] = win.best_intercept_s[k]
+            ok &= stock[:, win.stock[w]] > 0
+            if not model.shoot_look_shoot:
+                ok &= ~seen[:, plan.window_local_unit[w]]
+            u = int(plan.window_unit[w])
+            if u in limited:
+                starts, ends = limited[u]
+                free = (ends <= launch[j][:, None]) | (starts >= intercept[j][:, None])
+                ok &= free.any(axis=1)
+                slot_of[j] = free.argmax(axis=1)
+            keys[j] = np.where(ok, intercept[j] + plan.window_rank[w], np.inf)
+        choice = keys.argmin(axis=0)
+        fire = np.isfinite(keys[choice, rows])
+        if not fire.any():
+            continue
+        idx = np.nonzero(fire)[0]
+        cw = choice[idx]
+        w_sel = ws[cw]
+        stocks = win.stock[w_sel]
+        shots = np.minimum(spe, stock[idx, stocks])
+        stock[idx, stocks] -= shots
+        np.add.at(shots_fired, (idx, stocks), shots)
+        p_salvo = 1.0 - (1.0 - win.p_kill[w_sel]) ** shots
+        killed = uniform[idx] < p_salvo
+        t_launch = launch[cw, idx]
+        t_intercept = intercept[cw, idx]
+        alive[idx[killed], t] = False
+        units = plan.window_unit[w_sel]
+        np.add.at(kills, (idx[killed], units[killed]), 1)
+        free_at[idx, t] = t_intercept + model.assessment_s
+        if not model.shoot_look_shoot:
+            seen[idx, plan.window_local_unit[w_sel]] = True
+        for u, (starts, ends) in limited.items():
+            mine = units == u
+            if mine.any():
+                r = idx[mine]
+                c = slot_of[cw[mine], r]
+                starts[r, c] = t_launch[mine]
+                ends[r, c] = t_intercept[mine]
+        if record_first and idx.size and idx[0] == 0:
+            events.append(
+                (
+                    t,
+                    int(units[0]),
+                    int(plan.window_interceptor[w_sel[0]]),
+                    float(t_launch[0]),
+                    float(t_intercept[0]),
+                    int(shots[0]),
+                    bool(killed[0]),
+                )
+            )
+
+    leaked = alive & launched
+    return BlockOutcome(leaked, launched, shots_fired, kills, stock, events)
+
+
+def block_sizes(trials: int, block: int = BLOCK_TRIALS) -> list[int]:
+    """How ``trials`` split into fixed-size blocks (the last may be shorter)."""
+    full, rest = divmod(trials, block)
+    return [block] * full + ([rest] if rest else [])
+
+
+def block_streams(seed: int, n_blocks: int) -> list[np.random.SeedSequence]:
+    """One independent seed sequence per block, spawned from ``SeedSequence(seed)``."""
+    return np.random.SeedSequence(seed).spawn(n_blocks)

@@ -1,0 +1,102 @@
+"""Metrics of the result contract, computed from per-trial outcomes.
+
+Proportions carry Wilson score intervals; means carry a normal interval on the
+trial-level values (a bootstrap where the distribution is far from normal); see
+:mod:`hoplon.core.stats`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hoplon.core.model import Model
+from hoplon.core.runner import Outcomes
+from hoplon.core.stats import mean_estimate, proportion_estimate
+
+
+def _group_sum(values: NDArray[Any], keys: list[str]) -> dict[str, NDArray[np.float64]]:
+    """Sum the columns of ``values`` (n, K) by key, preserving first-seen order."""
+    out: dict[str, NDArray[np.float64]] = {}
+    for j, key in enumerate(keys):
+        col = values[:, j].astype(float)
+        out[key] = out[key] + col if key in out else col
+    return out
+
+
+def contract_metrics(waves: list[Model], outcomes: Outcomes) -> dict[str, Any]:
+    """The ``metrics`` object of the JSON result contract (output-contract.md)."""
+    model = waves[0]
+    leaked = outcomes.leaked
+    leakers = leaked.sum(axis=1)
+    targets_all = np.concatenate([m.threat_target for m in waves])
+    n_targets = len(model.target_ids)
+    hits = np.zeros((outcomes.trials, n_targets), dtype=np.int64)
+    for g in range(n_targets):
+        mask = targets_all == g
+        if mask.any():
+            hits[:, g] = leaked[:, mask].sum(axis=1)
+    total_value = float(model.target_value.sum())
+    if total_value > 0:
+        lost = (hits > 0).astype(float) @ model.target_value
+        value_protected = 1.0 - lost / total_value
+    else:
+        value_protected = np.ones(outcomes.trials)
+
+    stock_names = [model.interceptor_names[i] for i in model.stock_interceptor]
+    stock_nations = [model.unit_nation[u] for u in model.stock_unit]
+    by_interceptor = _group_sum(outcomes.shots, stock_names)
+    by_nation = _group_sum(outcomes.shots, stock_nations)
+    stock_cost = model.interceptor_cost_usd[model.stock_interceptor]
+    spend = outcomes.shots.astype(float) @ stock_cost
+    threat_cost = float(sum(m.threat_cost_usd.sum() for m in waves))
+    spend_est = mean_estimate(spend)
+
+    metrics: dict[str, Any] = {
+        "p_no_leak": proportion_estimate(leakers == 0).to_dict(),
+        "expected_leakers": mean_estimate(leakers.astype(float)).to_dict(),
+        "value_protected": mean_estimate(value_protected).to_dict(),
+        "leakers_by_target": {
+            tid: mean_estimate(hits[:, g].astype(float)).to_dict()
+            for g, tid in enumerate(model.target_ids)
+            if (targets_all == g).any()
+        },
+        "shots_by_interceptor": {k: mean_estimate(v).to_dict() for k, v in by_interceptor.items()},
+        "shots_by_nation": {k: mean_estimate(v).to_dict() for k, v in by_nation.items()},
+        "kills_by_unit": {
+            uid: mean_estimate(outcomes.kills[:, u].astype(float)).to_dict()
+            for u, uid in enumerate(model.unit_ids)
+        },
+        "interceptor_cost_usd": spend_est.to_dict(),
+        "threat_cost_usd": {"mean": threat_cost},
+        "cost_exchange_ratio": {
+            "mean": round(spend_est.mean / threat_cost, 6) if threat_cost > 0 else None
+        },
+    }
+    return metrics
+
+
+def threat_rows(waves: list[Model], outcomes: Outcomes) -> list[dict[str, Any]]:
+    """The ``threats`` list of the JSON result contract, one row per missile or aircraft."""
+    rows: list[dict[str, Any]] = []
+    col = 0
+    for w, model in enumerate(waves):
+        engageable = model.engageable_by()
+        for t, tid in enumerate(model.threat_ids):
+            first = float(model.threat_first_track_s[t])
+            row: dict[str, Any] = {
+                "id": tid,
+                "raid": model.threat_raid[t],
+                "target": model.target_ids[int(model.threat_target[t])],
+                "first_track_s": round(first, 3) if np.isfinite(first) else None,
+                "impact_s": round(float(model.threat_impact_s[t]), 3),
+                "engageable_by": engageable[t],
+                "p_leak": proportion_estimate(outcomes.leaked[:, col]).to_dict(),
+            }
+            if len(waves) > 1:
+                row["wave"] = w
+            rows.append(row)
+            col += 1
+    return rows

@@ -1,0 +1,160 @@
+"""Run a compiled scenario over many trials: fixed-size blocks, one random stream each.
+
+The trials are cut into blocks of :data:`~hoplon.core.engine.BLOCK_TRIALS`; block ``b``
+draws from ``SeedSequence(seed).spawn(n_blocks)[b]``. Blocks may run in several
+processes, and their outcomes are put back in block order, so a result depends on the
+seed and the number of trials only, never on the number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hoplon.core.engine import (
+    BlockOutcome,
+    Plan,
+    block_sizes,
+    block_streams,
+    plan_decision_points,
+    simulate_block,
+)
+from hoplon.core.model import Model
+
+#: Between waves: (stock (n, S), generator) -> (new stock, transfers (n, S, S) or None).
+Resupply = Callable[[NDArray[np.int32]], tuple[NDArray[np.int32], NDArray[np.int32] | None]]
+
+
+@dataclass
+class Outcomes:
+    """Per-trial outcomes of a whole run, all waves (threat axes concatenated)."""
+
+    trials: int
+    seed: int
+    leaked: NDArray[np.bool_]  # (N, T_all)
+    launched: NDArray[np.bool_]  # (N, T_all)
+    shots: NDArray[np.int32]  # (N, S) summed over waves
+    kills: NDArray[np.int32]  # (N, U) summed over waves
+    transfers: NDArray[np.int64] | None  # (S, S) interceptors moved between waves, summed
+    events: list[list[tuple[int, int, int, float, float, int, bool]]] = field(default_factory=list)
+    decision_points: int = 0
+
+
+@dataclass(frozen=True)
+class _Job:
+    waves: tuple[Model, ...]
+    plans: tuple[Plan, ...]
+    resupply: Resupply | None
+
+
+_JOB: _Job | None = None
+
+
+def _init_worker(job: _Job) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _run_one(
+    args: tuple[int, np.random.SeedSequence, int],
+) -> tuple[int, list[BlockOutcome], NDArray[np.int64] | None]:
+    index, seq, n = args
+    assert _JOB is not None
+    return (index, *_simulate_waves(_JOB, seq, n, record_first=index == 0))
+
+
+def _simulate_waves(
+    job: _Job, seq: np.random.SeedSequence, n: int, record_first: bool
+) -> tuple[list[BlockOutcome], NDArray[np.int64] | None]:
+    rng = np.random.default_rng(seq)
+    outs: list[BlockOutcome] = []
+    stock: NDArray[np.int32] | None = None
+    moved: NDArray[np.int64] | None = None
+    for w, (model, plan) in enumerate(zip(job.waves, job.plans, strict=True)):
+        if w > 0 and job.resupply is not None and stock is not None:
+            stock, transfers = job.resupply(stock)
+            if transfers is not None:
+                total = transfers.sum(axis=0, dtype=np.int64)
+                moved = total if moved is None else moved + total
+        out = simulate_block(model, plan, rng, n, stock0=stock, record_first=record_first)
+        stock = out.stock_left
+        outs.append(out)
+    return outs, moved
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_trials(
+    waves: Sequence[Model],
+    trials: int,
+    seed: int,
+    workers: int = 1,
+    resupply: Resupply | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Outcomes:
+    """Simulate ``trials`` trials of the waves in order, magazines carried between them.
+
+    Args:
+        waves: compiled waves sharing the same units and stocks.
+        trials: number of trials (>= 1).
+        seed: random seed.
+        workers: processes to use (1 runs in this process).
+        resupply: applied to the stocks between waves (ACSA rebalancing), if any.
+        progress: called with the number of trials finished after each block.
+    """
+    job = _Job(tuple(waves), tuple(plan_decision_points(m) for m in waves), resupply)
+    sizes = block_sizes(trials)
+    seqs = block_streams(seed, len(sizes))
+    tasks = [(i, seqs[i], n) for i, n in enumerate(sizes)]
+    results: list[tuple[list[BlockOutcome], NDArray[np.int64] | None] | None] = [None] * len(tasks)
+    if workers <= 1 or len(tasks) == 1:
+        _init_worker(job)
+        for task in tasks:
+            i, outs, moved = _run_one(task)
+            results[i] = (outs, moved)
+            if progress:
+                progress(task[2])
+    else:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(tasks)), initializer=_init_worker, initargs=(job,)
+        ) as pool:
+            for i, outs, moved in pool.map(_run_one, tasks):
+                results[i] = (outs, moved)
+                if progress:
+                    progress(sizes[i])
+    done = [r for r in results if r is not None]
+    leaked = np.concatenate(
+        [np.concatenate([o.leaked for o in outs], axis=1) for outs, _ in done], axis=0
+    )
+    launched = np.concatenate(
+        [np.concatenate([o.launched for o in outs], axis=1) for outs, _ in done], axis=0
+    )
+    shots = np.concatenate([sum(o.shots for o in outs) for outs, _ in done], axis=0)
+    kills = np.concatenate([sum(o.kills for o in outs) for outs, _ in done], axis=0)
+    transfers = None
+    moved_all = [m for _, m in done if m is not None]
+    if moved_all:
+        transfers = np.sum(moved_all, axis=0)
+    events = [o.events for o in done[0][0]]
+    return Outcomes(
+        trials=trials,
+        seed=seed,
+        leaked=leaked,
+        launched=launched,
+        shots=shots.astype(np.int32),
+        kills=kills.astype(np.int32),
+        transfers=transfers,
+        events=events,
+        decision_points=sum(p.count for p in job.plans),
+    )

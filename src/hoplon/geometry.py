@@ -1,0 +1,355 @@
+"""Compile a validated scenario into the engine's arrays: geometry once, per scenario.
+
+Steps (all deterministic):
+
+1. expand each raid into its missiles or aircraft, with launch times;
+2. sample every threat's path (one path per raid: its threats fly the same route);
+3. first detection of every threat by every radar (scenario radars and the units'
+   own platform radars), cues from space sensors and shared early-warning tracks, and
+   each radar's own track time;
+4. each unit's earliest fire-control track on each threat: its own radar's, its
+   nation's fire-control radars', or one shared to its nation at fire-control quality,
+   ``latency_s`` later;
+5. engagement windows per (unit's interceptor stock, threat) the unit has the right
+   to defend (its nation's, or a collective-defense partner's, target).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from hoplon.core import flight, sensing
+from hoplon.core.model import TIER_RANK, EngagementWindows, Model
+from hoplon.core.windows import engagement_windows
+from hoplon.scenario.loader import LoadedScenario
+from hoplon.scenario.schema import (
+    CollectiveDefense,
+    Raid,
+    Scenario,
+    TrackSharing,
+    lat_lon_alt,
+)
+
+#: Sampling step of ballistic paths, seconds.
+BALLISTIC_DT_S = 1.0
+#: Sampling step of cruise missile and aircraft paths, seconds.
+AIR_BREATHING_DT_S = 1.0
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The compiled waves of a scenario, and how long compiling took."""
+
+    waves: list[Model]
+    compile_s: float
+
+
+def _sharing(spec: Scenario) -> dict[tuple[str, str], tuple[float, float]]:
+    """(from, to) nation → (cue latency, fire-control latency), inf where none."""
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    for ag in spec.agreements:
+        if isinstance(ag, TrackSharing):
+            cue, fc = out.get((ag.from_, ag.to), (np.inf, np.inf))
+            cue = min(cue, ag.latency_s)
+            if ag.quality == "fire-control":
+                fc = min(fc, ag.latency_s)
+            out[(ag.from_, ag.to)] = (cue, fc)
+    return out
+
+
+def defends(spec: Scenario) -> dict[str, set[str]]:
+    """For each nation, the nations whose assets and units its units may defend."""
+    nations = set(spec.nations)
+    out = {n: {n} for n in nations}
+    for ag in spec.agreements:
+        if isinstance(ag, CollectiveDefense):
+            for a in ag.nations:
+                out.setdefault(a, {a}).update(ag.nations)
+    return out
+
+
+def compile_raids(
+    loaded: LoadedScenario,
+    raids: Sequence[Raid],
+    *,
+    wave_start_s: float = 0.0,
+    units: Sequence[int] | None = None,
+    sensors: Sequence[int] | None = None,
+) -> Model:
+    """Compile one wave: the given raids against the scenario's (selected) defenders.
+
+    Args:
+        loaded: the validated scenario.
+        raids: the raids of this wave (launch times relative to ``wave_start_s``).
+        wave_start_s: the wave's start, seconds from the scenario start.
+        units: indices of the units taking part (default: all).
+        sensors: indices of the scenario sensors taking part (default: all).
+    """
+    spec, cat = loaded.spec, loaded.catalog
+    unit_idx = list(range(len(spec.units))) if units is None else list(units)
+    sensor_idx = list(range(len(spec.sensors))) if sensors is None else list(sensors)
+    all_units = spec.units
+
+    # --- targets: assets and units (ships are targets too), in file order
+    target_ids = [a.id for a in spec.assets] + [u.id for u in all_units]
+    target_pos = [lat_lon_alt(a.at) for a in spec.assets] + [lat_lon_alt(u.at) for u in all_units]
+    target_nation = [a.nation for a in spec.assets] + [u.nation for u in all_units]
+    target_value = [a.value for a in spec.assets] + [u.value for u in all_units]
+    target_index = {tid: g for g, tid in enumerate(target_ids)}
+
+    # --- threats
+    paths: list[flight.Path] = []
+    ids: list[str] = []
+    raid_of: list[str] = []
+    klass: list[str] = []
+    launch: list[float] = []
+    target: list[int] = []
+    rel: list[float] = []
+    cost: list[float] = []
+    rcs: list[float] = []
+    ballistic: list[bool] = []
+    for raid in raids:
+        entry = cat.threats[raid.type]
+        g = target_index[raid.target]
+        lat0, lon0, _ = lat_lon_alt(raid.from_)
+        lat1, lon1, _ = target_pos[g]
+        if entry.flight == "ballistic":
+            path = flight.ballistic_path(
+                lat0, lon0, lat1, lon1, float(entry.burn_time_s or 0.0),
+                str(entry.trajectory), dt_s=BALLISTIC_DT_S,
+            )  # fmt: skip
+        elif entry.flight == "cruise":
+            path = flight.cruise_path(
+                lat0, lon0, lat1, lon1, entry.speed_ms, float(entry.altitude_m or 0.0),
+                dt_s=AIR_BREATHING_DT_S,
+            )  # fmt: skip
+        else:
+            path = flight.aircraft_path(
+                lat0, lon0, lat1, lon1, entry.speed_ms, float(entry.altitude_m or 0.0),
+                entry.release_range_m, dt_s=AIR_BREATHING_DT_S,
+            )  # fmt: skip
+        for k in range(raid.count):
+            paths.append(path)
+            ids.append(f"{raid.id}#{k + 1}")
+            raid_of.append(raid.id)
+            klass.append(entry.threat_class)
+            launch.append(wave_start_s + raid.launch.at_s + k * raid.launch.every_s)
+            target.append(g)
+            rel.append(entry.reliability)
+            cost.append(entry.unit_cost_usd)
+            rcs.append(entry.rcs_m2)
+            ballistic.append(entry.flight == "ballistic")
+    n_threats = len(ids)
+    launch_arr = np.asarray(launch, dtype=float)
+    batch = flight.PathBatch.from_paths(paths, launch_arr) if paths else None
+
+    # --- sensors: scenario radars, then the units' own platform radars; space sensors apart
+    radar_nation: list[str] = []
+    radar_role: list[str] = []
+    radar_cols: dict[str, list[float]] = {
+        k: [] for k in ("lat", "lon", "alt", "range", "facing", "fov", "elev", "track")
+    }
+    radar_owner_unit: list[int] = []  # unit index for platform radars, -1 otherwise
+    space_nation: list[str] = []
+    space_latency: list[float] = []
+
+    def add_radar(
+        name: str, at: tuple[float, ...], facing: float | None, nation: str, owner: int
+    ) -> None:
+        entry = cat.sensors[name]
+        lat, lon, alt = lat_lon_alt(at)
+        radar_cols["lat"].append(lat)
+        radar_cols["lon"].append(lon)
+        radar_cols["alt"].append(
+            max(alt, entry.antenna_height_m) if alt > 0 else entry.antenna_height_m
+        )
+        radar_cols["range"].append(entry.range_m)
+        radar_cols["facing"].append(0.0 if facing is None else facing)
+        radar_cols["fov"].append(entry.field_of_regard_deg if facing is not None else 360.0)
+        radar_cols["elev"].append(entry.min_elev_deg)
+        radar_cols["track"].append(entry.track_time_s)
+        radar_nation.append(nation)
+        radar_role.append(entry.role)
+        radar_owner_unit.append(owner)
+
+    for index in sensor_idx:
+        placement = spec.sensors[index]
+        sensor_entry = cat.sensors[placement.type]
+        if sensor_entry.kind == "space-infrared":
+            space_nation.append(placement.nation)
+            space_latency.append(sensor_entry.latency_s)
+        else:
+            assert placement.at is not None
+            add_radar(placement.type, placement.at, placement.facing_deg, placement.nation, -1)
+    for local, ui in enumerate(unit_idx):
+        u = all_units[ui]
+        platform = cat.platforms[u.type]
+        if platform.radar != "none":
+            add_radar(platform.radar, u.at, u.facing_deg, u.nation, local)
+
+    n_radars = len(radar_nation)
+    n_units = len(unit_idx)
+    share = _sharing(spec)
+
+    def latency(src: str, dst: str, fire_control: bool) -> float:
+        if src == dst:
+            return 0.0
+        cue, fc = share.get((src, dst), (np.inf, np.inf))
+        return fc if fire_control else cue
+
+    if batch is not None and n_radars:
+        col = {k: np.asarray(v, dtype=float) for k, v in radar_cols.items()}
+        detect = sensing.radar_first_detection_s(
+            col["lat"], col["lon"], col["alt"], col["range"], col["facing"], col["fov"],
+            col["elev"], batch, np.asarray(rcs),
+        )  # fmt: skip
+        reporters = radar_nation + space_nation
+        cue_latency = np.array(
+            [[latency(src, dst, False) for src in reporters] for dst in radar_nation], dtype=float
+        ).reshape(n_radars, n_radars + len(space_nation))
+        external = (
+            sensing.space_infrared_report_s(
+                launch_arr, np.asarray(ballistic), np.asarray(space_latency)
+            )
+            if space_nation
+            else None
+        )
+        track, _ = sensing.radar_track_times(detect, col["track"], cue_latency, external)
+        fc_latency = np.full((n_units, n_radars), np.inf)
+        for local, ui in enumerate(unit_idx):
+            nation = all_units[ui].nation
+            for r in range(n_radars):
+                if radar_owner_unit[r] == local:
+                    fc_latency[local, r] = 0.0
+                elif radar_role[r] == "fire-control":
+                    fc_latency[local, r] = latency(radar_nation[r], nation, True)
+        fc_track = sensing.fire_control_track_times(track, fc_latency)
+    else:
+        fc_track = np.full((n_units, n_threats), np.inf)
+
+    # --- interceptors and stocks
+    names: list[str] = []
+    for ui in unit_idx:
+        for name in all_units[ui].magazine:
+            if name not in names:
+                names.append(name)
+    interceptors = [cat.interceptors[n] for n in names]
+    stock_unit, stock_int, stock_init = [], [], []
+    for local, ui in enumerate(unit_idx):
+        for name, count in all_units[ui].magazine.items():
+            stock_unit.append(local)
+            stock_int.append(names.index(name))
+            stock_init.append(count)
+
+    # --- windows: each stock × each threat its unit may defend and its interceptor may kill
+    allowed = defends(spec)
+    pair_stock: list[int] = []
+    pair_threat: list[int] = []
+    pair_p: list[float] = []
+    for stock_no, (local, int_no) in enumerate(zip(stock_unit, stock_int, strict=True)):
+        u = all_units[unit_idx[local]]
+        icpt = interceptors[int_no]
+        for t in range(n_threats):
+            sspk = icpt.sspk.get(klass[t])  # type: ignore[call-overload]
+            if sspk is None or sspk <= 0:
+                continue
+            if target_nation[target[t]] not in allowed.get(u.nation, {u.nation}):
+                continue
+            if not np.isfinite(fc_track[local, t]):
+                continue
+            pair_stock.append(stock_no)
+            pair_threat.append(t)
+            pair_p.append(icpt.reliability * sspk)
+    ps = np.asarray(pair_stock, dtype=np.int64)
+    pt = np.asarray(pair_threat, dtype=np.int64)
+    su = np.asarray(stock_unit, dtype=np.int64)
+    si = np.asarray(stock_int, dtype=np.int64)
+    unit_lat = np.array([lat_lon_alt(all_units[ui].at)[0] for ui in unit_idx])
+    unit_lon = np.array([lat_lon_alt(all_units[ui].at)[1] for ui in unit_idx])
+    unit_alt = np.array([lat_lon_alt(all_units[ui].at)[2] for ui in unit_idx])
+    reaction = np.array([cat.platforms[all_units[ui].type].reaction_s for ui in unit_idx])
+    env = {
+        "min_range": np.array([e.min_range_m for e in interceptors]),
+        "max_range": np.array([e.max_range_m for e in interceptors]),
+        "min_alt": np.array([e.min_alt_m for e in interceptors]),
+        "max_alt": np.array([e.max_alt_m for e in interceptors]),
+        "speed": np.array([e.avg_speed_ms for e in interceptors]),
+    }
+    if batch is not None and ps.size:
+        uu = su[ps]
+        ii = si[ps]
+        windows, _ = engagement_windows(
+            stock=ps,
+            threat=pt,
+            p_kill=np.asarray(pair_p, dtype=float),
+            unit_lat=unit_lat[uu],
+            unit_lon=unit_lon[uu],
+            unit_alt_m=unit_alt[uu],
+            min_range_m=env["min_range"][ii],
+            max_range_m=env["max_range"][ii],
+            min_alt_m=env["min_alt"][ii],
+            max_alt_m=env["max_alt"][ii],
+            avg_speed_ms=env["speed"][ii],
+            earliest_launch_s=fc_track[uu, pt] + reaction[uu],
+            paths=batch,
+        )
+    else:
+        windows = _no_windows()
+    impact = batch.impact_s if batch is not None else np.zeros(0)
+    d = spec.doctrine
+    return Model(
+        threat_ids=tuple(ids),
+        threat_raid=tuple(raid_of),
+        threat_target=np.asarray(target, dtype=np.int64),
+        threat_class=tuple(klass),
+        threat_launch_s=launch_arr,
+        threat_impact_s=np.asarray(impact, dtype=float),
+        threat_reliability=np.asarray(rel, dtype=float),
+        threat_cost_usd=np.asarray(cost, dtype=float),
+        threat_first_track_s=fc_track.min(axis=0) if n_units else np.full(n_threats, np.inf),
+        target_ids=tuple(target_ids),
+        target_value=np.asarray(
+            [
+                v if any(t == g for t in target) or g < len(spec.assets) else 0.0
+                for g, v in enumerate(target_value)
+            ],
+            dtype=float,
+        ),
+        unit_ids=tuple(all_units[ui].id for ui in unit_idx),
+        unit_nation=tuple(all_units[ui].nation for ui in unit_idx),
+        unit_capacity=np.array(
+            [cat.platforms[all_units[ui].type].capacity for ui in unit_idx], dtype=np.int64
+        ),
+        interceptor_names=tuple(names),
+        interceptor_cost_usd=np.array([e.unit_cost_usd for e in interceptors], dtype=float),
+        interceptor_tier=np.array([TIER_RANK[e.tier] for e in interceptors], dtype=np.int64),
+        stock_unit=su,
+        stock_interceptor=si,
+        stock_initial=np.asarray(stock_init, dtype=np.int64),
+        windows=windows,
+        shots_per_engagement=d.shots_per_engagement,
+        shoot_look_shoot=d.shoot_look_shoot,
+        assessment_s=d.assessment_s,
+        assignment=d.assignment,
+    )
+
+
+def _no_windows() -> EngagementWindows:
+    empty = np.zeros(0)
+    none = np.zeros(0, dtype=np.int64)
+    return EngagementWindows(none, none, empty, np.zeros(1, dtype=np.int64), empty, empty, empty)
+
+
+def compile_scenario(
+    loaded: LoadedScenario,
+    units: Sequence[int] | None = None,
+    sensors: Sequence[int] | None = None,
+) -> Compiled:
+    """Compile every wave of a scenario (one wave unless it lists ``waves``)."""
+    start = time.perf_counter()
+    waves = [compile_raids(loaded, loaded.spec.threats, units=units, sensors=sensors)]
+    return Compiled(waves, time.perf_counter() - start)

@@ -1,0 +1,1 @@
+"""Presentation of results: the self-contained HTML report."""

@@ -1,0 +1,101 @@
+"""A plain, per-trial reference of the engagement engine, written for clarity not speed.
+
+It follows the rules in ``hoplon.core.engine``'s docstring one trial at a time, with
+ordinary Python loops and lists, and consumes the random numbers in the same order as
+the vectorised engine (threat reliability draws (n, T), then one uniform vector per
+decision point), so on the same stream the two must agree trial by trial.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from hoplon.core.engine import Plan
+from hoplon.core.model import Model
+
+
+@dataclass
+class TrialResult:
+    leaked: list[bool]
+    shots: list[int]
+    kills: list[int]
+    stock_left: list[int]
+
+
+def _engagement(model: Model, w: int, earliest: float) -> tuple[float, float] | None:
+    win = model.windows
+    lo, hi = int(win.offsets[w]), int(win.offsets[w + 1])
+    for k in range(lo, hi):
+        if win.launch_s[k] >= earliest:
+            return float(win.best_launch_s[k]), float(win.best_intercept_s[k])
+    return None
+
+
+def reference_trials(
+    model: Model, plan: Plan, rng: np.random.Generator, n: int
+) -> list[TrialResult]:
+    """Simulate ``n`` trials one by one."""
+    n_threats = model.n_threats
+    u_rel = rng.random((n, n_threats))
+    u_dp = [rng.random(n) for _ in range(plan.count)]
+    results = []
+    for i in range(n):
+        alive = [bool(u_rel[i, t] < model.threat_reliability[t]) for t in range(n_threats)]
+        launched = list(alive)
+        free_at = [-math.inf] * n_threats
+        stock = [int(x) for x in model.stock_initial]
+        shots = [0] * model.n_stocks
+        kills = [0] * model.n_units
+        channels: dict[int, list[tuple[float, float]]] = {}
+        for u, cap in enumerate(model.unit_capacity):
+            if 0 < int(cap) < 1_000_000:
+                channels[u] = [(math.inf, -math.inf)] * int(cap)
+        engaged: set[tuple[int, int]] = set()
+        for d in range(plan.count):
+            t = int(plan.dp_threat[d])
+            if not alive[t]:
+                continue
+            best = None
+            for w in plan.threat_windows[t]:
+                w = int(w)
+                eng = _engagement(model, w, free_at[t])
+                if eng is None:
+                    continue
+                launch, intercept = eng
+                s = int(model.windows.stock[w])
+                u = int(model.stock_unit[s])
+                if stock[s] <= 0:
+                    continue
+                if not model.shoot_look_shoot and (u, t) in engaged:
+                    continue
+                slot = None
+                if u in channels:
+                    for j, (start, end) in enumerate(channels[u]):
+                        if end <= launch or start >= intercept:
+                            slot = j
+                            break
+                    if slot is None:
+                        continue
+                key = intercept + float(plan.window_rank[w])
+                if best is None or key < best[0]:
+                    best = (key, w, s, u, launch, intercept, slot)
+            if best is None:
+                continue
+            _, w, s, u, launch, intercept, slot = best
+            fired = min(model.shots_per_engagement, stock[s])
+            stock[s] -= fired
+            shots[s] += fired
+            p = float(model.windows.p_kill[w])
+            if u_dp[d][i] < 1.0 - (1.0 - p) ** fired:
+                alive[t] = False
+                kills[u] += 1
+            free_at[t] = intercept + model.assessment_s
+            engaged.add((u, t))
+            if slot is not None:
+                channels[u][slot] = (launch, intercept)
+        leaked = [alive[t] and launched[t] for t in range(n_threats)]
+        results.append(TrialResult(leaked, shots, kills, stock))
+    return results
