@@ -144,6 +144,9 @@ def run(
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command, turning errors into exit codes 2 and 1."""
+    from hoplon.commands import register_all
+
+    register_all()
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:

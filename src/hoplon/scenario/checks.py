@@ -300,9 +300,29 @@ def _memory(scenario: Scenario) -> Iterator[Finding]:
         )
 
 
+def _economics(scenario: Scenario) -> Iterator[Finding]:
+    if scenario.economics is None:
+        return
+    from hoplon.economics import check_economics_against_nations
+
+    for path, message in check_economics_against_nations(scenario.economics, set(scenario.nations)):
+        yield _parse_path(path), message
+
+
+def _parse_path(text: str) -> FieldPath:
+    """``economics.consortia[0].members[3]`` → ("economics", "consortia", 0, "members", 3)."""
+    import re
+
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", text):
+        parts.append(int(index) if index else name)
+    return tuple(parts)
+
+
 def check_scenario(scenario: Scenario, catalog: Catalog) -> list[Finding]:
     """Every cross-reference problem in the scenario, in file order of sections."""
     findings: list[Finding] = []
+    findings.extend(_economics(scenario))
     for check in (_ids, _nations, _memory):
         findings.extend(check(scenario))
     for check2 in (_catalog_names, _targets, _rights, _platform_radars):

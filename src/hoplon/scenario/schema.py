@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from hoplon.economics.schema import Economics
+
 FORMAT_VERSION = 1
 #: Most trials a run accepts (memory is also checked against the scenario's size).
 MAX_TRIALS = 50_000_000
@@ -226,6 +228,10 @@ class Scenario(Strict):
     threats: list[Raid] = Field(default_factory=list)
     doctrine: Doctrine = Field(default_factory=Doctrine)
     catalog: CatalogAdditions = Field(default_factory=CatalogAdditions)
+    economics: Economics | None = Field(
+        default=None,
+        description="Burden sharing: programs, consortia, production (docs/economics.md).",
+    )
 
     @field_validator("hoplon", mode="before")
     @classmethod
