@@ -1,0 +1,614 @@
+"""Threat flight paths (ballistic, cruise, aircraft) sampled on a time grid.
+
+Ballistic missiles follow a Keplerian ellipse over a spherical, non-rotating earth
+with no atmosphere (radius :data:`R_EARTH`, gravitational parameter :data:`MU`).
+The free-flight ellipse runs from the launch point to the target, both on the
+surface (a surface-to-surface trajectory). Its ground track is the WGS84 geodesic
+between them: the fraction of the ellipse's central angle flown is the fraction
+of the geodesic's length covered, and the ellipse's central angle is the geodesic
+length divided by ``R_EARTH``.
+
+Boost model. During the burn of ``burn_time_s`` (``T_b``) the missile moves along
+the first part of the same ellipse, accelerating uniformly from rest: at time
+``t <= T_b`` after launch it is where the impulsive ellipse would be at
+``tau = t**2 / (2 T_b)``, with speed ``v_ellipse(tau) * t / T_b``. At burnout it has
+the ellipse's position and velocity at ``tau = T_b / 2``, and from then on it lags
+the impulsive ellipse by ``T_b / 2``; the flight time is therefore
+``free_flight_time + T_b / 2``. (A burn longer than the free flight itself is
+shortened to it.)
+
+Trajectory kinds. ``minimum-energy`` uses the flight-path angle that needs the
+least burnout speed for the range, ``gamma* = (pi - psi) / 4`` (``psi`` the range
+angle). ``lofted`` uses ``gamma* + 15 deg`` and ``depressed`` ``gamma* - 15 deg``,
+each clipped to ``[5 deg, (pi - psi)/2 - 5 deg]`` (the angles between which the
+trajectory is a sub-orbital ellipse), with the burnout speed solved so the range is
+unchanged.
+
+Cruise missiles and aircraft fly the geodesic at constant altitude and speed
+(no climb, descent or manoeuvre).
+
+Units: metres, seconds, m/s, radians for angles of the ellipse, degrees for
+latitude and longitude.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from hoplon.core import geo
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
+
+#: Earth's gravitational parameter, m^3/s^2.
+MU = 3.986004418e14
+#: Radius of the spherical earth of the ballistic model, m.
+R_EARTH = 6.371e6
+
+#: Change of flight-path angle from minimum energy for lofted / depressed shots.
+LOFT_ANGLE_RAD = math.radians(15.0)
+#: Margin kept from the flight-path angles where the ellipse stops being sub-orbital.
+ANGLE_MARGIN_RAD = math.radians(5.0)
+
+TRAJECTORIES = ("minimum-energy", "lofted", "depressed")
+
+
+# --------------------------------------------------------------------------------------
+# Closed forms
+# --------------------------------------------------------------------------------------
+
+
+def minimum_energy_range_m(v_bo_ms: ArrayLike) -> FloatArray:
+    """Ground range of a minimum-energy shot with burnout speed ``v_bo_ms`` at the surface.
+
+    ``nu = v**2 R / mu``, ``sin(psi/2) = nu / (2 - nu)``, range ``= R psi``
+    (spherical non-rotating earth, no drag). Speeds at or above circular speed
+    (``nu >= 1``) give ``nan``.
+
+    Args:
+        v_bo_ms: burnout speed, m/s, any shape.
+
+    Returns:
+        Range along the surface, metres, same shape.
+    """
+    nu = np.asarray(v_bo_ms, dtype=np.float64) ** 2 * R_EARTH / MU
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = np.where(nu < 1.0, nu / (2.0 - nu), np.nan)
+        return np.asarray(R_EARTH * 2.0 * np.arcsin(s), dtype=np.float64)
+
+
+def minimum_energy_speed_ms(range_m: ArrayLike) -> FloatArray:
+    """Burnout speed a minimum-energy shot needs for a ground range (inverse of the above).
+
+    ``s = sin(psi/2)``, ``nu = 2 s / (1 + s)``, ``v = sqrt(nu mu / R)``.
+
+    Args:
+        range_m: ground range, metres, ``0 <= range < pi R``.
+
+    Returns:
+        Burnout speed, m/s, same shape.
+    """
+    s = np.sin(np.asarray(range_m, dtype=np.float64) / (2.0 * R_EARTH))
+    nu = 2.0 * s / (1.0 + s)
+    return np.asarray(np.sqrt(nu * MU / R_EARTH), dtype=np.float64)
+
+
+def minimum_energy_flight_path_angle(range_m: ArrayLike) -> FloatArray:
+    """Flight-path angle of the minimum-energy trajectory, ``(pi - psi) / 4``, radians.
+
+    Args:
+        range_m: ground range, metres.
+
+    Returns:
+        Angle above the local horizontal at burnout, radians, same shape.
+    """
+    psi = np.asarray(range_m, dtype=np.float64) / R_EARTH
+    return np.asarray((np.pi - psi) / 4.0, dtype=np.float64)
+
+
+def trajectory_flight_path_angle(range_m: ArrayLike, trajectory: str) -> FloatArray:
+    """Flight-path angle of a trajectory kind for a range, radians.
+
+    ``minimum-energy``: ``gamma*``; ``lofted``: ``gamma* + 15 deg``; ``depressed``:
+    ``gamma* - 15 deg``; the last two clipped to ``[5 deg, (pi - psi)/2 - 5 deg]``.
+
+    Args:
+        range_m: ground range, metres.
+        trajectory: ``"minimum-energy"``, ``"lofted"`` or ``"depressed"``.
+
+    Returns:
+        Angle, radians, same shape as ``range_m``.
+    """
+    gamma_star = minimum_energy_flight_path_angle(range_m)
+    if trajectory == "minimum-energy":
+        return gamma_star
+    if trajectory not in TRAJECTORIES:
+        raise ValueError(f"unknown trajectory {trajectory!r}; expected one of {TRAJECTORIES}")
+    psi = np.asarray(range_m, dtype=np.float64) / R_EARTH
+    upper = (np.pi - psi) / 2.0 - ANGLE_MARGIN_RAD
+    delta = LOFT_ANGLE_RAD if trajectory == "lofted" else -LOFT_ANGLE_RAD
+    return np.asarray(np.clip(gamma_star + delta, ANGLE_MARGIN_RAD, upper), dtype=np.float64)
+
+
+def burnout_speed_ms(range_m: ArrayLike, flight_path_angle: ArrayLike) -> FloatArray:
+    """Burnout speed at the surface that reaches a ground range at a flight-path angle.
+
+    From the free-flight range equation with burnout at the surface:
+    ``nu = 2 sin(psi/2) / (sin(2 gamma + psi/2) + sin(psi/2))``, ``v = sqrt(nu mu / R)``.
+
+    Args:
+        range_m: ground range, metres.
+        flight_path_angle: angle above the horizontal, radians, in
+            ``(0, (pi - psi)/2)``. Broadcastable.
+
+    Returns:
+        Burnout speed, m/s, of the broadcast shape.
+    """
+    nu = _nu_for(range_m, flight_path_angle)
+    return np.asarray(np.sqrt(nu * MU / R_EARTH), dtype=np.float64)
+
+
+def _nu_for(range_m: ArrayLike, flight_path_angle: ArrayLike) -> FloatArray:
+    psi = np.asarray(range_m, dtype=np.float64) / R_EARTH
+    gamma = np.asarray(flight_path_angle, dtype=np.float64)
+    s = np.sin(psi / 2.0)
+    return np.asarray(2.0 * s / (np.sin(2.0 * gamma + psi / 2.0) + s), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class _Ellipse:
+    """A surface-to-surface free-flight ellipse, symmetric about its apogee."""
+
+    a: float  # semi-major axis, m
+    e: float  # eccentricity
+    psi: float  # range angle, rad
+    n: float  # mean motion, rad/s
+    theta_launch: float  # true anomaly at launch, rad (pi - psi/2)
+    mean_launch: float  # mean anomaly at launch, rad
+
+    @classmethod
+    def for_range(cls, range_m: float, flight_path_angle: float) -> _Ellipse:
+        psi = float(range_m) / R_EARTH
+        gamma = float(flight_path_angle)
+        nu = float(_nu_for(psi * R_EARTH, gamma))
+        a = R_EARTH / (2.0 - nu)
+        p = R_EARTH * nu * math.cos(gamma) ** 2
+        e = math.sqrt(max(0.0, 1.0 - p / a))
+        theta_l = math.pi - psi / 2.0
+        ecc_l = 2.0 * math.atan2(
+            math.sqrt(1.0 - e) * math.sin(theta_l / 2.0),
+            math.sqrt(1.0 + e) * math.cos(theta_l / 2.0),
+        )
+        mean_l = ecc_l - e * math.sin(ecc_l)
+        return cls(a, e, psi, math.sqrt(MU / a**3), theta_l, mean_l)
+
+    @property
+    def flight_time_s(self) -> float:
+        return 2.0 * (math.pi - self.mean_launch) / self.n
+
+    @property
+    def apogee_m(self) -> float:
+        return self.a * (1.0 + self.e) - R_EARTH
+
+    def state(self, tau_s: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Central angle flown (rad), altitude (m) and speed (m/s) at ellipse time tau."""
+        mean = self.mean_launch + self.n * np.asarray(tau_s, dtype=np.float64)
+        ecc = _solve_kepler(mean, self.e)
+        r = self.a * (1.0 - self.e * np.cos(ecc))
+        theta = 2.0 * np.arctan2(
+            np.sqrt(1.0 + self.e) * np.sin(ecc / 2.0),
+            np.sqrt(1.0 - self.e) * np.cos(ecc / 2.0),
+        )
+        angle = np.clip(theta - self.theta_launch, 0.0, self.psi)
+        speed = np.sqrt(np.maximum(MU * (2.0 / r - 1.0 / self.a), 0.0))
+        return angle, np.maximum(r - R_EARTH, 0.0), speed
+
+
+def _solve_kepler(mean: FloatArray, e: float) -> FloatArray:
+    """Eccentric anomaly E with E - e sin E = M, by Newton's method (vectorised).
+
+    Surface-to-surface arcs keep E near pi (around apogee), where Newton's method
+    converges fast from the start used here.
+    """
+    ecc = np.pi + (mean - np.pi) / (1.0 + e)
+    for _ in range(50):
+        step = (ecc - e * np.sin(ecc) - mean) / (1.0 - e * np.cos(ecc))
+        ecc = ecc - step
+        if np.all(np.abs(step) < 1e-13):
+            break
+    return np.asarray(ecc, dtype=np.float64)
+
+
+def free_flight_time_s(range_m: float, flight_path_angle: float) -> float:
+    """Time of flight along a surface-to-surface ellipse, seconds (Kepler's equation).
+
+    Args:
+        range_m: ground range, metres.
+        flight_path_angle: angle above the horizontal at the launch point, radians
+            (use :func:`minimum_energy_flight_path_angle` for the minimum-energy shot).
+
+    Returns:
+        Seconds from the launch point to the target on the impulsive ellipse.
+    """
+    return _Ellipse.for_range(range_m, flight_path_angle).flight_time_s
+
+
+# --------------------------------------------------------------------------------------
+# Sampled paths
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Path:
+    """One threat's path, sampled from launch (``t_s = 0``) to impact or release.
+
+    Arrays all have shape ``(K,)``; ``t_s`` is strictly increasing, starts at 0 and ends
+    exactly at ``flight_time_s``.
+    """
+
+    t_s: FloatArray  # (K,) seconds since launch
+    lat: FloatArray  # (K,) degrees
+    lon: FloatArray  # (K,) degrees
+    alt_m: FloatArray  # (K,) metres above the surface
+    speed_ms: FloatArray  # (K,) m/s
+    apogee_m: float  # highest altitude, metres
+    flight_time_s: float  # launch to impact (or release), seconds
+    ground_range_m: float  # geodesic length of the ground track flown, metres
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.t_s.shape[0])
+
+
+def _time_grid(total_s: float, dt_s: float) -> FloatArray:
+    """0, dt, 2 dt, ... below ``total_s``, then ``total_s`` itself."""
+    if dt_s <= 0:
+        raise ValueError(f"dt_s must be positive, got {dt_s}")
+    if total_s <= 0:
+        return np.zeros(1)
+    n = int(math.ceil(total_s / dt_s - 1e-9))
+    t = np.arange(n, dtype=np.float64) * dt_s
+    return np.append(t, total_s)
+
+
+def ballistic_path(
+    launch_lat: float,
+    launch_lon: float,
+    target_lat: float,
+    target_lon: float,
+    burn_time_s: float,
+    trajectory: str = "minimum-energy",
+    dt_s: float = 1.0,
+) -> Path:
+    """Sampled path of a ballistic missile from launch point to target.
+
+    See the module docstring for the model (Kepler ellipse over a spherical earth,
+    uniformly accelerating boost along the ellipse, loft rule).
+
+    Args:
+        launch_lat, launch_lon, target_lat, target_lon: degrees.
+        burn_time_s: boost duration, seconds (>= 0).
+        trajectory: ``"minimum-energy"``, ``"lofted"`` or ``"depressed"``.
+        dt_s: sampling step, seconds.
+
+    Returns:
+        A :class:`Path`; ``flight_time_s`` = free-flight time + ``burn_time_s / 2``.
+    """
+    ground_range = float(geo.geodesic_distance_m(launch_lat, launch_lon, target_lat, target_lon))
+    if ground_range <= 0.0:
+        return _stationary_path(launch_lat, launch_lon, 0.0)
+    gamma = float(trajectory_flight_path_angle(ground_range, trajectory))
+    ellipse = _Ellipse.for_range(ground_range, gamma)
+    t_ff = ellipse.flight_time_s
+    burn = min(max(float(burn_time_s), 0.0), t_ff)
+    flight_time = t_ff + burn / 2.0
+    t = _time_grid(flight_time, dt_s)
+    if burn > 0.0:
+        boosting = t < burn
+        tau = np.where(boosting, t * t / (2.0 * burn), t - burn / 2.0)
+        speed_scale = np.where(boosting, t / burn, 1.0)
+    else:
+        tau, speed_scale = t, np.ones_like(t)
+    tau = np.minimum(tau, t_ff)
+    angle, alt, speed = ellipse.state(tau)
+    fraction = angle / ellipse.psi
+    fraction[-1] = 1.0
+    alt[-1] = 0.0
+    lat, lon = geo.geodesic_points(launch_lat, launch_lon, target_lat, target_lon, fraction)
+    return Path(
+        t_s=t,
+        lat=lat,
+        lon=lon,
+        alt_m=alt,
+        speed_ms=speed * speed_scale,
+        apogee_m=ellipse.apogee_m,
+        flight_time_s=flight_time,
+        ground_range_m=ground_range,
+    )
+
+
+def ballistic_apogee_m(range_m: float, trajectory: str = "minimum-energy") -> float:
+    """Apogee altitude of a surface-to-surface shot of a trajectory kind, metres.
+
+    Args:
+        range_m: ground range, metres.
+        trajectory: ``"minimum-energy"``, ``"lofted"`` or ``"depressed"``.
+    """
+    gamma = float(trajectory_flight_path_angle(range_m, trajectory))
+    return _Ellipse.for_range(range_m, gamma).apogee_m
+
+
+def _stationary_path(lat: float, lon: float, alt_m: float) -> Path:
+    return Path(
+        t_s=np.zeros(1),
+        lat=np.array([float(lat)]),
+        lon=np.array([float(lon)]),
+        alt_m=np.array([float(alt_m)]),
+        speed_ms=np.zeros(1),
+        apogee_m=float(alt_m),
+        flight_time_s=0.0,
+        ground_range_m=0.0,
+    )
+
+
+def cruise_path(
+    launch_lat: float,
+    launch_lon: float,
+    target_lat: float,
+    target_lon: float,
+    speed_ms: float,
+    altitude_m: float,
+    dt_s: float = 2.0,
+) -> Path:
+    """Sampled path of a cruise missile: the geodesic at constant altitude and speed.
+
+    Args:
+        launch_lat, launch_lon, target_lat, target_lon: degrees.
+        speed_ms: ground speed, m/s (> 0).
+        altitude_m: flight altitude above the surface, metres.
+        dt_s: sampling step, seconds.
+
+    Returns:
+        A :class:`Path` ending over the target at ``distance / speed`` seconds.
+    """
+    return _constant_path(
+        launch_lat, launch_lon, target_lat, target_lon, speed_ms, altitude_m, 0.0, dt_s
+    )
+
+
+def aircraft_path(
+    launch_lat: float,
+    launch_lon: float,
+    target_lat: float,
+    target_lon: float,
+    speed_ms: float,
+    altitude_m: float,
+    release_range_m: float,
+    dt_s: float = 2.0,
+) -> Path:
+    """Sampled path of an aircraft flying at its target until within its release range.
+
+    The aircraft flies the geodesic towards the target at constant altitude and speed
+    and the path ends when the remaining ground distance equals ``release_range_m``
+    (at once, if it starts closer than that).
+
+    Args:
+        launch_lat, launch_lon, target_lat, target_lon: degrees.
+        speed_ms: ground speed, m/s (> 0).
+        altitude_m: flight altitude above the surface, metres.
+        release_range_m: ground distance from the target at which it releases, metres.
+        dt_s: sampling step, seconds.
+
+    Returns:
+        A :class:`Path` whose ``flight_time_s`` is the time of release.
+    """
+    return _constant_path(
+        launch_lat, launch_lon, target_lat, target_lon, speed_ms, altitude_m, release_range_m, dt_s
+    )
+
+
+def _constant_path(
+    launch_lat: float,
+    launch_lon: float,
+    target_lat: float,
+    target_lon: float,
+    speed_ms: float,
+    altitude_m: float,
+    stop_short_m: float,
+    dt_s: float,
+) -> Path:
+    if speed_ms <= 0:
+        raise ValueError(f"speed_ms must be positive, got {speed_ms}")
+    total = float(geo.geodesic_distance_m(launch_lat, launch_lon, target_lat, target_lon))
+    flown = max(total - max(float(stop_short_m), 0.0), 0.0)
+    if flown <= 0.0:
+        return _stationary_path(launch_lat, launch_lon, altitude_m)
+    flight_time = flown / float(speed_ms)
+    t = _time_grid(flight_time, dt_s)
+    fraction = np.minimum(t * float(speed_ms), flown) / total
+    lat, lon = geo.geodesic_points(launch_lat, launch_lon, target_lat, target_lon, fraction)
+    return Path(
+        t_s=t,
+        lat=lat,
+        lon=lon,
+        alt_m=np.full_like(t, float(altitude_m)),
+        speed_ms=np.full_like(t, float(speed_ms)),
+        apogee_m=float(altitude_m),
+        flight_time_s=flight_time,
+        ground_range_m=flown,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Many paths on one padded grid
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathBatch:
+    """Many threats' sampled paths on one padded ``(T, K)`` grid, with ECEF positions and normals.
+
+    Row ``t`` holds threat ``t``'s samples in its first ``n_samples[t]`` columns;
+    ``valid`` marks them. Padding repeats the last sample's position and has
+    ``t_s = inf``, so a minimum over times ignores it even without the mask.
+    """
+
+    t_s: FloatArray  # (T, K) seconds from scenario start (launch time included); inf in padding
+    lat: FloatArray  # (T, K) degrees
+    lon: FloatArray  # (T, K) degrees
+    alt_m: FloatArray  # (T, K) metres
+    speed_ms: FloatArray  # (T, K) m/s
+    x_m: FloatArray  # (T, K) ECEF metres
+    y_m: FloatArray  # (T, K)
+    z_m: FloatArray  # (T, K)
+    up: FloatArray  # (T, K, 3) ellipsoid normal (local vertical) at each sample
+    valid: BoolArray  # (T, K)
+    n_samples: IntArray  # (T,)
+    launch_s: FloatArray  # (T,) seconds from scenario start
+    impact_s: FloatArray  # (T,) launch + flight time (release time for aircraft)
+    apogee_m: FloatArray  # (T,)
+
+    @property
+    def n_threats(self) -> int:
+        return int(self.t_s.shape[0])
+
+    @property
+    def n_columns(self) -> int:
+        return int(self.t_s.shape[1])
+
+    @classmethod
+    def from_paths(cls, paths: Sequence[Path], launch_s: ArrayLike) -> PathBatch:
+        """Stack paths (one per threat; the same :class:`Path` may repeat) with launch times.
+
+        Args:
+            paths: ``T`` paths; threats of one raid may share one path object.
+            launch_s: ``(T,)`` launch times, seconds from scenario start.
+
+        Returns:
+            The batch; ``K`` is the longest path's sample count.
+        """
+        launch = np.asarray(launch_s, dtype=np.float64).reshape(-1)
+        if launch.shape[0] != len(paths):
+            raise ValueError(f"{len(paths)} paths but {launch.shape[0]} launch times")
+        n_threats = len(paths)
+        counts = np.array([p.n_samples for p in paths], dtype=np.int64)
+        k = int(counts.max()) if n_threats else 1
+        valid = np.arange(k)[None, :] < counts[:, None]
+
+        # Stack the distinct paths once, then gather rows (raids share path objects).
+        distinct: dict[int, int] = {}
+        order: list[Path] = []
+        row_of = np.empty(n_threats, dtype=np.int64)
+        for i, p in enumerate(paths):
+            key = id(p)
+            if key not in distinct:
+                distinct[key] = len(order)
+                order.append(p)
+            row_of[i] = distinct[key]
+
+        def stack(name: str) -> FloatArray:
+            # Padding repeats each path's last sample.
+            out = np.zeros((len(order), k))
+            for j, p in enumerate(order):
+                values = getattr(p, name)
+                out[j, : values.shape[0]] = values
+                out[j, values.shape[0] :] = values[-1]
+            return out
+
+        fields = {name: stack(name) for name in ("t_s", "lat", "lon", "alt_m", "speed_ms")}
+        distinct_xyz = geo.to_ecef(fields["lat"], fields["lon"], fields["alt_m"])
+        distinct_up = geo.enu_basis(fields["lat"], fields["lon"])[2]
+        t_abs = np.where(valid, fields["t_s"][row_of] + launch[:, None], np.inf)
+        x, y, z = (arr[row_of] for arr in distinct_xyz)
+        flight_time = np.array([p.flight_time_s for p in paths], dtype=np.float64)
+        return cls(
+            t_s=t_abs,
+            lat=fields["lat"][row_of],
+            lon=fields["lon"][row_of],
+            alt_m=fields["alt_m"][row_of],
+            speed_ms=fields["speed_ms"][row_of],
+            x_m=x,
+            y_m=y,
+            z_m=z,
+            up=distinct_up[row_of],
+            valid=valid,
+            n_samples=counts,
+            launch_s=launch,
+            impact_s=launch + flight_time,
+            apogee_m=np.array([p.apogee_m for p in paths], dtype=np.float64),
+        )
+
+
+@dataclass(frozen=True)
+class PathBlocks:
+    """Bounds on consecutive blocks of ``B`` samples of each path, for culling.
+
+    Block ``b`` of threat ``t`` holds columns ``b*B .. b*B+B-1`` (padding repeats
+    the last sample). Every sample of the block lies within ``radius_m`` (straight
+    line) of the block's centre sample, its ellipsoid normal within
+    ``angular_radius`` of the centre's, its altitude in ``[min_alt_m, max_alt_m]``
+    and its time (if a valid sample) at most ``t_max_s``.
+    Kernels test a block first and look at its samples only when it may pass.
+    """
+
+    size: int  # B, samples per block
+    x_m: FloatArray  # (T, nb) ECEF of the centre sample
+    y_m: FloatArray
+    z_m: FloatArray
+    up: FloatArray  # (T, nb, 3) ellipsoid normal at the centre sample
+    radius_m: FloatArray  # (T, nb)
+    angular_radius: FloatArray  # (T, nb) radians
+    min_alt_m: FloatArray  # (T, nb)
+    max_alt_m: FloatArray  # (T, nb)
+    t_max_s: FloatArray  # (T, nb) latest valid sample time in the block; -inf if none
+
+    @property
+    def n_blocks(self) -> int:
+        return int(self.x_m.shape[1])
+
+
+def path_blocks(paths: PathBatch, size: int = 32) -> PathBlocks:
+    """Summarise a batch's paths in blocks of ``size`` samples (see :class:`PathBlocks`).
+
+    Args:
+        paths: the batch, ``(T, K)``.
+        size: samples per block.
+
+    Returns:
+        The block bounds, arrays ``(T, ceil(K / size))``.
+    """
+    n_k = paths.n_columns
+    n_b = max(1, -(-n_k // size))
+    cols = np.minimum(np.arange(n_b * size), n_k - 1).reshape(n_b, size)
+    mid = cols[:, size // 2]
+
+    def blocked(a: FloatArray) -> FloatArray:  # (T, K) -> (T, nb, B)
+        return a[:, cols]
+
+    x, y, z = blocked(paths.x_m), blocked(paths.y_m), blocked(paths.z_m)
+    cx, cy, cz = paths.x_m[:, mid], paths.y_m[:, mid], paths.z_m[:, mid]
+    radius = np.sqrt(
+        (x - cx[..., None]) ** 2 + (y - cy[..., None]) ** 2 + (z - cz[..., None]) ** 2
+    ).max(axis=-1)
+    up_b = paths.up[:, cols]  # (T, nb, B, 3)
+    up_c = paths.up[:, mid]  # (T, nb, 3)
+    angular_radius = geo.normal_angle_rad(up_b, up_c[:, :, None, :]).max(axis=-1)
+    alt = blocked(paths.alt_m)
+    return PathBlocks(
+        size=size,
+        x_m=cx,
+        y_m=cy,
+        z_m=cz,
+        up=up_c,
+        radius_m=radius,
+        angular_radius=angular_radius,
+        min_alt_m=alt.min(axis=-1),
+        max_alt_m=alt.max(axis=-1),
+        t_max_s=np.where(paths.valid, paths.t_s, -np.inf)[:, cols].max(axis=-1),
+    )
