@@ -182,9 +182,18 @@ def findings_to_error(findings: list[Finding], positions: Positions, file: str) 
     return InputError(problems, file)
 
 
-def load_text(text: str, file: str = "<scenario>", data: bytes | None = None) -> LoadedScenario:
-    """Validate a scenario given as YAML text. Raises InputError on any problem."""
-    raw, positions = parse_yaml(text, file)
+def load_data(
+    raw: Any,
+    file: str = "<scenario>",
+    positions: Positions | None = None,
+    data: bytes | None = None,
+) -> LoadedScenario:
+    """Validate a scenario given as plain data (a mapping as YAML would give).
+
+    ``positions`` maps field paths to (line, column) for messages; ``data`` is hashed
+    for the result's ``scenario.sha256`` (default: the canonical JSON of ``raw``).
+    """
+    positions = positions or {}
     if not isinstance(raw, dict):
         kind = {list: "list", str: "single value", int: "number", float: "number"}.get(
             type(raw), type(raw).__name__
@@ -192,7 +201,7 @@ def load_text(text: str, file: str = "<scenario>", data: bytes | None = None) ->
         raise InputError.single(
             f"a scenario is a mapping (hoplon: 1, name: ..., nations: ...); this file holds a {kind}",
             file=file,
-            line=positions.get((), (1, 1))[0],
+            line=positions.get((), (None, None))[0],
         )
     try:
         spec = Scenario.model_validate(raw)
@@ -203,8 +212,18 @@ def load_text(text: str, file: str = "<scenario>", data: bytes | None = None) ->
     findings += check_scenario(spec, catalog)
     if findings:
         raise findings_to_error(findings, positions, file)
-    digest = hashlib.sha256(data if data is not None else text.encode("utf-8")).hexdigest()
+    if data is None:
+        import json
+
+        data = json.dumps(raw, sort_keys=True, default=str).encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
     return LoadedScenario(spec, catalog, digest, None if file == "<scenario>" else file, positions)
+
+
+def load_text(text: str, file: str = "<scenario>", data: bytes | None = None) -> LoadedScenario:
+    """Validate a scenario given as YAML text. Raises InputError on any problem."""
+    raw, positions = parse_yaml(text, file)
+    return load_data(raw, file, positions, data if data is not None else text.encode("utf-8"))
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
