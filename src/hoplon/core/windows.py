@@ -1,0 +1,284 @@
+"""Engagement windows: when each stock (unit × interceptor type) can engage each threat.
+
+A threat sample at time ``tau`` (seconds from scenario start) is an *intercept
+point* for a (stock, threat) pair when:
+
+- its ground distance (WGS84 geodesic) from the unit is in ``[min_range_m, max_range_m]``;
+- its altitude is in ``[min_alt_m, max_alt_m]``;
+- ``tau`` is at most the threat's impact (or release) time;
+- the interceptor, flying a straight line from the unit to the point at its average
+  speed, launches at ``L = tau - |unit - point| / avg_speed_ms`` (ECEF distance) no
+  earlier than the pair's earliest launch (fire-control track + reaction time).
+
+Intercept points are the path's samples, so intercept times are known to one
+sampling step (1 s for ballistic, 2 s for cruise and aircraft paths by default).
+
+The result is :class:`hoplon.core.model.EngagementWindows`: one window per pair
+with at least one intercept point, its points sorted by launch time, with the
+suffix-minimum best intercept (see that class).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from hoplon.core import geo
+from hoplon.core.flight import PathBatch, path_blocks
+from hoplon.core.model import EngagementWindows
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+#: Elements of one work array; about 20 such arrays are alive at once.
+DEFAULT_CHUNK_ELEMENTS = 500_000
+
+
+def _f(a: ArrayLike, n: int) -> FloatArray:
+    return np.broadcast_to(np.asarray(a, dtype=np.float64), (n,))
+
+
+def intercept_points(
+    threat: ArrayLike,
+    unit_lat: ArrayLike,
+    unit_lon: ArrayLike,
+    unit_alt_m: ArrayLike,
+    min_range_m: ArrayLike,
+    max_range_m: ArrayLike,
+    min_alt_m: ArrayLike,
+    max_alt_m: ArrayLike,
+    avg_speed_ms: ArrayLike,
+    earliest_launch_s: ArrayLike,
+    paths: PathBatch,
+    chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
+    block_size: int = 32,
+) -> tuple[IntArray, FloatArray, FloatArray]:
+    """Every intercept point of every candidate pair (unsorted).
+
+    Args:
+        threat: ``(P,)`` index of each pair's threat into ``paths``.
+        unit_lat, unit_lon: ``(P,)`` launcher position, degrees.
+        unit_alt_m: ``(P,)`` launcher height, metres.
+        min_range_m, max_range_m: ``(P,)`` interceptor ground-range envelope, metres.
+        min_alt_m, max_alt_m: ``(P,)`` intercept-altitude envelope, metres.
+        avg_speed_ms: ``(P,)`` average fly-out speed, m/s.
+        earliest_launch_s: ``(P,)`` earliest launch, seconds from scenario start
+            (unit's fire-control track + reaction; inf: never).
+        paths: the threats' sampled paths.
+        chunk_elements: bound on the elements of one work array.
+        block_size: samples per block of the culling stage.
+
+    Returns:
+        ``(pair, launch_s, intercept_s)``, each ``(N,)``: the pair index of each point,
+        its launch time and its intercept time, seconds from scenario start.
+    """
+    t_idx = np.atleast_1d(np.asarray(threat, dtype=np.int64))
+    n_p = t_idx.shape[0]
+    lat, lon, alt, r_lo, r_hi, a_lo, a_hi, speed, earliest = (
+        _f(a, n_p)
+        for a in (
+            unit_lat,
+            unit_lon,
+            unit_alt_m,
+            min_range_m,
+            max_range_m,
+            min_alt_m,
+            max_alt_m,
+            avg_speed_ms,
+            earliest_launch_s,
+        )
+    )
+    empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+    if n_p == 0 or paths.n_threats == 0:
+        return empty
+    ux, uy, uz = geo.to_ecef(lat, lon, alt)
+    _, _, u_up = geo.enu_basis(lat, lon)
+    blocks = path_blocks(paths, block_size)
+    n_b, size, n_k = blocks.n_blocks, blocks.size, paths.n_columns
+    eps, slack = geo.SPHERE_RELATIVE_ERROR, 1.0
+    live = np.nonzero(np.isfinite(earliest) & (speed > 0) & (r_hi >= r_lo) & (a_hi >= a_lo))[0]
+
+    out_pair: list[IntArray] = []
+    out_launch: list[FloatArray] = []
+    out_tau: list[FloatArray] = []
+    chunk = max(1, int(chunk_elements // n_b))
+    for c0 in range(0, live.shape[0], chunk):
+        pc = live[c0 : c0 + chunk]
+        tc = t_idx[pc]
+        # Stage 1: blocks that may hold an intercept point (conservative bounds).
+        dist = np.sqrt(
+            (blocks.x_m[tc] - ux[pc, None]) ** 2
+            + (blocks.y_m[tc] - uy[pc, None]) ** 2
+            + (blocks.z_m[tc] - uz[pc, None]) ** 2
+        )
+        latest_launch = (
+            blocks.t_max_s[tc] - np.maximum(dist - blocks.radius_m[tc], 0.0) / speed[pc, None]
+        )
+        maybe = latest_launch >= earliest[pc, None]
+        maybe &= (blocks.max_alt_m[tc] >= a_lo[pc, None]) & (blocks.min_alt_m[tc] <= a_hi[pc, None])
+        centre = geo.R_EARTH_M * geo.normal_angle_rad(u_up[pc, None, :], blocks.up[tc])
+        spread = geo.R_EARTH_M * blocks.angular_radius[tc]
+        # Ground distance of any block sample lies within [centre - spread, centre + spread]
+        # in the spherical estimate, and within the estimate's band of it on the ellipsoid.
+        maybe &= (centre + spread) / (1.0 - eps) + slack >= r_lo[pc, None]
+        maybe &= (centre - spread) / (1.0 + eps) - slack <= r_hi[pc, None]
+        del dist, latest_launch, centre, spread
+        rows, bi = np.nonzero(maybe)
+        pi = pc[rows]
+
+        # Stage 2: exact tests on the samples of the surviving blocks.
+        step = max(1, int(chunk_elements // size))
+        for b0 in range(0, pi.shape[0], step):
+            p_i, b_i = pi[b0 : b0 + step], bi[b0 : b0 + step]
+            t_c = t_idx[p_i][:, None]
+            k_i = b_i[:, None] * size + np.arange(size)[None, :]
+            ok = k_i < n_k
+            k_i = np.minimum(k_i, n_k - 1)
+            tau = paths.t_s[t_c, k_i]
+            ok &= paths.valid[t_c, k_i] & (tau <= paths.impact_s[t_c])
+            p_alt = paths.alt_m[t_c, k_i]
+            ok &= (p_alt >= a_lo[p_i, None]) & (p_alt <= a_hi[p_i, None])
+            chord = np.sqrt(
+                (paths.x_m[t_c, k_i] - ux[p_i, None]) ** 2
+                + (paths.y_m[t_c, k_i] - uy[p_i, None]) ** 2
+                + (paths.z_m[t_c, k_i] - uz[p_i, None]) ** 2
+            )
+            with np.errstate(invalid="ignore"):
+                launch = tau - chord / speed[p_i, None]
+            ok &= launch >= earliest[p_i, None]
+            r, k = np.nonzero(ok)
+            if r.size == 0:
+                continue
+            t_r = t_idx[p_i[r]]
+            kk = k_i[r, k]
+            estimate = geo.normal_distance_estimate_m(u_up[p_i[r]], paths.up[t_r, kk])
+            in_range = geo.ground_distance_in_range(
+                lat[p_i[r]],
+                lon[p_i[r]],
+                paths.lat[t_r, kk],
+                paths.lon[t_r, kk],
+                r_lo[p_i[r]],
+                r_hi[p_i[r]],
+                estimate,
+            )
+            out_pair.append(p_i[r][in_range])
+            out_launch.append(launch[r, k][in_range])
+            out_tau.append(tau[r, k][in_range])
+    if not out_pair:
+        return empty
+    return np.concatenate(out_pair), np.concatenate(out_launch), np.concatenate(out_tau)
+
+
+def windows_from_points(
+    pair: ArrayLike, launch_s: ArrayLike, intercept_s: ArrayLike
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]:
+    """Group intercept points into CSR windows sorted by launch, with suffix-minimum best.
+
+    Args:
+        pair: ``(N,)`` pair index of each point (any order).
+        launch_s: ``(N,)`` launch time of each point, seconds.
+        intercept_s: ``(N,)`` intercept time of each point, seconds.
+
+    Returns:
+        ``(pairs, offsets, launch_s, best_launch_s, best_intercept_s)``: the distinct
+        pair indices with points, ascending ``(W,)``; CSR offsets ``(W + 1,)``; and
+        per point ``(N,)``, sorted by (pair, launch), the launch time and, among the
+        window's points launching at or after it, the earliest intercept and its
+        launch time.
+    """
+    p = np.asarray(pair, dtype=np.int64)
+    launch = np.asarray(launch_s, dtype=np.float64)
+    tau = np.asarray(intercept_s, dtype=np.float64)
+    n = p.shape[0]
+    order = np.lexsort((tau, launch, p))
+    p, launch, tau = p[order], launch[order], tau[order]
+    pairs, starts = np.unique(p, return_index=True)
+    offsets = np.append(starts, n).astype(np.int64)
+    if n == 0:
+        return pairs.astype(np.int64), offsets, launch, launch.copy(), tau.copy()
+    # Suffix minimum of tau within each window, exactly: a running minimum over the
+    # reversed points of integer keys (window rank * n + rank of tau). A later window's
+    # keys are all larger than an earlier one's, so the minimum never crosses a window.
+    segment = np.repeat(np.arange(pairs.shape[0], dtype=np.int64), np.diff(offsets))
+    by_tau = np.argsort(tau, kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[by_tau] = np.arange(n, dtype=np.int64)
+    key = segment * n + rank
+    best_key = np.minimum.accumulate(key[::-1])[::-1]
+    best = by_tau[best_key - segment * n]
+    # Points tied on launch time share the best of the first of them, which sees them all.
+    first_of_tie = np.ones(n, dtype=bool)
+    first_of_tie[1:] = (segment[1:] != segment[:-1]) | (launch[1:] != launch[:-1])
+    tie_start = np.maximum.accumulate(np.where(first_of_tie, np.arange(n), 0))
+    best = best[tie_start]
+    return pairs.astype(np.int64), offsets, launch, launch[best], tau[best]
+
+
+def engagement_windows(
+    stock: ArrayLike,
+    threat: ArrayLike,
+    p_kill: ArrayLike,
+    unit_lat: ArrayLike,
+    unit_lon: ArrayLike,
+    unit_alt_m: ArrayLike,
+    min_range_m: ArrayLike,
+    max_range_m: ArrayLike,
+    min_alt_m: ArrayLike,
+    max_alt_m: ArrayLike,
+    avg_speed_ms: ArrayLike,
+    earliest_launch_s: ArrayLike,
+    paths: PathBatch,
+    chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
+    block_size: int = 32,
+) -> tuple[EngagementWindows, IntArray]:
+    """Engagement windows for candidate (stock, threat) pairs.
+
+    Args:
+        stock: ``(P,)`` stock index of each candidate pair (passed through).
+        threat: ``(P,)`` threat index of each pair, into ``paths`` and the model.
+        p_kill: ``(P,)`` single-shot kill probability of each pair (passed through).
+        unit_lat, unit_lon, unit_alt_m: ``(P,)`` the stock's unit position, degrees, metres.
+        min_range_m, max_range_m: ``(P,)`` interceptor ground-range envelope, metres.
+        min_alt_m, max_alt_m: ``(P,)`` intercept-altitude envelope, metres.
+        avg_speed_ms: ``(P,)`` interceptor average fly-out speed, m/s.
+        earliest_launch_s: ``(P,)`` the unit's fire-control track time on the threat plus
+            its reaction time, seconds from scenario start (inf: the unit never tracks it).
+        paths: the threats' sampled paths (absolute times).
+        chunk_elements: bound on the elements of one work array.
+        block_size: samples per block of the culling stage.
+
+    Returns:
+        ``(windows, pair_index)``: the :class:`EngagementWindows` of the pairs that have
+        at least one intercept point, in ascending pair order, and ``pair_index``
+        ``(W,)``, the input pair each window came from.
+    """
+    s = np.atleast_1d(np.asarray(stock, dtype=np.int64))
+    t = np.atleast_1d(np.asarray(threat, dtype=np.int64))
+    pk = np.broadcast_to(np.asarray(p_kill, dtype=np.float64), s.shape)
+    pair, launch, tau = intercept_points(
+        t,
+        unit_lat,
+        unit_lon,
+        unit_alt_m,
+        min_range_m,
+        max_range_m,
+        min_alt_m,
+        max_alt_m,
+        avg_speed_ms,
+        earliest_launch_s,
+        paths,
+        chunk_elements=chunk_elements,
+        block_size=block_size,
+    )
+    pairs, offsets, launch_sorted, best_launch, best_tau = windows_from_points(pair, launch, tau)
+    windows = EngagementWindows(
+        stock=s[pairs],
+        threat=t[pairs],
+        p_kill=np.array(pk[pairs], dtype=np.float64),
+        offsets=offsets,
+        launch_s=launch_sorted,
+        best_launch_s=best_launch,
+        best_intercept_s=best_tau,
+    )
+    return windows, pairs
