@@ -25,6 +25,9 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_NODES = 200_000
 #: Deepest nesting accepted.
 MAX_DEPTH = 64
+#: Longest integer accepted, in decimal digits.
+MAX_INT_DIGITS = 300
+_MAX_INT = 10**MAX_INT_DIGITS
 
 Positions = dict[FieldPath, tuple[int, int]]
 
@@ -58,7 +61,7 @@ class _Builder:
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, ScalarNode):
             try:
-                return self._constructor.construct_object(node, deep=True)
+                value = self._constructor.construct_object(node, deep=True)
             except ConstructorError as exc:
                 raise self._fail(
                     f"cannot read this value ({exc.problem}); plain YAML scalars, lists and "
@@ -66,6 +69,20 @@ class _Builder:
                     node,
                     path,
                 ) from None
+            except ValueError as exc:  # an impossible date, or an integer too long to convert
+                raise self._fail(
+                    f"cannot read this value ({str(exc).split(';')[0]})", node, path
+                ) from None
+            # Python cannot print integers of thousands of digits, so every later message
+            # about one would fail; no scenario value comes anywhere near this.
+            if isinstance(value, int) and abs(value) >= _MAX_INT:
+                raise self._fail(
+                    f"this number has more than {MAX_INT_DIGITS} digits; no scenario value "
+                    "is that large",
+                    node,
+                    path,
+                )
+            return value
         if isinstance(node, SequenceNode):
             if node.tag not in ("tag:yaml.org,2002:seq",):
                 raise self._fail(f"the tag {node.tag!r} is not accepted", node, path)
