@@ -1,9 +1,9 @@
 """A plain, per-trial reference of the engagement engine, written for clarity not speed.
 
 It follows the rules in ``hoplon.core.engine``'s docstring one trial at a time, with
-ordinary Python loops and lists, and consumes the random numbers in the same order as
-the vectorised engine (threat reliability draws (n, T), then one uniform vector per
-decision point), so on the same stream the two must agree trial by trial.
+ordinary Python loops and lists, and draws its chance from the same keyed streams
+(``hoplon.core.engine.chance_stream``: reliability per wave, kills per threat and
+slot), so on the same key the two must agree trial by trial.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hoplon.core.engine import Plan
+from hoplon.core.engine import MAX_SLOTS, RELIABILITY_STREAM, Plan, chance_stream
 from hoplon.core.model import Model
 
 
@@ -35,12 +35,15 @@ def _engagement(model: Model, w: int, earliest: float) -> tuple[float, float] | 
 
 
 def reference_trials(
-    model: Model, plan: Plan, rng: np.random.Generator, n: int
+    model: Model, plan: Plan, key: np.ndarray, n: int, wave: int = 0
 ) -> list[TrialResult]:
-    """Simulate ``n`` trials one by one."""
+    """Simulate ``n`` trials one by one, with the engine's keyed random streams."""
     n_threats = model.n_threats
-    u_rel = rng.random((n, n_threats))
-    u_dp = [rng.random(n) for _ in range(plan.count)]
+    u_rel = chance_stream(key, wave, RELIABILITY_STREAM).random((n, n_threats))
+    u_dp = [
+        chance_stream(key, wave, int(t) * MAX_SLOTS + int(k)).random(n)
+        for t, k in zip(plan.dp_threat, plan.dp_slot, strict=True)
+    ]
     results = []
     for i in range(n):
         alive = [bool(u_rel[i, t] < model.threat_reliability[t]) for t in range(n_threats)]

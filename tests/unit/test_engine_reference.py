@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine_fixtures import make_model
-from hoplon.core.engine import plan_decision_points, simulate_block
+from hoplon.core.engine import block_key, plan_decision_points, simulate_block
 from reference_engine import reference_trials
 
 
@@ -56,8 +56,9 @@ def small_models(draw: st.DrawFn):
 def test_vectorised_engine_matches_scalar_reference(model, seed):
     plan = plan_decision_points(model)
     n = 64
-    fast = simulate_block(model, plan, np.random.default_rng(seed), n)
-    slow = reference_trials(model, plan, np.random.default_rng(seed), n)
+    key = block_key(np.random.SeedSequence(seed))
+    fast = simulate_block(model, plan, key, n)
+    slow = reference_trials(model, plan, key, n)
     for i, ref in enumerate(slow):
         assert fast.leaked[i].tolist() == ref.leaked, f"trial {i}"
         assert fast.shots[i].tolist() == ref.shots, f"trial {i}"
@@ -75,7 +76,9 @@ def test_magazine_and_interceptors_conserved():
         ],
         shots_per_engagement=2,
     )
-    out = simulate_block(model, plan_decision_points(model), np.random.default_rng(1), 100)
+    out = simulate_block(
+        model, plan_decision_points(model), block_key(np.random.SeedSequence(1)), 100
+    )
     assert (out.shots.sum(axis=1) + out.stock_left.sum(axis=1) == 3).all()
     assert (out.stock_left >= 0).all()
     # p = 0: every launched threat leaks; 2 + 1 interceptors go to the first two threats
@@ -94,5 +97,7 @@ def test_no_overlapping_salvos_and_assessment_delay():
         shoot_look_shoot=True,
         assessment_s=5.0,
     )  # fmt: skip
-    out = simulate_block(model, plan_decision_points(model), np.random.default_rng(2), 10)
+    out = simulate_block(
+        model, plan_decision_points(model), block_key(np.random.SeedSequence(2)), 10
+    )
     assert (out.shots[:, 0] == 4).all()  # launches at 0, 15, 30, 45

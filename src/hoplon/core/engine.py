@@ -180,28 +180,52 @@ class BlockOutcome:
     intercept_s, shots, killed), when recorded."""
 
 
+def chance_stream(key: NDArray[np.uint64], wave: int, index: int) -> np.random.Generator:
+    """The random stream of one (wave, index) of a block: Philox keyed by the block.
+
+    Index :data:`RELIABILITY_STREAM` holds the threats' launch-reliability draws;
+    index ``t * MAX_SLOTS + k`` the kill draws of slot ``k`` of threat ``t``. Keying
+    draws by what they decide, rather than by the order they are made in, gives common
+    random numbers: two variants of a scenario (a coalition subset, a dropped agreement)
+    see the same chance for the same threat and slot.
+    """
+    return np.random.Generator(np.random.Philox(key=key, counter=[0, index, wave, 0]))
+
+
+#: Stream index of the threats' reliability draws.
+RELIABILITY_STREAM = 2**63
+
+
+def block_key(seq: np.random.SeedSequence) -> NDArray[np.uint64]:
+    """The Philox key of a block, from its seed sequence."""
+    return seq.generate_state(2, dtype=np.uint64)
+
+
 def simulate_block(
     model: Model,
     plan: Plan,
-    rng: np.random.Generator,
+    key: NDArray[np.uint64],
     n: int,
     stock0: NDArray[np.int32] | None = None,
     record_first: bool = False,
+    wave: int = 0,
 ) -> BlockOutcome:
     """Run ``n`` trials of one wave.
 
     Args:
         model: the compiled scenario wave.
         plan: its decision points (:func:`plan_decision_points`).
-        rng: the block's random stream; draws are made in a fixed order (threat
-            reliability (n, T), then one uniform vector (n,) per decision point).
+        key: the block's Philox key (:func:`block_key`); draws come from
+            :func:`chance_stream` by (wave, threat, slot).
         n: trials in this block.
         stock0: interceptors held at the start, (n, S); the magazines when None.
         record_first: keep the first trial's engagements in ``events``.
+        wave: index of the wave, which separates the waves' streams.
     """
     n_threats = model.n_threats
     win = model.windows
-    alive = rng.random((n, n_threats)) < model.threat_reliability[None, :]
+    draws = chance_stream(key, wave, RELIABILITY_STREAM).random((n, n_threats))
+    alive = draws < model.threat_reliability[None, :]
     launched = alive.copy()
     free_at = np.full((n, n_threats), -np.inf)
     if stock0 is None:
@@ -223,7 +247,6 @@ def simulate_block(
 
     for d in range(plan.count):
         t = int(plan.dp_threat[d])
-        uniform = rng.random(n)
         ws = plan.threat_windows[t]
         live = alive[:, t]
         if not live.any():
@@ -265,6 +288,7 @@ def simulate_block(
         stock[idx, stocks] -= shots
         np.add.at(shots_fired, (idx, stocks), shots)
         p_salvo = 1.0 - (1.0 - win.p_kill[w_sel]) ** shots
+        uniform = chance_stream(key, wave, t * MAX_SLOTS + int(plan.dp_slot[d])).random(n)
         killed = uniform[idx] < p_salvo
         t_launch = launch[cw, idx]
         t_intercept = intercept[cw, idx]

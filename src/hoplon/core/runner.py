@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from hoplon.core.engine import (
     BlockOutcome,
     Plan,
+    block_key,
     block_sizes,
     block_streams,
     plan_decision_points,
@@ -71,7 +72,7 @@ def _run_one(
 def _simulate_waves(
     job: _Job, seq: np.random.SeedSequence, n: int, record_first: bool
 ) -> tuple[list[BlockOutcome], NDArray[np.int64] | None]:
-    rng = np.random.default_rng(seq)
+    key = block_key(seq)
     outs: list[BlockOutcome] = []
     stock: NDArray[np.int32] | None = None
     moved: NDArray[np.int64] | None = None
@@ -81,7 +82,7 @@ def _simulate_waves(
             if transfers is not None:
                 total = transfers.sum(axis=0, dtype=np.int64)
                 moved = total if moved is None else moved + total
-        out = simulate_block(model, plan, rng, n, stock0=stock, record_first=record_first)
+        out = simulate_block(model, plan, key, n, stock0=stock, record_first=record_first, wave=w)
         stock = out.stock_left
         outs.append(out)
     return outs, moved
