@@ -198,7 +198,7 @@ RELIABILITY_STREAM = 2**63
 
 def block_key(seq: np.random.SeedSequence) -> NDArray[np.uint64]:
     """The Philox key of a block, from its seed sequence."""
-    return seq.generate_state(2, dtype=np.uint64)
+    return np.asarray(seq.generate_state(2, dtype=np.uint64), dtype=np.uint64)
 
 
 def simulate_block(
