@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -57,6 +58,10 @@ LOFT_ANGLE_RAD = math.radians(15.0)
 ANGLE_MARGIN_RAD = math.radians(5.0)
 
 TRAJECTORIES = ("minimum-energy", "lofted", "depressed")
+
+#: A PathBatch's column count is a multiple of this, so :func:`block_rows` with a block
+#: size dividing it (1, 2, 4, ... 64) is a free reshape.
+COLUMN_MULTIPLE = 64
 
 
 # --------------------------------------------------------------------------------------
@@ -491,14 +496,16 @@ class PathBatch:
             launch_s: ``(T,)`` launch times, seconds from scenario start.
 
         Returns:
-            The batch; ``K`` is the longest path's sample count.
+            The batch; ``K`` is the longest path's sample count rounded up to a
+            multiple of :data:`COLUMN_MULTIPLE` (so blocks of samples are views).
         """
         launch = np.asarray(launch_s, dtype=np.float64).reshape(-1)
         if launch.shape[0] != len(paths):
             raise ValueError(f"{len(paths)} paths but {launch.shape[0]} launch times")
         n_threats = len(paths)
         counts = np.array([p.n_samples for p in paths], dtype=np.int64)
-        k = int(counts.max()) if n_threats else 1
+        longest = int(counts.max()) if n_threats else 1
+        k = -(-longest // COLUMN_MULTIPLE) * COLUMN_MULTIPLE
         valid = np.arange(k)[None, :] < counts[:, None]
 
         # Stack the distinct paths once, then gather rows (raids share path objects).
@@ -583,23 +590,16 @@ def path_blocks(paths: PathBatch, size: int = 32) -> PathBlocks:
     Returns:
         The block bounds, arrays ``(T, ceil(K / size))``.
     """
-    n_k = paths.n_columns
-    n_b = max(1, -(-n_k // size))
-    cols = np.minimum(np.arange(n_b * size), n_k - 1).reshape(n_b, size)
-    mid = cols[:, size // 2]
-
-    def blocked(a: FloatArray) -> FloatArray:  # (T, K) -> (T, nb, B)
-        return a[:, cols]
-
-    x, y, z = blocked(paths.x_m), blocked(paths.y_m), blocked(paths.z_m)
-    cx, cy, cz = paths.x_m[:, mid], paths.y_m[:, mid], paths.z_m[:, mid]
+    t_max = np.where(paths.valid, paths.t_s, -np.inf)
+    x, y, z, up, alt, t_max = (
+        block_rows(a, size) for a in (paths.x_m, paths.y_m, paths.z_m, paths.up, paths.alt_m, t_max)
+    )
+    mid = size // 2
+    cx, cy, cz, up_c = x[:, :, mid], y[:, :, mid], z[:, :, mid], up[:, :, mid]
     radius = np.sqrt(
         (x - cx[..., None]) ** 2 + (y - cy[..., None]) ** 2 + (z - cz[..., None]) ** 2
     ).max(axis=-1)
-    up_b = paths.up[:, cols]  # (T, nb, B, 3)
-    up_c = paths.up[:, mid]  # (T, nb, 3)
-    angular_radius = geo.normal_angle_rad(up_b, up_c[:, :, None, :]).max(axis=-1)
-    alt = blocked(paths.alt_m)
+    angular_radius = geo.normal_angle_rad(up, up_c[:, :, None, :]).max(axis=-1)
     return PathBlocks(
         size=size,
         x_m=cx,
@@ -610,5 +610,26 @@ def path_blocks(paths: PathBatch, size: int = 32) -> PathBlocks:
         angular_radius=angular_radius,
         min_alt_m=alt.min(axis=-1),
         max_alt_m=alt.max(axis=-1),
-        t_max_s=np.where(paths.valid, paths.t_s, -np.inf)[:, cols].max(axis=-1),
+        t_max_s=t_max.max(axis=-1),
     )
+
+
+def block_rows(a: NDArray[Any], size: int) -> NDArray[Any]:
+    """View a ``(T, K, ...)`` batch array as ``(T, nb, size, ...)`` blocks of samples.
+
+    A free reshape when ``size`` divides ``K``; otherwise a copy padded by repeating
+    each row's last column (which is how a :class:`PathBatch` pads already).
+
+    Args:
+        a: an array whose first two axes are threats and sample columns.
+        size: samples per block.
+
+    Returns:
+        The blocked array, ``nb = ceil(K / size)``.
+    """
+    n_t, n_k = a.shape[0], a.shape[1]
+    n_b = max(1, -(-n_k // size))
+    if n_b * size != n_k:
+        cols = np.minimum(np.arange(n_b * size), max(n_k - 1, 0))
+        a = a[:, cols]
+    return a.reshape(n_t, n_b, size, *a.shape[2:])

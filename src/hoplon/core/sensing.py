@@ -36,7 +36,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from hoplon.core import geo
-from hoplon.core.flight import PathBatch, path_blocks
+from hoplon.core.flight import PathBatch, block_rows, path_blocks
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -91,7 +91,7 @@ def radar_first_detection_s(
         _f(a) for a in (lat, lon, alt_m, range_m_1m2, facing_deg, fov_deg, min_elev_deg)
     )
     n_s = s_lat.shape[0]
-    n_t, n_k = paths.n_threats, paths.n_columns
+    n_t = paths.n_threats
     rcs = _f(rcs_m2)
     if rcs.shape[0] != n_t:
         raise ValueError(f"rcs_m2 has {rcs.shape[0]} entries for {n_t} threats")
@@ -110,8 +110,25 @@ def radar_first_detection_s(
     reach = s_rng[:, None] * rcs[None, :] ** 0.25  # (S, T) slant-range limit
     blocks = path_blocks(paths, block_size)
     n_b, size = blocks.n_blocks, blocks.size
+    eps, slack = geo.SPHERE_RELATIVE_ERROR, 1.0
+    # (T, nb, B) views of the samples, so a block's samples are gathered as one row.
+    px, py, pz, pt, pvalid, plat, plon, palt, pup = (
+        block_rows(a, size)
+        for a in (
+            paths.x_m,
+            paths.y_m,
+            paths.z_m,
+            paths.t_s,
+            paths.valid,
+            paths.lat,
+            paths.lon,
+            paths.alt_m,
+            paths.up,
+        )
+    )
 
-    # Stage 1: blocks of samples that may hold a detection (range and horizon bounds).
+    # Stage 1: blocks of samples that may hold a detection (range and horizon bounds),
+    # and whether the horizon could bind for any sample of the block.
     chunk = max(1, int(chunk_elements // max(1, n_s * n_b)))
     for start in range(0, n_t, chunk):
         sl = slice(start, min(start + chunk, n_t))
@@ -121,27 +138,28 @@ def radar_first_detection_s(
         near = np.sqrt(dx * dx + dy * dy + dz * dz) - blocks.radius_m[sl][None]
         maybe = near <= reach[:, sl, None]
         del dx, dy, dz, near
-        angle = geo.normal_angle_rad(up[:, None, None, :], blocks.up[sl][None])
-        angle -= blocks.angular_radius[sl][None]
-        horizon = horizon_radar[:, None, None] + geo.radar_horizon_m(0.0, blocks.max_alt_m[sl])
-        maybe &= angle * geo.R_EARTH_M <= (horizon + 1.0) * (1.0 + geo.SPHERE_RELATIVE_ERROR)
-        del angle, horizon
+        centre = geo.R_EARTH_M * geo.normal_angle_rad(up[:, None, None, :], blocks.up[sl][None])
+        spread = geo.R_EARTH_M * blocks.angular_radius[sl][None]
+        h_low = horizon_radar[:, None, None] + geo.radar_horizon_m(0.0, blocks.min_alt_m[sl])
+        h_high = horizon_radar[:, None, None] + geo.radar_horizon_m(0.0, blocks.max_alt_m[sl])
+        # Ground distances of the block's samples lie in
+        # [(centre - spread) / (1 + eps) - slack, (centre + spread) / (1 - eps) + slack].
+        maybe &= (centre - spread) / (1.0 + eps) - slack <= h_high
+        horizon_binds = (centre + spread) / (1.0 - eps) + slack > h_low
+        del centre, spread, h_low, h_high
         si, ti, bi = np.nonzero(maybe)
-
+        check_horizon = horizon_binds[si, ti, bi]
         ti += start
 
         # Stage 2: the samples of the surviving blocks, in bounded pieces.
         step = max(1, int(chunk_elements // size))
         for b0 in range(0, si.shape[0], step):
-            s_i, t_i, b_i = si[b0 : b0 + step], ti[b0 : b0 + step], bi[b0 : b0 + step]
-            k_i = b_i[:, None] * size + np.arange(size)[None, :]  # (M, B)
-            seen = k_i < n_k
-            k_i = np.minimum(k_i, n_k - 1)
-            t_c = t_i[:, None]
-            seen &= paths.valid[t_c, k_i]
-            dx = paths.x_m[t_c, k_i] - sx[s_i, None]
-            dy = paths.y_m[t_c, k_i] - sy[s_i, None]
-            dz = paths.z_m[t_c, k_i] - sz[s_i, None]
+            piece = slice(b0, b0 + step)
+            s_i, t_i, b_i = si[piece], ti[piece], bi[piece]
+            seen = pvalid[t_i, b_i]  # (M, B)
+            dx = px[t_i, b_i] - sx[s_i, None]
+            dy = py[t_i, b_i] - sy[s_i, None]
+            dz = pz[t_i, b_i] - sz[s_i, None]
             slant2 = dx * dx + dy * dy + dz * dz
             seen &= slant2 <= reach[s_i, t_i, None] ** 2
             if np.any(use_mask[s_i]):  # elevation >= el_min <=> up >= sin(el_min) * slant
@@ -152,16 +170,22 @@ def radar_first_detection_s(
                 n = dx * north[s_i, 0, None] + dy * north[s_i, 1, None] + dz * north[s_i, 2, None]
                 along = e * sin_face[s_i, None] + n * cos_face[s_i, None]
                 seen &= all_round[s_i, None] | (along >= cos_half_fov[s_i, None] * np.hypot(e, n))
-            p_lat, p_lon = paths.lat[t_c, k_i], paths.lon[t_c, k_i]
-            horizon = horizon_radar[s_i, None] + geo.radar_horizon_m(0.0, paths.alt_m[t_c, k_i])
-            p_up = paths.up[t_c, k_i]
-            estimate = geo.normal_distance_estimate_m(up[s_i, None, :], p_up)
-            seen &= geo.ground_distance_in_range(
-                s_lat[s_i, None], s_lon[s_i, None], p_lat, p_lon, 0.0, horizon, estimate
-            )
-            first = np.min(np.where(seen, paths.t_s[t_c, k_i], np.inf), axis=1)
+            rows = np.nonzero(check_horizon[piece])[0]
+            if rows.size:
+                s_h, t_h, b_h = s_i[rows], t_i[rows], b_i[rows]
+                horizon = horizon_radar[s_h, None] + geo.radar_horizon_m(0.0, palt[t_h, b_h])
+                estimate = geo.normal_distance_estimate_m(up[s_h, None, :], pup[t_h, b_h])
+                seen[rows] &= geo.ground_distance_in_range(
+                    s_lat[s_h, None],
+                    s_lon[s_h, None],
+                    plat[t_h, b_h],
+                    plon[t_h, b_h],
+                    0.0,
+                    horizon,
+                    estimate,
+                )
+            first = np.min(np.where(seen, pt[t_i, b_i], np.inf), axis=1)
             np.minimum.at(out, (s_i, t_i), first)
-
     return out
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from hoplon.core import geo
-from hoplon.core.flight import PathBatch, path_blocks
+from hoplon.core.flight import PathBatch, block_rows, path_blocks
 from hoplon.core.model import EngagementWindows
 
 FloatArray = NDArray[np.float64]
@@ -95,7 +95,22 @@ def intercept_points(
     ux, uy, uz = geo.to_ecef(lat, lon, alt)
     _, _, u_up = geo.enu_basis(lat, lon)
     blocks = path_blocks(paths, block_size)
-    n_b, size, n_k = blocks.n_blocks, blocks.size, paths.n_columns
+    n_b, size = blocks.n_blocks, blocks.size
+    # (T, nb, B) views of the samples, so a block's samples are gathered as one row.
+    px, py, pz, pt, pvalid, plat, plon, palt, pup = (
+        block_rows(a, size)
+        for a in (
+            paths.x_m,
+            paths.y_m,
+            paths.z_m,
+            paths.t_s,
+            paths.valid,
+            paths.lat,
+            paths.lon,
+            paths.alt_m,
+            paths.up,
+        )
+    )
     eps, slack = geo.SPHERE_RELATIVE_ERROR, 1.0
     live = np.nonzero(np.isfinite(earliest) & (speed > 0) & (r_hi >= r_lo) & (a_hi >= a_lo))[0]
 
@@ -121,53 +136,76 @@ def intercept_points(
         spread = geo.R_EARTH_M * blocks.angular_radius[tc]
         # Ground distance of any block sample lies within [centre - spread, centre + spread]
         # in the spherical estimate, and within the estimate's band of it on the ellipsoid.
-        maybe &= (centre + spread) / (1.0 - eps) + slack >= r_lo[pc, None]
-        maybe &= (centre - spread) / (1.0 + eps) - slack <= r_hi[pc, None]
-        del dist, latest_launch, centre, spread
+        d_low = (centre - spread) / (1.0 + eps) - slack
+        d_high = (centre + spread) / (1.0 - eps) + slack
+        maybe &= (d_high >= r_lo[pc, None]) & (d_low <= r_hi[pc, None])
+        range_certain_blocks = (d_low >= r_lo[pc, None]) & (d_high <= r_hi[pc, None])
+        del dist, latest_launch, centre, spread, d_low, d_high
         rows, bi = np.nonzero(maybe)
         pi = pc[rows]
+        range_certain = range_certain_blocks[rows, bi]
 
         # Stage 2: exact tests on the samples of the surviving blocks.
         step = max(1, int(chunk_elements // size))
         for b0 in range(0, pi.shape[0], step):
-            p_i, b_i = pi[b0 : b0 + step], bi[b0 : b0 + step]
-            t_c = t_idx[p_i][:, None]
-            k_i = b_i[:, None] * size + np.arange(size)[None, :]
-            ok = k_i < n_k
-            k_i = np.minimum(k_i, n_k - 1)
-            tau = paths.t_s[t_c, k_i]
-            ok &= paths.valid[t_c, k_i] & (tau <= paths.impact_s[t_c])
-            p_alt = paths.alt_m[t_c, k_i]
+            piece = slice(b0, b0 + step)
+            p_i, b_i = pi[piece], bi[piece]
+            t_i = t_idx[p_i]
+            tau = pt[t_i, b_i]  # (M, B)
+            ok = pvalid[t_i, b_i] & (tau <= paths.impact_s[t_i, None])
+            p_alt = palt[t_i, b_i]
             ok &= (p_alt >= a_lo[p_i, None]) & (p_alt <= a_hi[p_i, None])
             chord = np.sqrt(
-                (paths.x_m[t_c, k_i] - ux[p_i, None]) ** 2
-                + (paths.y_m[t_c, k_i] - uy[p_i, None]) ** 2
-                + (paths.z_m[t_c, k_i] - uz[p_i, None]) ** 2
+                (px[t_i, b_i] - ux[p_i, None]) ** 2
+                + (py[t_i, b_i] - uy[p_i, None]) ** 2
+                + (pz[t_i, b_i] - uz[p_i, None]) ** 2
             )
             with np.errstate(invalid="ignore"):
                 launch = tau - chord / speed[p_i, None]
             ok &= launch >= earliest[p_i, None]
+            r, k = np.nonzero(ok & ~range_certain[piece, None])
+            if r.size:  # ground range, exactly, where the block bounds leave it open
+                t_r, b_r, p_r = t_i[r], b_i[r], p_i[r]
+                estimate = geo.normal_distance_estimate_m(u_up[p_r], pup[t_r, b_r, k])
+                ok[r, k] = geo.ground_distance_in_range(
+                    lat[p_r],
+                    lon[p_r],
+                    plat[t_r, b_r, k],
+                    plon[t_r, b_r, k],
+                    r_lo[p_r],
+                    r_hi[p_r],
+                    estimate,
+                )
             r, k = np.nonzero(ok)
-            if r.size == 0:
-                continue
-            t_r = t_idx[p_i[r]]
-            kk = k_i[r, k]
-            estimate = geo.normal_distance_estimate_m(u_up[p_i[r]], paths.up[t_r, kk])
-            in_range = geo.ground_distance_in_range(
-                lat[p_i[r]],
-                lon[p_i[r]],
-                paths.lat[t_r, kk],
-                paths.lon[t_r, kk],
-                r_lo[p_i[r]],
-                r_hi[p_i[r]],
-                estimate,
-            )
-            out_pair.append(p_i[r][in_range])
-            out_launch.append(launch[r, k][in_range])
-            out_tau.append(tau[r, k][in_range])
+            out_pair.append(p_i[r])
+            out_launch.append(launch[r, k])
+            out_tau.append(tau[r, k])
     if not out_pair:
         return empty
     return np.concatenate(out_pair), np.concatenate(out_launch), np.concatenate(out_tau)
+
+
+def _by_pair_then_launch(pair: IntArray, launch: FloatArray) -> IntArray | None:
+    """A permutation sorting points by (pair, launch); None when already sorted.
+
+    :func:`intercept_points` yields points grouped by pair in ascending order and in
+    sample order within a pair, where the launch time mostly increases already (it
+    decreases only while a threat recedes faster than the interceptor flies), so only
+    the points of the pairs out of order are sorted.
+    """
+    n = pair.shape[0]
+    if n < 2:
+        return None
+    if np.any(pair[1:] < pair[:-1]):
+        return np.lexsort((launch, pair))
+    descent = (pair[1:] == pair[:-1]) & (launch[1:] < launch[:-1])
+    if not np.any(descent):
+        return None
+    unsorted_pairs = np.unique(pair[1:][descent])
+    idx = np.nonzero(np.isin(pair, unsorted_pairs))[0]
+    order = np.arange(n)
+    order[idx] = idx[np.lexsort((launch[idx], pair[idx]))]
+    return order
 
 
 def windows_from_points(
@@ -191,9 +229,13 @@ def windows_from_points(
     launch = np.asarray(launch_s, dtype=np.float64)
     tau = np.asarray(intercept_s, dtype=np.float64)
     n = p.shape[0]
-    order = np.lexsort((tau, launch, p))
-    p, launch, tau = p[order], launch[order], tau[order]
-    pairs, starts = np.unique(p, return_index=True)
+    order = _by_pair_then_launch(p, launch)
+    if order is not None:
+        p, launch, tau = p[order], launch[order], tau[order]
+    new_pair = np.ones(n, dtype=bool)
+    new_pair[1:] = p[1:] != p[:-1]
+    starts = np.nonzero(new_pair)[0]
+    pairs = p[starts]
     offsets = np.append(starts, n).astype(np.int64)
     if n == 0:
         return pairs.astype(np.int64), offsets, launch, launch.copy(), tau.copy()
