@@ -195,8 +195,8 @@ def load_data(
     """
     positions = positions or {}
     if not isinstance(raw, dict):
-        kind = {list: "list", str: "single value", int: "number", float: "number"}.get(
-            type(raw), type(raw).__name__
+        kind = {list: "list", int: "number", float: "number", type(None): "null value"}.get(
+            type(raw), "single value"
         )
         raise InputError.single(
             f"a scenario is a mapping (hoplon: 1, name: ..., nations: ...); this file holds a {kind}",
