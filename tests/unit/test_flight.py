@@ -180,3 +180,13 @@ def test_path_blocks_bound_their_samples(size: int) -> None:
             assert blocks.min_alt_m[t, j] <= b.alt_m[t, k] <= blocks.max_alt_m[t, j]
             if b.valid[t, k]:
                 assert b.t_s[t, k] <= blocks.t_max_s[t, j]
+
+
+def test_block_rows_pads_with_fill() -> None:
+    a = np.arange(6.0).reshape(1, 6)
+    assert flight.block_rows(a, 3).shape == (1, 2, 3)
+    assert flight.block_rows(a, 3).base is not None  # a view when the size divides
+    padded = flight.block_rows(a, 4)
+    assert padded.tolist() == [[[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 5.0, 5.0]]]
+    mask = flight.block_rows(np.ones((1, 6), dtype=bool), 4, fill=False)
+    assert mask.sum() == 6

@@ -200,3 +200,19 @@ def test_point_defense_against_a_sea_skimmer() -> None:
     lat, lon = np.interp(first_intercept, p.t_s, p.lat), np.interp(first_intercept, p.t_s, p.lon)
     assert ref.geodesic_distance_m(*ship, lat, lon) == pytest.approx(50e3, abs=200.0)
     assert w.first_launch_s()[0] == pytest.approx(first_intercept - 50e3 / 1e3, abs=1.0)
+
+
+@pytest.mark.parametrize("block_size", [5, 32, 64, 100])
+def test_full_width_path_counts_each_sample_once(block_size: int) -> None:
+    # A path filling the batch's width exactly (64 samples), with block sizes that do
+    # and do not divide it: padding added for the blocks must not repeat samples.
+    p = flight.cruise_path(29.0, 135.0, 30.0, 135.0, 300.0, 100.0, dt_s=1.0)
+    n = flight.COLUMN_MULTIPLE
+    full = Path(p.t_s[:n], p.lat[:n], p.lon[:n], p.alt_m[:n], p.speed_ms[:n], 100.0, 63.0, 0.0)
+    batch = PathBatch.from_paths([full], [0.0])
+    assert batch.n_columns == n and bool(batch.valid.all())
+    w, _ = windows.engagement_windows(
+        [0], [0], [0.5], [29.3], [135.0], [0.0], [0.0], [1e6], [0.0], [1e4], [3e3], [-1e3],
+        batch, block_size=block_size,
+    )  # fmt: skip
+    assert w.count == 1 and w.launch_s.shape == (n,)

@@ -590,10 +590,10 @@ def path_blocks(paths: PathBatch, size: int = 32) -> PathBlocks:
     Returns:
         The block bounds, arrays ``(T, ceil(K / size))``.
     """
-    t_max = np.where(paths.valid, paths.t_s, -np.inf)
-    x, y, z, up, alt, t_max = (
-        block_rows(a, size) for a in (paths.x_m, paths.y_m, paths.z_m, paths.up, paths.alt_m, t_max)
+    x, y, z, up, alt = (
+        block_rows(a, size) for a in (paths.x_m, paths.y_m, paths.z_m, paths.up, paths.alt_m)
     )
+    t_max = block_rows(np.where(paths.valid, paths.t_s, -np.inf), size, fill=-np.inf)
     mid = size // 2
     cx, cy, cz, up_c = x[:, :, mid], y[:, :, mid], z[:, :, mid], up[:, :, mid]
     radius = np.sqrt(
@@ -614,15 +614,17 @@ def path_blocks(paths: PathBatch, size: int = 32) -> PathBlocks:
     )
 
 
-def block_rows(a: NDArray[Any], size: int) -> NDArray[Any]:
+def block_rows(a: NDArray[Any], size: int, fill: Any = None) -> NDArray[Any]:
     """View a ``(T, K, ...)`` batch array as ``(T, nb, size, ...)`` blocks of samples.
 
-    A free reshape when ``size`` divides ``K``; otherwise a copy padded by repeating
-    each row's last column (which is how a :class:`PathBatch` pads already).
+    A free reshape when ``size`` divides ``K``; otherwise a copy whose extra columns
+    repeat each row's last column (positions), or hold ``fill`` when given (use
+    ``False`` for validity masks and ``inf`` for times, so no sample is counted twice).
 
     Args:
         a: an array whose first two axes are threats and sample columns.
         size: samples per block.
+        fill: value of the extra columns, or None to repeat the last column.
 
     Returns:
         The blocked array, ``nb = ceil(K / size)``.
@@ -631,5 +633,8 @@ def block_rows(a: NDArray[Any], size: int) -> NDArray[Any]:
     n_b = max(1, -(-n_k // size))
     if n_b * size != n_k:
         cols = np.minimum(np.arange(n_b * size), max(n_k - 1, 0))
-        a = a[:, cols]
+        padded = a[:, cols]
+        if fill is not None:
+            padded[:, n_k:] = fill
+        a = padded
     return a.reshape(n_t, n_b, size, *a.shape[2:])

@@ -112,20 +112,12 @@ def radar_first_detection_s(
     n_b, size = blocks.n_blocks, blocks.size
     eps, slack = geo.SPHERE_RELATIVE_ERROR, 1.0
     # (T, nb, B) views of the samples, so a block's samples are gathered as one row.
-    px, py, pz, pt, pvalid, plat, plon, palt, pup = (
+    px, py, pz, plat, plon, palt, pup = (
         block_rows(a, size)
-        for a in (
-            paths.x_m,
-            paths.y_m,
-            paths.z_m,
-            paths.t_s,
-            paths.valid,
-            paths.lat,
-            paths.lon,
-            paths.alt_m,
-            paths.up,
-        )
+        for a in (paths.x_m, paths.y_m, paths.z_m, paths.lat, paths.lon, paths.alt_m, paths.up)
     )
+    pt = block_rows(paths.t_s, size, fill=np.inf)
+    pvalid = block_rows(paths.valid, size, fill=False)
 
     # Stage 1: blocks of samples that may hold a detection (range and horizon bounds),
     # and whether the horizon could bind for any sample of the block.
@@ -136,7 +128,7 @@ def radar_first_detection_s(
         dy = blocks.y_m[sl][None] - sy[:, None, None]
         dz = blocks.z_m[sl][None] - sz[:, None, None]
         near = np.sqrt(dx * dx + dy * dy + dz * dz) - blocks.radius_m[sl][None]
-        maybe = near <= reach[:, sl, None]
+        maybe = near <= reach[:, sl, None] + 1.0  # 1 m: rounding never culls a sample
         del dx, dy, dz, near
         centre = geo.R_EARTH_M * geo.normal_angle_rad(up[:, None, None, :], blocks.up[sl][None])
         spread = geo.R_EARTH_M * blocks.angular_radius[sl][None]

@@ -97,20 +97,12 @@ def intercept_points(
     blocks = path_blocks(paths, block_size)
     n_b, size = blocks.n_blocks, blocks.size
     # (T, nb, B) views of the samples, so a block's samples are gathered as one row.
-    px, py, pz, pt, pvalid, plat, plon, palt, pup = (
+    px, py, pz, plat, plon, palt, pup = (
         block_rows(a, size)
-        for a in (
-            paths.x_m,
-            paths.y_m,
-            paths.z_m,
-            paths.t_s,
-            paths.valid,
-            paths.lat,
-            paths.lon,
-            paths.alt_m,
-            paths.up,
-        )
+        for a in (paths.x_m, paths.y_m, paths.z_m, paths.lat, paths.lon, paths.alt_m, paths.up)
     )
+    pt = block_rows(paths.t_s, size, fill=np.inf)
+    pvalid = block_rows(paths.valid, size, fill=False)
     eps, slack = geo.SPHERE_RELATIVE_ERROR, 1.0
     live = np.nonzero(np.isfinite(earliest) & (speed > 0) & (r_hi >= r_lo) & (a_hi >= a_lo))[0]
 
@@ -130,7 +122,7 @@ def intercept_points(
         latest_launch = (
             blocks.t_max_s[tc] - np.maximum(dist - blocks.radius_m[tc], 0.0) / speed[pc, None]
         )
-        maybe = latest_launch >= earliest[pc, None]
+        maybe = latest_launch >= earliest[pc, None] - 1e-6  # rounding never culls a sample
         maybe &= (blocks.max_alt_m[tc] >= a_lo[pc, None]) & (blocks.min_alt_m[tc] <= a_hi[pc, None])
         centre = geo.R_EARTH_M * geo.normal_angle_rad(u_up[pc, None, :], blocks.up[tc])
         spread = geo.R_EARTH_M * blocks.angular_radius[tc]
