@@ -64,12 +64,15 @@ def reference_trials(
             best = None
             for w in plan.threat_windows[t]:
                 w = int(w)
-                eng = _engagement(model, w, free_at[t])
+                s = int(model.windows.stock[w])
+                u = int(model.stock_unit[s])
+                earliest = free_at[t]
+                if u in channels:  # wait until one of the unit's channels is free
+                    earliest = max(earliest, min(end for _, end in channels[u]))
+                eng = _engagement(model, w, earliest)
                 if eng is None:
                     continue
                 launch, intercept = eng
-                s = int(model.windows.stock[w])
-                u = int(model.stock_unit[s])
                 if stock[s] <= 0:
                     continue
                 if not model.shoot_look_shoot and (u, t) in engaged:

@@ -11,13 +11,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hoplon import __version__
-from hoplon.core.metrics import contract_metrics, threat_rows
+from hoplon.core.metrics import contract_metrics, threat_rows, transfer_rows
 from hoplon.core.model import Model
 from hoplon.core.runner import Outcomes, default_workers, run_trials
 from hoplon.errors import InputError
@@ -41,6 +41,7 @@ class Result:
     compile_s: float
     engine_s: float
     workers: int
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON result contract (output-contract.md), as plain Python data."""
@@ -54,7 +55,13 @@ class Result:
             "trials": trials,
             "metrics": contract_metrics(self.waves, self.outcomes),
             "threats": threat_rows(self.waves, self.outcomes),
+            **(
+                {"acsa_transfers": transfer_rows(self.waves, self.outcomes)}
+                if len(self.waves) > 1
+                else {}
+            ),
             "sample_trial": self.sample_trial(),
+            **({"variant": self.notes} if self.notes else {}),
             "timing": {
                 "compile_s": round(self.compile_s, 4),
                 "engine_s": round(self.engine_s, 4),
@@ -122,6 +129,8 @@ class Scenario:
         seed: int | None = None,
         workers: int | None = 1,
         progress: Callable[[int], None] | None = None,
+        without: Sequence[str] = (),
+        drop_agreements: Sequence[int] = (),
     ) -> Result:
         """Run the Monte Carlo.
 
@@ -131,6 +140,8 @@ class Scenario:
             workers: processes (default 1; ``None`` for every core). Results do not
                 depend on it.
             progress: called with the number of trials finished after each block.
+            without: nations whose units and sensors are left out (their assets stay).
+            drop_agreements: indices (0-based) of agreements left out.
         """
         spec = self.loaded.spec
         n = spec.trials if trials is None else trials
@@ -140,11 +151,26 @@ class Scenario:
         if s < 0:
             raise InputError.single(f"seed must be 0 or more (got {s})", field="seed")
         w = default_workers() if workers is None else max(1, workers)
-        compiled = self.compile()
+        loaded = self.loaded
+        units = sensors = None
+        notes: list[str] = []
+        if without or drop_agreements:
+            from hoplon.coalition import make_variant
+
+            variant = make_variant(self.loaded, without, drop_agreements)
+            loaded, units, sensors, notes = (
+                variant.loaded,
+                variant.units,
+                variant.sensors,
+                variant.notes,
+            )
+        compiled = compile_scenario(loaded, units=units, sensors=sensors)
         start = time.perf_counter()
-        outcomes = run_trials(compiled.waves, n, s, workers=w, progress=progress)
+        outcomes = run_trials(
+            compiled.waves, n, s, workers=w, resupply=compiled.resupply, progress=progress
+        )
         engine_s = time.perf_counter() - start
-        return Result(self.loaded, compiled.waves, outcomes, compiled.compile_s, engine_s, w)
+        return Result(loaded, compiled.waves, outcomes, compiled.compile_s, engine_s, w, notes)
 
 
 def load(path: str | Path) -> Scenario:

@@ -127,6 +127,16 @@ def run(
     seed: Seed = None,
     workers: Workers = None,
     as_json: AsJson = False,
+    without: Annotated[
+        list[str] | None,
+        typer.Option("--without", help="Leave out a nation's units and sensors (repeatable)."),
+    ] = None,
+    drop_agreement: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--drop-agreement", min=0, help="Leave out agreement INDEX (0-based; repeatable)."
+        ),
+    ] = None,
 ) -> None:
     """Run the Monte Carlo: leak probabilities, interceptors spent, costs, per threat."""
     from hoplon.api import load
@@ -135,7 +145,14 @@ def run(
     scenario = load(file)
     n = trials or scenario.spec.trials
     with progress_bar(err, n, f"{scenario.name}") as advance:
-        result = scenario.run(trials=trials, seed=seed, workers=workers, progress=advance)
+        result = scenario.run(
+            trials=trials,
+            seed=seed,
+            workers=workers,
+            progress=advance,
+            without=without or (),
+            drop_agreements=drop_agreement or (),
+        )
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:

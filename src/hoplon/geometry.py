@@ -21,12 +21,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from hoplon.core import flight, sensing
+from hoplon.core.acsa import AcsaResupply
 from hoplon.core.model import TIER_RANK, EngagementWindows, Model
 from hoplon.core.windows import engagement_windows
 from hoplon.scenario.loader import LoadedScenario
 from hoplon.scenario.schema import (
+    Acsa,
     CollectiveDefense,
     Raid,
     Scenario,
@@ -46,6 +49,7 @@ class Compiled:
 
     waves: list[Model]
     compile_s: float
+    resupply: AcsaResupply | None = None
 
 
 def _sharing(spec: Scenario) -> dict[tuple[str, str], tuple[float, float]]:
@@ -79,6 +83,7 @@ def compile_raids(
     wave_start_s: float = 0.0,
     units: Sequence[int] | None = None,
     sensors: Sequence[int] | None = None,
+    wave_label: str | None = None,
 ) -> Model:
     """Compile one wave: the given raids against the scenario's (selected) defenders.
 
@@ -100,6 +105,7 @@ def compile_raids(
     target_nation = [a.nation for a in spec.assets] + [u.nation for u in all_units]
     target_value = [a.value for a in spec.assets] + [u.value for u in all_units]
     target_index = {tid: g for g, tid in enumerate(target_ids)}
+    targeted = {raid.target for _, raid in spec.raid_entries()}
 
     # --- threats
     paths: list[flight.Path] = []
@@ -314,7 +320,7 @@ def compile_raids(
         target_ids=tuple(target_ids),
         target_value=np.asarray(
             [
-                v if any(t == g for t in target) or g < len(spec.assets) else 0.0
+                v if g < len(spec.assets) or target_ids[g] in targeted else 0.0
                 for g, v in enumerate(target_value)
             ],
             dtype=float,
@@ -335,6 +341,7 @@ def compile_raids(
         shoot_look_shoot=d.shoot_look_shoot,
         assessment_s=d.assessment_s,
         assignment=d.assignment,
+        extras={"wave": wave_label} if wave_label else {},
     )
 
 
@@ -344,6 +351,27 @@ def _no_windows() -> EngagementWindows:
     return EngagementWindows(none, none, empty, np.zeros(1, dtype=np.int64), empty, empty, empty)
 
 
+def acsa_groups(loaded: LoadedScenario, model: Model) -> AcsaResupply | None:
+    """The rebalancing groups of the scenario's ``acsa`` agreements, if any."""
+    groups: list[NDArray[np.int64]] = []
+    for ag in loaded.spec.agreements:
+        if not isinstance(ag, Acsa):
+            continue
+        members = set(ag.nations)
+        for i in range(len(model.interceptor_names)):
+            stocks = [
+                s
+                for s in range(model.n_stocks)
+                if model.stock_interceptor[s] == i
+                and model.unit_nation[model.stock_unit[s]] in members
+            ]
+            if len(stocks) > 1:
+                groups.append(np.asarray(stocks, dtype=np.int64))
+    if not groups:
+        return None
+    return AcsaResupply(tuple(groups), model.stock_initial.astype(np.int64), model.n_stocks)
+
+
 def compile_scenario(
     loaded: LoadedScenario,
     units: Sequence[int] | None = None,
@@ -351,5 +379,14 @@ def compile_scenario(
 ) -> Compiled:
     """Compile every wave of a scenario (one wave unless it lists ``waves``)."""
     start = time.perf_counter()
-    waves = [compile_raids(loaded, loaded.spec.threats, units=units, sensors=sensors)]
-    return Compiled(waves, time.perf_counter() - start)
+    waves = [
+        compile_raids(
+            loaded, wave.threats, wave_start_s=wave.start_s, units=units, sensors=sensors,
+            wave_label=wave.id if loaded.spec.waves else None,
+        )
+        for wave in loaded.spec.wave_list()
+    ]  # fmt: skip
+    if not waves:
+        waves = [compile_raids(loaded, [], units=units, sensors=sensors)]
+    resupply = acsa_groups(loaded, waves[0]) if len(waves) > 1 else None
+    return Compiled(waves, time.perf_counter() - start, resupply)

@@ -13,9 +13,11 @@ Model (see ``docs/model.md``, "Engagement model"):
   ``w`` (a unit's interceptor type able to reach the threat) offers its earliest
   engagement whose launch is at or after the threat's *free time* (``-inf`` at first;
   after a salvo, its intercept time plus ``assessment_s``: no two salvos at one threat
-  overlap). The window qualifies when its unit still holds that interceptor, has a
-  free fire channel at that launch time, and (without shoot-look-shoot) has not
-  engaged this threat before. The doctrine picks one qualifying window per trial:
+  overlap), and — for a unit with a limited number of fire channels — at or after
+  the first of its channels comes free. The window qualifies when its unit still
+  holds that interceptor, has a free fire channel over the engagement (launch to
+  intercept), and (without shoot-look-shoot) has not engaged this threat before.
+  The doctrine picks one qualifying window per trial:
   ``earliest-intercept`` the earliest intercept; ``cheapest-capable`` the cheapest
   interceptor, then the earliest intercept; ``preserve-upper-tier`` any non-upper-tier
   window before an upper-tier one, then the earliest intercept.
@@ -261,7 +263,11 @@ def simulate_block(
             seen = engaged.setdefault(t, np.zeros((n, plan.threat_units[t].size), dtype=bool))
         for j, w in enumerate(ws):
             lo, hi = int(win.offsets[w]), int(win.offsets[w + 1])
-            k = lo + np.searchsorted(win.launch_s[lo:hi], earliest, side="left")
+            u = int(plan.window_unit[w])
+            start_after = earliest
+            if u in limited:  # wait for the unit's first fire channel to come free
+                start_after = np.maximum(earliest, limited[u][1].min(axis=1))
+            k = lo + np.searchsorted(win.launch_s[lo:hi], start_after, side="left")
             ok = live & (k < hi)
             k = np.minimum(k, hi - 1)
             launch[j] = win.best_launch_s[k]
@@ -269,7 +275,6 @@ def simulate_block(
             ok &= stock[:, win.stock[w]] > 0
             if not model.shoot_look_shoot:
                 ok &= ~seen[:, plan.window_local_unit[w]]
-            u = int(plan.window_unit[w])
             if u in limited:
                 starts, ends = limited[u]
                 free = (ends <= launch[j][:, None]) | (starts >= intercept[j][:, None])

@@ -26,24 +26,46 @@ def _group_sum(values: NDArray[Any], keys: list[str]) -> dict[str, NDArray[np.fl
     return out
 
 
-def contract_metrics(waves: list[Model], outcomes: Outcomes) -> dict[str, Any]:
-    """The ``metrics`` object of the JSON result contract (output-contract.md)."""
-    model = waves[0]
-    leaked = outcomes.leaked
-    leakers = leaked.sum(axis=1)
+def trial_target_hits(waves: list[Model], outcomes: Outcomes) -> NDArray[np.int64]:
+    """Leakers reaching each target in each trial, shape (N, G)."""
     targets_all = np.concatenate([m.threat_target for m in waves])
-    n_targets = len(model.target_ids)
+    n_targets = len(waves[0].target_ids)
     hits = np.zeros((outcomes.trials, n_targets), dtype=np.int64)
     for g in range(n_targets):
         mask = targets_all == g
         if mask.any():
-            hits[:, g] = leaked[:, mask].sum(axis=1)
+            hits[:, g] = outcomes.leaked[:, mask].sum(axis=1)
+    return hits
+
+
+def trial_value_protected(waves: list[Model], outcomes: Outcomes) -> NDArray[np.float64]:
+    """Per trial: 1 − (value of the targets hit, each once) ÷ (total value of all targets)."""
+    model = waves[0]
     total_value = float(model.target_value.sum())
-    if total_value > 0:
-        lost = (hits > 0).astype(float) @ model.target_value
-        value_protected = 1.0 - lost / total_value
-    else:
-        value_protected = np.ones(outcomes.trials)
+    if total_value <= 0:
+        return np.ones(outcomes.trials)
+    lost = (trial_target_hits(waves, outcomes) > 0).astype(float) @ model.target_value
+    return np.asarray(1.0 - lost / total_value, dtype=np.float64)
+
+
+def trial_metric(name: str, waves: list[Model], outcomes: Outcomes) -> NDArray[np.float64]:
+    """A per-trial metric by name: ``p_no_leak`` (0/1), ``value_protected``, ``expected_leakers``."""
+    if name == "p_no_leak":
+        return (outcomes.leaked.sum(axis=1) == 0).astype(np.float64)
+    if name == "value_protected":
+        return trial_value_protected(waves, outcomes)
+    if name == "expected_leakers":
+        return outcomes.leaked.sum(axis=1).astype(np.float64)
+    raise ValueError(f"unknown metric {name!r}")
+
+
+def contract_metrics(waves: list[Model], outcomes: Outcomes) -> dict[str, Any]:
+    """The ``metrics`` object of the JSON result contract (output-contract.md)."""
+    model = waves[0]
+    leakers = outcomes.leaked.sum(axis=1)
+    targets_all = np.concatenate([m.threat_target for m in waves])
+    hits = trial_target_hits(waves, outcomes)
+    value_protected = trial_value_protected(waves, outcomes)
 
     stock_names = [model.interceptor_names[i] for i in model.stock_interceptor]
     stock_nations = [model.unit_nation[u] for u in model.stock_unit]
@@ -96,7 +118,27 @@ def threat_rows(waves: list[Model], outcomes: Outcomes) -> list[dict[str, Any]]:
                 "p_leak": proportion_estimate(outcomes.leaked[:, col]).to_dict(),
             }
             if len(waves) > 1:
-                row["wave"] = w
+                row["wave"] = model.extras.get("wave", w)
             rows.append(row)
             col += 1
     return rows
+
+
+def transfer_rows(waves: list[Model], outcomes: Outcomes) -> list[dict[str, Any]]:
+    """ACSA transfers between waves by (from nation, to nation, interceptor), per trial."""
+    if outcomes.transfers is None:
+        return []
+    model = waves[0]
+    totals: dict[tuple[str, str, str], float] = {}
+    src, dst = np.nonzero(outcomes.transfers)
+    for a, b in zip(src, dst, strict=True):
+        key = (
+            model.unit_nation[model.stock_unit[a]],
+            model.unit_nation[model.stock_unit[b]],
+            model.interceptor_names[model.stock_interceptor[a]],
+        )
+        totals[key] = totals.get(key, 0.0) + float(outcomes.transfers[a, b])
+    return [
+        {"from": f, "to": t, "interceptor": i, "mean_per_trial": round(v / outcomes.trials, 6)}
+        for (f, t, i), v in sorted(totals.items())
+    ]

@@ -27,7 +27,7 @@ from hoplon.core.engine import (
 )
 from hoplon.core.model import Model
 
-#: Between waves: (stock (n, S), generator) -> (new stock, transfers (n, S, S) or None).
+#: Between waves: stock (n, S) -> (new stock, flows (S, S) summed over trials, or None).
 Resupply = Callable[[NDArray[np.int32]], tuple[NDArray[np.int32], NDArray[np.int32] | None]]
 
 
@@ -78,9 +78,9 @@ def _simulate_waves(
     moved: NDArray[np.int64] | None = None
     for w, (model, plan) in enumerate(zip(job.waves, job.plans, strict=True)):
         if w > 0 and job.resupply is not None and stock is not None:
-            stock, transfers = job.resupply(stock)
-            if transfers is not None:
-                total = transfers.sum(axis=0, dtype=np.int64)
+            stock, flows = job.resupply(stock)
+            if flows is not None:
+                total = flows.astype(np.int64)
                 moved = total if moved is None else moved + total
         out = simulate_block(model, plan, key, n, stock0=stock, record_first=record_first, wave=w)
         stock = out.stock_left

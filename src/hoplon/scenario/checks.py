@@ -77,11 +77,16 @@ def _ids(scenario: Scenario) -> Iterator[Finding]:
                 )
             else:
                 seen[item.id] = path
-    raids: dict[str, int] = {}
-    for i, raid in enumerate(scenario.threats):
+    raids: set[str] = set()
+    for path, raid in scenario.raid_entries():
         if raid.id in raids:
-            yield ("threats", i, "id"), f"duplicate raid id '{raid.id}'; raid ids must be unique"
-        raids[raid.id] = i
+            yield (*path, "id"), f"duplicate raid id '{raid.id}'; raid ids must be unique"
+        raids.add(raid.id)
+    waves: set[str] = set()
+    for w, wave in enumerate(scenario.waves):
+        if wave.id in waves:
+            yield ("waves", w, "id"), f"duplicate wave id '{wave.id}'; wave ids must be unique"
+        waves.add(wave.id)
 
 
 def _fmt(path: FieldPath) -> str:
@@ -143,9 +148,9 @@ def _catalog_names(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
         for name in u.magazine:
             if name not in catalog.interceptors:
                 yield ("units", i, "magazine", name), _unknown(name, "interceptors", catalog)
-    for i, r in enumerate(scenario.threats):
+    for path, r in scenario.raid_entries():
         if r.type not in catalog.threats:
-            yield ("threats", i, "type"), _unknown(r.type, "threats", catalog)
+            yield (*path, "type"), _unknown(r.type, "threats", catalog)
     for i, ag in enumerate(scenario.agreements):
         if isinstance(ag, TechnologyTransfer):
             for j, item in enumerate(ag.items):
@@ -162,10 +167,10 @@ def _catalog_names(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
 def _targets(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
     places: dict[str, tuple[float, ...]] = {a.id: a.at for a in scenario.assets}
     places.update({u.id: u.at for u in scenario.units})
-    for i, r in enumerate(scenario.threats):
+    for path, r in scenario.raid_entries():
         if r.target not in places:
             yield (
-                ("threats", i, "target"),
+                (*path, "target"),
                 (
                     f"'{r.target}' names no asset or unit{did_you_mean(r.target, places)}; "
                     f"targets: {', '.join(sorted(places)) or '(none defined)'}"
@@ -180,7 +185,7 @@ def _targets(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
         _, _, dist_m = _GEOD.inv(lon0, lat0, lon1, lat1)
         if dist_m > entry.max_range_m:
             yield (
-                ("threats", i, "from"),
+                (*path, "from"),
                 (
                     f"the launch point is {dist_m / 1000:,.0f} km from '{r.target}', beyond the "
                     f"{entry.max_range_km:,.0f} km range of '{r.type}'; move it within range or pick "
@@ -189,7 +194,7 @@ def _targets(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
             )
         if entry.flight == "aircraft" and dist_m <= entry.release_range_m:
             yield (
-                ("threats", i, "from"),
+                (*path, "from"),
                 (
                     f"the aircraft starts {dist_m / 1000:,.1f} km from its target, already inside its "
                     f"{entry.release_range_km:g} km release range"
@@ -284,10 +289,10 @@ def _platform_radars(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
 
 
 def _memory(scenario: Scenario) -> Iterator[Finding]:
-    n_threats = sum(r.count for r in scenario.threats)
+    n_threats = sum(r.count for _, r in scenario.raid_entries())
     interceptors = {name for u in scenario.units for name in u.magazine}
     per_trial = 16 + 8 * (len(interceptors) + len(scenario.nations) + len(scenario.units))
-    per_trial += 8 * (len(scenario.assets) + len(scenario.units))
+    per_trial += 8 * (len(scenario.assets) + len(scenario.units)) + 2 * n_threats
     estimate = scenario.trials * per_trial
     if estimate > MAX_RESULT_BYTES:
         yield (

@@ -188,6 +188,16 @@ class Raid(Strict):
     launch: Launch = Field(default_factory=Launch)
 
 
+class Wave(Strict):
+    """One wave of a campaign: its raids, launched relative to the wave's start."""
+
+    id: Identifier
+    start_s: float = Field(
+        default=0.0, ge=0, le=10_000_000, description="Start of the wave, s from scenario start."
+    )
+    threats: list[Raid] = Field(min_length=1, description="The raids of this wave.")
+
+
 class Doctrine(Strict):
     shots_per_engagement: int = Field(
         default=2, ge=1, le=8, description="Interceptors fired together at one threat."
@@ -226,6 +236,11 @@ class Scenario(Strict):
     sensors: list[SensorPlacement] = Field(default_factory=list)
     units: list[Unit] = Field(default_factory=list)
     threats: list[Raid] = Field(default_factory=list)
+    waves: list[Wave] = Field(
+        default_factory=list,
+        description="Several waves (an extension of format 1); magazines carry over between "
+        "them and ACSA partners rebalance interceptors. Use either `threats` or `waves`.",
+    )
     doctrine: Doctrine = Field(default_factory=Doctrine)
     catalog: CatalogAdditions = Field(default_factory=CatalogAdditions)
     economics: Economics | None = Field(
@@ -250,8 +265,35 @@ class Scenario(Strict):
             raise ValueError(
                 f"a scenario is a mapping of keys (hoplon, name, nations, ...); this file holds a {kind}"
             )
-        return data
+        # an empty section (`agreements:` with nothing under it) means none
+        empty_lists = ("agreements", "assets", "sensors", "units", "threats", "waves")
+        return {k: ([] if v is None and k in empty_lists else v) for k, v in data.items()}
+
+    @model_validator(mode="after")
+    def _threats_or_waves(self) -> Scenario:
+        if self.threats and self.waves:
+            raise ValueError(
+                "give raids either under `threats` (a single wave) or under `waves`, not both"
+            )
+        return self
+
+    def wave_list(self) -> list[Wave]:
+        """The waves in order; a scenario with top-level `threats` is one wave at t = 0."""
+        if self.waves:
+            return list(self.waves)
+        return [Wave(id="wave-1", start_s=0.0, threats=self.threats)] if self.threats else []
 
     @property
     def raids(self) -> list[Raid]:
-        return self.threats
+        """Every raid of every wave, in file order."""
+        return [raid for _, raid in self.raid_entries()]
+
+    def raid_entries(self) -> list[tuple[tuple[str | int, ...], Raid]]:
+        """Every raid with its field path (``threats[i]`` or ``waves[w].threats[i]``)."""
+        if self.waves:
+            return [
+                (("waves", w, "threats", i), raid)
+                for w, wave in enumerate(self.waves)
+                for i, raid in enumerate(wave.threats)
+            ]
+        return [(("threats", i), raid) for i, raid in enumerate(self.threats)]

@@ -1,0 +1,254 @@
+"""What each ally brings: what-if variants, coalition subsets and Shapley values.
+
+- A **variant** of a scenario drops nations' shooters and sensors (their assets stay
+  defended targets) and/or agreements. Dropping a ``technology-transfer`` also takes
+  the items it transferred out of the magazines of the units that held them only
+  through it.
+- The **value** of a coalition S is a metric (``p_no_leak`` or ``value_protected``)
+  of the scenario run with only the units and sensors of the nations in S, with the
+  same seed and trials for every S. Chance is keyed by (wave, threat, slot), so all
+  subsets share their random numbers (common random numbers) and differences between
+  them are sharp.
+- Each nation's **Shapley value** is its average marginal contribution over all
+  orders in which the coalition could form:
+  ``φ_i = Σ_{S ⊆ N \\ {i}} |S|! (n − |S| − 1)! / n! · (v(S ∪ {i}) − v(S))``.
+  It is computed per trial (v per trial is the trial's metric), so the interval is a
+  normal interval on the per-trial values. Exact for up to :data:`EXACT_LIMIT`
+  nations; beyond, permutation sampling with an interval across permutations.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hoplon.core.metrics import trial_metric
+from hoplon.core.runner import run_trials
+from hoplon.core.stats import mean_estimate
+from hoplon.errors import InputError, did_you_mean
+from hoplon.geometry import compile_scenario
+from hoplon.scenario import LoadedScenario
+from hoplon.scenario.checks import check_scenario, field_rights
+from hoplon.scenario.schema import TechnologyTransfer
+
+#: Most nations for the exact Shapley value (2^n subsets).
+EXACT_LIMIT = 10
+METRICS = ("p_no_leak", "value_protected")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A scenario with some shooters, sensors or agreements left out."""
+
+    loaded: LoadedScenario
+    units: list[int]
+    sensors: list[int]
+    notes: list[str]
+
+
+def make_variant(
+    loaded: LoadedScenario,
+    without: Sequence[str] = (),
+    drop_agreements: Sequence[int] = (),
+) -> Variant:
+    """Leave out nations' units and sensors, and agreements by index (0-based)."""
+    spec = loaded.spec
+    for code in without:
+        if code not in spec.nations:
+            raise InputError.single(
+                f"'{code}' is not one of the scenario's nations{did_you_mean(code, spec.nations)}; "
+                f"nations: {', '.join(spec.nations)}",
+                field="--without",
+            )
+    for index in drop_agreements:
+        if not 0 <= index < len(spec.agreements):
+            raise InputError.single(
+                f"there is no agreement {index}; the scenario has agreements 0 to "
+                f"{len(spec.agreements) - 1}"
+                if spec.agreements
+                else "the scenario has no agreements",
+                field="--drop-agreement",
+            )
+    notes: list[str] = []
+    dropped = set(drop_agreements)
+    agreements = [a for i, a in enumerate(spec.agreements) if i not in dropped]
+    trimmed = spec.model_copy(update={"agreements": agreements})
+    if any(isinstance(spec.agreements[i], TechnologyTransfer) for i in dropped):
+        rights = field_rights(trimmed, loaded.catalog)
+        units = []
+        for u in trimmed.units:
+            keep = {k: v for k, v in u.magazine.items() if k in rights.get(u.nation, {})}
+            lost = sorted(set(u.magazine) - set(keep))
+            if lost:
+                notes.append(f"{u.id} no longer holds {', '.join(lost)} (transfer dropped)")
+            units.append(u.model_copy(update={"magazine": keep}))
+        trimmed = trimmed.model_copy(update={"units": units})
+    findings = check_scenario(trimmed, loaded.catalog)
+    if findings:  # pragma: no cover - dropping never adds references
+        raise InputError.single(findings[0][1], field="--drop-agreement")
+    variant = LoadedScenario(trimmed, loaded.catalog, loaded.sha256, loaded.path, loaded.positions)
+    gone = set(without)
+    units_kept = [i for i, u in enumerate(spec.units) if u.nation not in gone]
+    sensors_kept = [i for i, s in enumerate(spec.sensors) if s.nation not in gone]
+    if gone:
+        notes.append(f"without the units and sensors of {', '.join(sorted(gone))}")
+    return Variant(variant, units_kept, sensors_kept, notes)
+
+
+def players(loaded: LoadedScenario) -> list[str]:
+    """Nations that field units or sensors, in the order of ``nations``."""
+    spec = loaded.spec
+    active = {u.nation for u in spec.units} | {s.nation for s in spec.sensors}
+    return [n for n in spec.nations if n in active]
+
+
+def subset_metric(
+    loaded: LoadedScenario,
+    nations: Sequence[str],
+    metric: str,
+    trials: int,
+    seed: int,
+    workers: int = 1,
+) -> NDArray[np.float64]:
+    """Per-trial metric with only the given nations' units and sensors."""
+    keep = set(nations)
+    spec = loaded.spec
+    units = [i for i, u in enumerate(spec.units) if u.nation in keep]
+    sensors = [i for i, s in enumerate(spec.sensors) if s.nation in keep]
+    compiled = compile_scenario(loaded, units=units, sensors=sensors)
+    outcomes = run_trials(compiled.waves, trials, seed, workers=workers, resupply=compiled.resupply)
+    return trial_metric(metric, compiled.waves, outcomes)
+
+
+def shapley_exact(
+    names: Sequence[str], value: Callable[[frozenset[str]], NDArray[np.float64]]
+) -> dict[str, NDArray[np.float64]]:
+    """Exact per-trial Shapley values from a per-trial value function of coalitions."""
+    n = len(names)
+    cache: dict[frozenset[str], NDArray[np.float64]] = {}
+
+    def v(s: frozenset[str]) -> NDArray[np.float64]:
+        if s not in cache:
+            cache[s] = value(s)
+        return cache[s]
+
+    out: dict[str, NDArray[np.float64]] = {}
+    for i, name in enumerate(names):
+        others = [x for j, x in enumerate(names) if j != i]
+        total: NDArray[np.float64] | None = None
+        for mask in range(1 << (n - 1)):
+            s = frozenset(o for k, o in enumerate(others) if mask >> k & 1)
+            weight = math.factorial(len(s)) * math.factorial(n - len(s) - 1) / math.factorial(n)
+            term = weight * (v(s | {name}) - v(s))
+            total = term if total is None else total + term
+        assert total is not None
+        out[name] = total
+    return out
+
+
+def shapley_permutations(
+    names: Sequence[str],
+    value: Callable[[frozenset[str]], NDArray[np.float64]],
+    samples: int,
+    seed: int,
+) -> dict[str, NDArray[np.float64]]:
+    """Shapley values by sampling orders: one marginal contribution (mean over trials)
+    per sampled permutation and nation; returns those samples, shape (samples,)."""
+    rng = np.random.default_rng(seed)
+    cache: dict[frozenset[str], float] = {}
+
+    def v(s: frozenset[str]) -> float:
+        if s not in cache:
+            cache[s] = float(np.mean(value(s)))
+        return cache[s]
+
+    out: dict[str, list[float]] = {name: [] for name in names}
+    for _ in range(samples):
+        order = [names[k] for k in rng.permutation(len(names))]
+        prefix: frozenset[str] = frozenset()
+        for name in order:
+            out[name].append(v(prefix | {name}) - v(prefix))
+            prefix = prefix | {name}
+    return {k: np.asarray(x) for k, x in out.items()}
+
+
+def coalition_analysis(
+    loaded: LoadedScenario,
+    metric: str = "p_no_leak",
+    trials: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    permutation_samples: int = 200,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Every subset's value, each nation's Shapley value, and each agreement's value."""
+    if metric not in METRICS:
+        raise InputError.single(
+            f"unknown metric '{metric}'{did_you_mean(metric, METRICS)}; accepted: {', '.join(METRICS)}",
+            field="--metric",
+        )
+    spec = loaded.spec
+    n_trials = spec.trials if trials is None else trials
+    s = spec.seed if seed is None else seed
+    names = players(loaded)
+    runs: dict[frozenset[str], NDArray[np.float64]] = {}
+
+    def value(coalition: frozenset[str]) -> NDArray[np.float64]:
+        if coalition not in runs:
+            if progress:
+                progress(", ".join(sorted(coalition)) or "(none)")
+            runs[coalition] = subset_metric(loaded, sorted(coalition), metric, n_trials, s, workers)
+        return runs[coalition]
+
+    everyone = frozenset(names)
+    exact = len(names) <= EXACT_LIMIT
+    shapley: dict[str, dict[str, Any]] = {}
+    if exact:
+        for name, per_trial in shapley_exact(names, value).items():
+            shapley[name] = mean_estimate(per_trial).to_dict()
+    else:
+        for name, samples in shapley_permutations(names, value, permutation_samples, s).items():
+            shapley[name] = mean_estimate(samples).to_dict()
+    v_all = value(everyone)
+    v_none = value(frozenset())
+
+    agreements = []
+    for index, ag in enumerate(spec.agreements):
+        if progress:
+            progress(f"without agreement {index}")
+        variant = make_variant(loaded, drop_agreements=[index])
+        compiled = compile_scenario(variant.loaded, units=variant.units, sensors=variant.sensors)
+        outcomes = run_trials(
+            compiled.waves, n_trials, s, workers=workers, resupply=compiled.resupply
+        )
+        without = trial_metric(metric, compiled.waves, outcomes)
+        from hoplon.present import describe_agreement
+
+        agreements.append(
+            {
+                "index": index,
+                "kind": ag.kind,
+                "description": describe_agreement(ag),
+                "value_without": round(float(without.mean()), 6),
+                "contribution": mean_estimate(v_all - without).to_dict(),
+                "notes": variant.notes,
+            }
+        )
+    subsets = sorted(runs.items(), key=lambda kv: (len(kv[0]), sorted(kv[0])))
+    return {
+        "metric": metric,
+        "trials": n_trials,
+        "seed": s,
+        "method": "exact" if exact else f"permutation sampling ({permutation_samples} orders)",
+        "nations": names,
+        "value_all": round(float(v_all.mean()), 6),
+        "value_none": round(float(v_none.mean()), 6),
+        "shapley": shapley,
+        "subsets": [{"nations": sorted(k), "value": round(float(v.mean()), 6)} for k, v in subsets],
+        "agreements": agreements,
+    }
