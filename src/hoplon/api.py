@@ -61,6 +61,7 @@ class Result:
                 else {}
             ),
             "sample_trial": self.sample_trial(),
+            **self._campaign_costs(),
             **({"variant": self.notes} if self.notes else {}),
             "timing": {
                 "compile_s": round(self.compile_s, 4),
@@ -70,6 +71,14 @@ class Result:
                 "workers": self.workers,
             },
         }
+
+    def _campaign_costs(self) -> dict[str, Any]:
+        """Campaign costs in base-year dollars, when the scenario has `economics:`."""
+        if self.scenario.spec.economics is None:
+            return {}
+        from hoplon.economics.campaign import campaign_costs
+
+        return {"campaign_costs": campaign_costs(self)}
 
     def sample_trial(self) -> list[dict[str, Any]]:
         """The engagements of trial 0, in launch order (for timelines)."""

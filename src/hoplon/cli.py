@@ -156,7 +156,12 @@ def run(
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:
-        print_result(result.to_dict(), out)
+        data = result.to_dict()
+        print_result(data, out)
+        if "campaign_costs" in data:
+            from hoplon.economics.campaign import render_campaign_costs
+
+            render_campaign_costs(data["campaign_costs"], out)
 
 
 def main(argv: list[str] | None = None) -> None:
