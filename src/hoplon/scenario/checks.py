@@ -305,13 +305,18 @@ def _memory(scenario: Scenario) -> Iterator[Finding]:
         )
 
 
-def _economics(scenario: Scenario) -> Iterator[Finding]:
+def _economics(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
     if scenario.economics is None:
         return
     from hoplon.economics import check_economics_against_nations
 
     for path, message in check_economics_against_nations(scenario.economics, set(scenario.nations)):
         yield _parse_path(path), message
+    for i, line in enumerate(scenario.economics.production):
+        if line.interceptor not in catalog.interceptors:
+            yield ("economics", "production", i, "interceptor"), _unknown(
+                line.interceptor, "interceptors", catalog
+            )
 
 
 def _parse_path(text: str) -> FieldPath:
@@ -327,7 +332,7 @@ def _parse_path(text: str) -> FieldPath:
 def check_scenario(scenario: Scenario, catalog: Catalog) -> list[Finding]:
     """Every cross-reference problem in the scenario, in file order of sections."""
     findings: list[Finding] = []
-    findings.extend(_economics(scenario))
+    findings.extend(_economics(scenario, catalog))
     for check in (_ids, _nations, _memory):
         findings.extend(check(scenario))
     for check2 in (_catalog_names, _targets, _rights, _platform_radars):
