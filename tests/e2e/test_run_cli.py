@@ -1,0 +1,94 @@
+"""The real `hoplon run` and `hoplon coalition` on the bundled examples."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import EXAMPLES_DIR, run_cli
+
+JAPAN = EXAMPLES_DIR / "japan-layered-bmd.yaml"
+SEASPARROW = EXAMPLES_DIR / "seasparrow-ship-defense.yaml"
+
+
+def _json_run(*args: str) -> dict:
+    code, out, err = run_cli("run", *args, "--json")
+    assert code == 0, err
+    assert "Traceback" not in err
+    return json.loads(out)  # stdout holds the JSON and nothing else
+
+
+def test_run_json_follows_the_result_contract():
+    result = _json_run(str(JAPAN), "--trials", "3000", "--workers", "1")
+    assert result["contract"] == 1
+    assert result["scenario"]["name"] == "Japan layered BMD (notional)"
+    assert len(result["scenario"]["sha256"]) == 64
+    assert result["seed"] == 7 and result["trials"] == 3000
+    m = result["metrics"]
+    for key in ("p_no_leak", "expected_leakers", "value_protected", "interceptor_cost_usd"):
+        low, high = m[key]["ci95"]
+        assert low <= m[key]["mean"] <= high
+    assert set(m["leakers_by_target"]) == {"tokyo", "osaka", "fukuoka", "yokosuka"}
+    assert set(m["shots_by_interceptor"]) <= {"SM-3 Block IIA", "SM-3 Block IB", "PAC-3 MSE"}
+    assert set(m["kills_by_unit"]) == {
+        "ddg-atago", "ddg-kongo", "patriot-tokyo", "patriot-osaka", "patriot-fukuoka"
+    }  # fmt: skip
+    assert m["threat_cost_usd"]["mean"] > 0
+    assert m["cost_exchange_ratio"]["mean"] > 0
+    assert len(result["threats"]) == 18
+    first = result["threats"][0]
+    assert first["id"] == "mrbm-tokyo#1" and first["raid"] == "mrbm-tokyo"
+    assert first["target"] == "tokyo"
+    assert 0 < first["first_track_s"] < first["impact_s"]
+    assert "patriot-tokyo" in first["engageable_by"]
+    assert set(result["timing"]) >= {"compile_s", "engine_s", "trials_per_s"}
+
+
+def test_results_identical_for_one_and_two_workers_and_differ_by_seed():
+    one = _json_run(str(JAPAN), "--trials", "9000", "--workers", "1", "--seed", "3")
+    two = _json_run(str(JAPAN), "--trials", "9000", "--workers", "2", "--seed", "3")
+    other = _json_run(str(JAPAN), "--trials", "9000", "--workers", "2", "--seed", "4")
+    assert one["metrics"] == two["metrics"]
+    assert one["threats"] == two["threats"]
+    assert one["metrics"] != other["metrics"]
+
+
+def test_sea_skimmers_are_seen_late_by_the_ship_and_early_by_the_wedgetail():
+    result = _json_run(str(SEASPARROW), "--trials", "2000")
+    rows = {r["id"]: r for r in result["threats"]}
+    ascm = rows["ascm-wave#1"]
+    # the Wedgetail's track is shared at fire-control quality, so both ships engage
+    assert set(ascm["engageable_by"]) == {"dd-akizuki", "ffh-anzac"}
+    assert ascm["first_track_s"] < 30  # seen soon after launch, far beyond the ship's horizon
+    without_aus = _json_run(str(SEASPARROW), "--trials", "2000", "--without", "AUS")
+    late = {r["id"]: r for r in without_aus["threats"]}["ascm-wave#1"]
+    # the ship's own radar finds a 5 m sea-skimmer only near the 29.8 km horizon
+    assert late["first_track_s"] > ascm["first_track_s"] + 200
+    assert without_aus["variant"] == ["without the units and sensors of AUS"]
+
+
+def test_text_table_and_bad_options():
+    code, out, err = run_cli("run", str(JAPAN), "--trials", "2000")
+    assert code == 0, err
+    assert "P(no leaker)" in out and "mrbm-yokosuka#2" in out
+    code, _, err = run_cli("run", str(JAPAN), "--trials", "0")
+    assert code == 2 and "Traceback" not in err
+    code, _, err = run_cli("run", str(JAPAN), "--without", "FRA")
+    assert code == 2 and "--without" in err and "FRA" in err
+    code, _, err = run_cli("run", str(JAPAN), "--drop-agreement", "9")
+    assert code == 2 and "--drop-agreement" in err
+
+
+def test_coalition_json():
+    code, out, err = run_cli(
+        "coalition", str(EXAMPLES_DIR / "coalition-defense.yaml"), "--trials", "1000",
+        "--metric", "value_protected", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["metric"] == "value_protected"
+    assert set(data["shapley"]) == {"JPN", "USA", "AUS"}
+    total = sum(v["mean"] for v in data["shapley"].values())
+    assert abs(total - (data["value_all"] - data["value_none"])) < 1e-5
+    assert len(data["subsets"]) == 8
+    code, _, err = run_cli("coalition", str(JAPAN), "--metric", "p_leak")
+    assert code == 2 and "p_no_leak" in err
