@@ -1,6 +1,6 @@
 """A plain scalar reference of Hoplon's physical layer: one point at a time, math only.
 
-Written from the model's definitions (docs/model-geometry.md), independently of the
+Written from the model's definitions (docs/model.md, part 1), independently of the
 vectorised kernels in ``hoplon.core``: its own WGS84 conversion to earth-centred
 coordinates, Vincenty's inverse formula for the geodesic (agrees with Karney's to
 well under a millimetre away from antipodal points), and loops instead of arrays.
