@@ -1,0 +1,90 @@
+"""Shared fixtures: where the repository's files are, and ways to run the command line.
+
+``run_cli`` runs the real ``python -m hoplon`` in a subprocess, the way a user does;
+``run_main`` calls :func:`hoplon.cli.main` in this process (much faster, and lets a test
+monkeypatch the library) and captures what it prints and the exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES_DIR = REPO_ROOT / "examples"
+MALFORMED_DIR = REPO_ROOT / "tests" / "malformed"
+
+CliResult = tuple[int, str, str]
+
+
+def run_cli(
+    *args: str | os.PathLike[str],
+    env: Mapping[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float = 120.0,
+) -> CliResult:
+    """Run ``python -m hoplon ARGS`` in a subprocess; return (exit code, stdout, stderr)."""
+    full_env = dict(os.environ)
+    full_env.update({"PYTHONIOENCODING": "utf-8"})
+    if env:
+        full_env.update(env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "hoplon", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=full_env,
+        cwd=str(cwd or REPO_ROOT),
+        timeout=timeout,
+        check=False,
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository's top folder."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    """The bundled example scenarios."""
+    return EXAMPLES_DIR
+
+
+@pytest.fixture(scope="session")
+def malformed_dir() -> Path:
+    """The corpus of malformed scenarios, each refused for one reason."""
+    return MALFORMED_DIR
+
+
+@pytest.fixture(name="run_cli")
+def run_cli_fixture() -> Callable[..., CliResult]:
+    """:func:`run_cli`: the real command line in a subprocess."""
+    return run_cli
+
+
+@pytest.fixture
+def run_main(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Call ``hoplon.cli.main(args)`` in this process; return (exit code, stdout, stderr)."""
+    from hoplon.cli import main
+
+    def run(*args: str | os.PathLike[str]) -> CliResult:
+        capsys.readouterr()  # drop anything printed before
+        try:
+            main([str(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        else:  # pragma: no cover - main always exits
+            code = 0
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
