@@ -47,7 +47,7 @@ def merge_catalog(scenario: Scenario) -> tuple[dict[str, dict[str, Any]], list[F
                 KIND_MODELS[kind].model_validate(candidate)
             except ValidationError as exc:
                 for err in exc.errors(include_url=False):
-                    loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+                    loc = tuple(p for p in err["loc"] if isinstance(p, str | int) and p != "[key]")
                     msg = err["msg"].removeprefix("Value error, ")
                     if err["type"] == "missing" and not base:
                         msg = f"required for a new {kind[:-1]} entry"
@@ -314,8 +314,9 @@ def _economics(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
         yield _parse_path(path), message
     for i, line in enumerate(scenario.economics.production):
         if line.interceptor not in catalog.interceptors:
-            yield ("economics", "production", i, "interceptor"), _unknown(
-                line.interceptor, "interceptors", catalog
+            yield (
+                ("economics", "production", i, "interceptor"),
+                _unknown(line.interceptor, "interceptors", catalog),
             )
 
 
