@@ -22,6 +22,8 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP)
 	$(BIN)/hoplon validate $(DEMO)
+	$(BIN)/hoplon report $(DEMO) -o out/japan-report.html
+	@echo "report: $(CURDIR)/out/japan-report.html"
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -37,6 +39,16 @@ unit: $(DEV_STAMP)
 	$(BIN)/pytest -q
 
 test: lint typecheck layers unit
+
+# Debian's headless Chromium for the report's browser test (tests/e2e/test_report_browser.py).
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then \
+	  echo "chromium: /usr/bin/chromium"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+	  echo "browser-deps: install Debian's chromium (/usr/bin/chromium) by hand" >&2; exit 1; \
+	fi
 
 bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -1,0 +1,74 @@
+"""``hoplon report``: one self-contained HTML file for a run, a sweep or a comparison."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hoplon.cli import Seed, Trials, Workers, app, err
+from hoplon.errors import InputError
+
+
+def _study_json(file: Path) -> dict[str, Any]:
+    """A sweep or compare result (``--json`` output) read from a file."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError.single(f"cannot read the file: {exc.strerror}", file=str(file)) from None
+    except json.JSONDecodeError as exc:
+        raise InputError.single(
+            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=str(file)
+        ) from None
+    if not isinstance(data, dict) or not (
+        "points" in data or ("scenarios" in data and "metrics" in data)
+    ):
+        raise InputError.single(
+            "a JSON input must be the output of `hoplon sweep --json` (with `points`) or"
+            " `hoplon compare --json` (with `scenarios` and `metrics`)",
+            file=str(file),
+        )
+    return data
+
+
+@app.command()
+def report(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Scenario file (YAML), or the JSON output of `hoplon sweep` or `hoplon compare`.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+    trials: Trials = None,
+    seed: Seed = None,
+    workers: Workers = None,
+) -> None:
+    """Write a self-contained HTML report: map, results with intervals, spend, timeline."""
+    from hoplon.report import render_compare_report, render_report, render_sweep_report
+
+    start = time.perf_counter()
+    if file.suffix.lower() == ".json":
+        data = _study_json(file)
+        if "points" in data:
+            render_sweep_report(data, output)
+        else:
+            render_compare_report(data, output)
+    else:
+        from hoplon.api import load
+        from hoplon.present import progress_bar
+
+        scenario = load(file)
+        n = trials or scenario.spec.trials
+        with progress_bar(err, n, scenario.name) as advance:
+            result = scenario.run(trials=trials, seed=seed, workers=workers, progress=advance)
+        render_report(result, output)
+    size_kb = output.stat().st_size / 1024
+    took = time.perf_counter() - start
+    err.print(f"wrote {output} ({size_kb:,.0f} KB) in {took:.1f} s", markup=False)
