@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,30 +152,24 @@ def shapley_exact(
     return out
 
 
-def shapley_permutations(
-    names: Sequence[str],
-    value: Callable[[frozenset[str]], NDArray[np.float64]],
-    samples: int,
-    seed: int,
-) -> dict[str, NDArray[np.float64]]:
-    """Shapley values by sampling orders: one marginal contribution (mean over trials)
-    per sampled permutation and nation; returns those samples, shape (samples,)."""
-    rng = np.random.default_rng(seed)
-    cache: dict[frozenset[str], float] = {}
+_LOADED: LoadedScenario | None = None
 
-    def v(s: frozenset[str]) -> float:
-        if s not in cache:
-            cache[s] = float(np.mean(value(s)))
-        return cache[s]
 
-    out: dict[str, list[float]] = {name: [] for name in names}
-    for _ in range(samples):
-        order = [names[k] for k in rng.permutation(len(names))]
-        prefix: frozenset[str] = frozenset()
-        for name in order:
-            out[name].append(v(prefix | {name}) - v(prefix))
-            prefix = prefix | {name}
-    return {k: np.asarray(x) for k, x in out.items()}
+def _init_worker(loaded: LoadedScenario) -> None:
+    global _LOADED
+    _LOADED = loaded
+
+
+def _task(args: tuple[str, tuple[str, ...], int, str, int, int]) -> NDArray[np.float64]:
+    """One run of the analysis: a coalition subset, or the full coalition less one agreement."""
+    kind, key, index, metric, trials, seed = args
+    assert _LOADED is not None
+    if kind == "subset":
+        return subset_metric(_LOADED, key, metric, trials, seed)
+    variant = make_variant(_LOADED, drop_agreements=[index])
+    compiled = compile_scenario(variant.loaded, units=variant.units, sensors=variant.sensors)
+    outcomes = run_trials(compiled.waves, trials, seed, resupply=compiled.resupply)
+    return trial_metric(metric, compiled.waves, outcomes)
 
 
 def coalition_analysis(
@@ -186,7 +181,11 @@ def coalition_analysis(
     permutation_samples: int = 200,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Every subset's value, each nation's Shapley value, and each agreement's value."""
+    """Every subset's value, each nation's Shapley value, and each agreement's value.
+
+    The runs (one per coalition subset, one per agreement left out) are independent and
+    go to ``workers`` processes; each run uses the same seed and trials.
+    """
     if metric not in METRICS:
         raise InputError.single(
             f"unknown metric '{metric}'{did_you_mean(metric, METRICS)}; accepted: {', '.join(METRICS)}",
@@ -196,47 +195,69 @@ def coalition_analysis(
     n_trials = spec.trials if trials is None else trials
     s = spec.seed if seed is None else seed
     names = players(loaded)
-    runs: dict[frozenset[str], NDArray[np.float64]] = {}
+    exact = len(names) <= EXACT_LIMIT
+    orders: list[list[str]] = []
+    if exact:
+        coalitions = [
+            frozenset(n for k, n in enumerate(names) if mask >> k & 1)
+            for mask in range(1 << len(names))
+        ]
+    else:
+        rng = np.random.default_rng(s)
+        orders = [
+            [names[k] for k in rng.permutation(len(names))] for _ in range(permutation_samples)
+        ]
+        wanted = {frozenset(), frozenset(names)}
+        for order in orders:
+            wanted.update(frozenset(order[: j + 1]) for j in range(len(order)))
+        coalitions = sorted(wanted, key=lambda c: (len(c), sorted(c)))
+    tasks: list[tuple[str, tuple[str, ...], int, str, int, int]] = [
+        ("subset", tuple(sorted(c)), -1, metric, n_trials, s) for c in coalitions
+    ]
+    tasks += [("agreement", (), i, metric, n_trials, s) for i in range(len(spec.agreements))]
+    values: list[NDArray[np.float64]] = []
+    if workers <= 1 or len(tasks) == 1:
+        _init_worker(loaded)
+        for task in tasks:
+            if progress:
+                progress(_label(task))
+            values.append(_task(task))
+    else:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(loaded,)
+        ) as pool:
+            for task, outcome in zip(tasks, pool.map(_task, tasks), strict=True):
+                if progress:
+                    progress(_label(task))
+                values.append(outcome)
+    runs = {c: v for c, v in zip(coalitions, values, strict=False)}
+    without = values[len(coalitions) :]
 
     def value(coalition: frozenset[str]) -> NDArray[np.float64]:
-        if coalition not in runs:
-            if progress:
-                progress(", ".join(sorted(coalition)) or "(none)")
-            runs[coalition] = subset_metric(loaded, sorted(coalition), metric, n_trials, s, workers)
         return runs[coalition]
 
-    everyone = frozenset(names)
-    exact = len(names) <= EXACT_LIMIT
     shapley: dict[str, dict[str, Any]] = {}
     if exact:
         for name, per_trial in shapley_exact(names, value).items():
             shapley[name] = mean_estimate(per_trial).to_dict()
     else:
-        for name, samples in shapley_permutations(names, value, permutation_samples, s).items():
+        for name, samples in _shapley_from_orders(names, orders, value).items():
             shapley[name] = mean_estimate(samples).to_dict()
-    v_all = value(everyone)
+    v_all = value(frozenset(names))
     v_none = value(frozenset())
+
+    from hoplon.present import describe_agreement
 
     agreements = []
     for index, ag in enumerate(spec.agreements):
-        if progress:
-            progress(f"without agreement {index}")
-        variant = make_variant(loaded, drop_agreements=[index])
-        compiled = compile_scenario(variant.loaded, units=variant.units, sensors=variant.sensors)
-        outcomes = run_trials(
-            compiled.waves, n_trials, s, workers=workers, resupply=compiled.resupply
-        )
-        without = trial_metric(metric, compiled.waves, outcomes)
-        from hoplon.present import describe_agreement
-
         agreements.append(
             {
                 "index": index,
                 "kind": ag.kind,
                 "description": describe_agreement(ag),
-                "value_without": round(float(without.mean()), 6),
-                "contribution": mean_estimate(v_all - without).to_dict(),
-                "notes": variant.notes,
+                "value_without": round(float(without[index].mean()), 6),
+                "contribution": mean_estimate(v_all - without[index]).to_dict(),
+                "notes": make_variant(loaded, drop_agreements=[index]).notes,
             }
         )
     subsets = sorted(runs.items(), key=lambda kv: (len(kv[0]), sorted(kv[0])))
@@ -252,3 +273,25 @@ def coalition_analysis(
         "subsets": [{"nations": sorted(k), "value": round(float(v.mean()), 6)} for k, v in subsets],
         "agreements": agreements,
     }
+
+
+def _label(task: tuple[str, tuple[str, ...], int, str, int, int]) -> str:
+    kind, key, index = task[0], task[1], task[2]
+    if kind == "subset":
+        return ", ".join(key) or "(no nation)"
+    return f"without agreement {index}"
+
+
+def _shapley_from_orders(
+    names: Sequence[str],
+    orders: Sequence[Sequence[str]],
+    value: Callable[[frozenset[str]], NDArray[np.float64]],
+) -> dict[str, NDArray[np.float64]]:
+    """Marginal contributions (means over trials) along sampled orders: (orders,) each."""
+    out: dict[str, list[float]] = {name: [] for name in names}
+    for order in orders:
+        prefix: frozenset[str] = frozenset()
+        for name in order:
+            out[name].append(float(np.mean(value(prefix | {name}) - value(prefix))))
+            prefix = prefix | {name}
+    return {k: np.asarray(x) for k, x in out.items()}
