@@ -22,6 +22,7 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP)
 	$(BIN)/hoplon validate $(DEMO)
+	$(BIN)/hoplon run $(DEMO)
 	$(BIN)/hoplon report $(DEMO) -o out/japan-report.html
 	@echo "report: $(CURDIR)/out/japan-report.html"
 
