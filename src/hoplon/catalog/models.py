@@ -158,7 +158,7 @@ class Threat(Entry):
     unit_cost_usd: float = Field(ge=0, description="Unit cost, US dollars of cost_year.")
     cost_year: int = Field(ge=1950, le=2100, description="Year of the dollars in unit_cost_usd.")
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     @model_validator(mode="after")
     def _fields_for_flight(self) -> Threat:

@@ -46,11 +46,19 @@ def merge_catalog(scenario: Scenario) -> tuple[dict[str, dict[str, Any]], list[F
             try:
                 KIND_MODELS[kind].model_validate(candidate)
             except ValidationError as exc:
+                model = KIND_MODELS[kind]
+                accepted = [info.alias or n for n, info in model.model_fields.items()]
                 for err in exc.errors(include_url=False):
                     loc = tuple(p for p in err["loc"] if isinstance(p, str | int) and p != "[key]")
                     msg = err["msg"].removeprefix("Value error, ")
                     if err["type"] == "missing" and not base:
                         msg = f"required for a new {kind[:-1]} entry"
+                    if err["type"] == "extra_forbidden" and len(loc) == 1:
+                        key = str(loc[0])
+                        msg = (
+                            f"unknown field '{key}'{did_you_mean(key, accepted)}; "
+                            f"accepted: {', '.join(accepted)}"
+                        )
                     findings.append((("catalog", kind, name, *loc), msg))
                 continue
             merged[kind][name] = candidate

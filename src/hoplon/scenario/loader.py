@@ -162,6 +162,8 @@ def validation_problems(
         path, _ = _walk(root, loc)
         key = None
         parent = None
+        if err["type"] == "union_tag_invalid":
+            path = (*path, "kind")
         if err["type"] == "extra_forbidden" and path:
             key = str(path[-1])
             _, parent = _walk(root, loc[:-1])

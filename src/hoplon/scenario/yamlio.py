@@ -126,6 +126,11 @@ def read_text(path: Path) -> tuple[bytes, str]:
             file=file,
         )
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError.single(
+            "the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8",
+            file=file,
+        )
     if b"\x00" in data:
         raise InputError.single("this is not a text file (it contains NUL bytes)", file=file)
     try:
