@@ -197,8 +197,14 @@ def test_compare_report_shows_each_scenario(tmp_path: Path) -> None:
             ],
         },
     }
+    compare["differences"] = {
+        "p_no_leak": [
+            {"scenario": 1, "diff": 0.3, "ci95": [0.26, 0.34], "p_value": 1e-9, "significant": True}
+        ]
+    }
     html = render_compare_report(compare, tmp_path / "compare.html")
     assert "baseline" in html and "with Aegis Ashore" in html
+    assert "Differences from baseline" in html and "+30 pp" in html
     assert 'data-chart="compare-p_no_leak"' in html
     assert 'data-chart="compare-expected_leakers"' in html
 

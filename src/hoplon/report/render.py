@@ -791,7 +791,11 @@ def sweep_html(sweep: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> str:
 
     groups: dict[str, list[int]] = {}
     for i, p in enumerate(points):
-        key = ", ".join(f"{k}={p.get('overrides', {}).get(k)}" for k in others) or "sweep"
+        # Lines are named by the last part of each other path: shots_per_engagement=2.
+        key = (
+            ", ".join(f"{k.rsplit('.', 1)[-1]}={p.get('overrides', {}).get(k)}" for k in others)
+            or "sweep"
+        )
         groups.setdefault(key, []).append(i)
     metric_names: list[str] = []
     for p in points:
@@ -836,16 +840,15 @@ def sweep_html(sweep: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> str:
         for key, _, fmt in _study_metrics(metric_names):
             cells.append(_cell(estimate(p.get("metrics", {}).get(key)), fmt))
         table_rows.append(cells)
-    name = ""
-    if isinstance(sweep, Mapping):
-        scen = sweep.get("scenario")
-        name = str(scen.get("name", "")) if isinstance(scen, Mapping) else str(scen or "")
+    # Scenario name, trials and seed: in the sweep block, or at the top level.
+    info = {**(sweep if isinstance(sweep, Mapping) else {}), **(spec or {})}
+    scen = info.get("scenario")
+    name = str(scen.get("name", "")) if isinstance(scen, Mapping) else str(scen or "")
     grid_text = "; ".join(f"{k} = {', '.join(str(v) for v in vs)}" for k, vs in grid.items())
     meta = [f"{len(points)} points"]
-    if isinstance(sweep, Mapping):
-        for field_name in ("trials", "seed"):
-            if sweep.get(field_name) is not None:
-                meta.append(f"{field_name} {sweep[field_name]}")
+    for field_name in ("trials", "seed"):
+        if info.get(field_name) is not None:
+            meta.append(f"{field_name} {info[field_name]}")
     return _page(
         "study.html",
         title=f"Sweep{': ' + name if name else ''}",
@@ -854,7 +857,9 @@ def sweep_html(sweep: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> str:
         intro=f"Swept: {grid_text}." if grid_text else "",
         charts_title="Headline metrics across the sweep",
         charts=charts,
-        tables=[{"title": "Points", "head": head, "rows": table_rows}] if table_rows else [],
+        tables=[{"title": "Points", "head": head, "rows": table_rows, "text_columns": 0}]
+        if table_rows
+        else [],
     )
 
 
@@ -871,6 +876,13 @@ def render_sweep_report(
         path: where to write it; ``None`` to only return it.
     """
     return _write(sweep_html(points), path)
+
+
+def _difference_formatter(fmt: svg.Formatter) -> svg.Formatter:
+    """Signed differences: shares in percentage points, others in the metric's unit."""
+    if fmt is fmt_percent:
+        return lambda x: f"{100 * x:+.2g} pp"
+    return lambda x: ("+" if x > 0 else "") + fmt(x)
 
 
 def _scenario_label(item: Any, k: int) -> str:
@@ -907,6 +919,47 @@ def compare_html(compare: Mapping[str, Any]) -> str:
     for key, label, fmt in chosen:
         entries = list(metrics.get(key) or [])
         rows.append([label, *(_cell(estimate(e), fmt) for e in entries[: len(names)])])
+    tables: list[dict[str, Any]] = (
+        [{"title": "Metrics", "head": ["Metric", *names], "rows": rows}] if rows else []
+    )
+    base = int(compare.get("baseline", 0) or 0)
+    diff_rows = []
+    differences = compare.get("differences") or {}
+    for key, label, fmt in chosen:
+        for d in differences.get(key) or []:
+            k = d.get("scenario")
+            if not isinstance(k, int) or k >= len(names) or d.get("diff") is None:
+                continue
+            ci = d.get("ci95") or [None, None]
+            low, high = ci if len(ci) == 2 else (None, None)
+            fmt_diff = _difference_formatter(fmt)
+            diff = fmt_diff(float(d["diff"]))
+            interval = (
+                ""
+                if low is None or high is None
+                else f"[{fmt_diff(float(low))}, {fmt_diff(float(high))}]"
+            )
+            p_value = d.get("p_value")
+            significant = d.get("significant")
+            diff_rows.append(
+                [
+                    label,
+                    names[k],
+                    diff,
+                    interval,
+                    "—" if p_value is None else f"{float(p_value):.3g}",
+                    {True: "yes", False: "no"}.get(significant, "—"),
+                ]
+            )
+    if diff_rows and 0 <= base < len(names):
+        tables.append(
+            {
+                "title": f"Differences from {names[base]}",
+                "head": ["Metric", "Scenario", "Difference", "95 % interval", "p", "Significant"],
+                "rows": diff_rows,
+                "text_columns": 2,
+            }
+        )
     meta = [f"{len(names)} scenarios"]
     for field_name in ("trials", "seed"):
         if compare.get(field_name) is not None:
@@ -919,7 +972,7 @@ def compare_html(compare: Mapping[str, Any]) -> str:
         intro="",
         charts_title="Headline metrics side by side",
         charts=charts,
-        tables=[{"title": "Metrics", "head": ["Metric", *names], "rows": rows}] if rows else [],
+        tables=tables,
     )
 
 

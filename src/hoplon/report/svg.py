@@ -355,8 +355,8 @@ def line_chart(
         x_lo, x_hi = min(xs), max(xs)
         if x_hi == x_lo:
             x_lo, x_hi = x_lo - 1, x_hi + 1
-    left, right = 64.0, width - 16.0
-    per_row = max(1, int((right - left) // 170))
+    left, right = 76.0, width - 16.0
+    per_row = max(1, int((right - left) // 200))
     legend_h = 20.0 * math.ceil(len(series) / per_row) if len(series) > 1 else 0.0
     top = 10.0 + legend_h
     bottom = height - 46.0
@@ -370,11 +370,11 @@ def line_chart(
     body: list[str] = []
     if len(series) > 1:
         for k, s in enumerate(series):
-            lx = left + (k % per_row) * 170.0
+            lx = left + (k % per_row) * 200.0
             ly = 10.0 + 20.0 * (k // per_row)
             body.append(
                 f'<rect x="{num(lx)}" y="{num(ly - 2)}" width="16" height="4" fill="{s.color}"/>'
-                + _text(lx + 21, ly, _truncate(s.name, 24), size=11)
+                + _text(lx + 21, ly, _truncate(s.name, 28), size=11)
             )
     for t in y_ticks:
         body.append(
@@ -397,7 +397,7 @@ def line_chart(
     )
     body.append(_text((left + right) / 2, height - 12, x_label, anchor="middle"))
     body.append(
-        f'<text transform="translate(14 {num((top + bottom) / 2)}) rotate(-90)"'
+        f'<text transform="translate(12 {num((top + bottom) / 2)}) rotate(-90)"'
         f' text-anchor="middle" font-size="{num(FONT)}" fill="{INK}">{esc(y_label)}</text>'
     )
     for s in series:
