@@ -138,6 +138,29 @@ def test_coalition_block_renders_as_a_chart(japan_result: Result) -> None:
     assert 'data-chart="coalition"' in html and 'id="coalition"' in html
     assert "JPN: 60%" in html  # a bar's tooltip
     assert 'data-chart="coalition"' not in render_report(japan_result)
+    # The whole result of a coalition analysis: agreements' values and every subset too.
+    full = {
+        **coalition,
+        "value_all": 0.74,
+        "value_none": 0.0,
+        "method": "exact",
+        "subsets": [
+            {"nations": [], "value": 0.0},
+            {"nations": ["JPN"], "value": 0.6},
+            {"nations": ["JPN", "USA"], "value": 0.74},
+        ],
+        "agreements": [
+            {
+                "index": 0,
+                "kind": "track-sharing",
+                "description": "USA → JPN tracks",
+                "contribution": {"mean": 0.05, "ci95": [0.04, 0.06]},
+            }
+        ],
+    }
+    html = render_report(japan_result, coalition=full)
+    assert 'data-chart="coalition-agreements"' in html
+    assert "74% with every nation" in html and "Every coalition" in html
 
 
 def test_burden_sharing_tables_when_the_scenario_has_economics(tmp_path: Path) -> None:

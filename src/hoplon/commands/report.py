@@ -49,6 +49,15 @@ def report(
     trials: Trials = None,
     seed: Seed = None,
     workers: Workers = None,
+    coalition: Annotated[
+        str | None,
+        typer.Option(
+            "--coalition",
+            help="Also compute each nation's Shapley contribution to this metric"
+            " (p_no_leak, value_protected or expected_leakers) and each agreement's value.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write a self-contained HTML report: map, results with intervals, spend, timeline."""
     from hoplon.report import render_compare_report, render_report, render_sweep_report
@@ -68,7 +77,20 @@ def report(
         n = trials or scenario.spec.trials
         with progress_bar(err, n, scenario.name) as advance:
             result = scenario.run(trials=trials, seed=seed, workers=workers, progress=advance)
-        render_report(result, output)
+        contributions = None
+        if coalition is not None:
+            from hoplon.coalition import coalition_analysis
+            from hoplon.core.runner import default_workers
+
+            err.print(f"coalition: every subset of nations, metric {coalition}", markup=False)
+            contributions = coalition_analysis(
+                scenario.loaded,
+                metric=coalition,
+                trials=trials,
+                seed=seed,
+                workers=default_workers() if workers is None else workers,
+            )
+        render_report(result, output, coalition=contributions)
     size_kb = output.stat().st_size / 1024
     took = time.perf_counter() - start
     err.print(f"wrote {output} ({size_kb:,.0f} KB) in {took:.1f} s", markup=False)

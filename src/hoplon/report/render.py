@@ -486,11 +486,15 @@ def _timeline_chart(result: Result, data: dict[str, Any], raids: dict[str, str])
     return chart and Chart(chart.id, chart.title, chart.svg, chart.sub, wide=True)
 
 
+def _metric_formatter(metric: str) -> svg.Formatter:
+    return fmt_percent if metric in ("p_no_leak", "value_protected") else fmt_number
+
+
 def coalition_chart(coalition: Mapping[str, Any], nations: dict[str, str]) -> Chart | None:
     """Bar chart of each nation's Shapley contribution (``{"metric", "shapley"}``)."""
     metric = str(coalition.get("metric", "metric"))
     shapley = coalition.get("shapley") or {}
-    fmt = fmt_percent if metric in ("p_no_leak", "value_protected") else fmt_number
+    fmt = _metric_formatter(metric)
     bars = []
     for k, (nation, value) in enumerate(shapley.items()):
         est = estimate(value)
@@ -505,6 +509,62 @@ def coalition_chart(coalition: Mapping[str, Any], nations: dict[str, str]) -> Ch
         markup,
         "Shapley value with its 95 % interval.",
     )
+
+
+def _agreements_chart(coalition: Mapping[str, Any]) -> Chart | None:
+    """Each agreement's value: the metric with every agreement less the metric without it."""
+    metric = str(coalition.get("metric", "metric"))
+    bars = []
+    for row in coalition.get("agreements") or []:
+        est = estimate(row.get("contribution"))
+        if est is None:
+            continue
+        label = f"{row.get('index', '')}: {row.get('kind', 'agreement')}"
+        note = str(row.get("description") or "")
+        bars.append(Bar(label, est[0], est[1], est[2], "#6a4c93", note))
+    markup = svg.bar_chart(
+        bars,
+        axis_label=f"{metric} lost without the agreement",
+        fmt=_metric_formatter(metric),
+        label_width=170.0,
+    )
+    return _chart(
+        "coalition-agreements",
+        "Value of each agreement",
+        markup,
+        "The metric with every agreement minus the metric with this one left out, with 95 %"
+        " intervals; hover a bar for the agreement.",
+    )
+
+
+def _coalition_section(
+    coalition: Mapping[str, Any], nations: dict[str, str]
+) -> tuple[dict[str, Any], list[Chart]]:
+    metric = str(coalition.get("metric", "metric"))
+    fmt = _metric_formatter(metric)
+    charts = [
+        c
+        for c in (coalition_chart(coalition, nations), _agreements_chart(coalition))
+        if c is not None
+    ]
+    summary = ""
+    if coalition.get("value_all") is not None and coalition.get("value_none") is not None:
+        summary = (
+            f"{metric}: {fmt(float(coalition['value_all']))} with every nation,"
+            f" {fmt(float(coalition['value_none']))} with none"
+        )
+        if coalition.get("method"):
+            summary += f"; Shapley values by {coalition['method']}"
+        summary += "."
+    subsets = [
+        {
+            "nations": ", ".join(row.get("nations") or []) or "(none)",
+            "value": fmt(float(row["value"])),
+        }
+        for row in coalition.get("subsets") or []
+        if row.get("value") is not None
+    ]
+    return {"metric": metric, "summary": summary, "subsets": subsets}, charts
 
 
 def _economics(econ: dict[str, Any]) -> dict[str, Any]:
@@ -646,11 +706,9 @@ def report_html(
     ]
     spend_charts, spend_rows, spend_total = _spend_section(result, data)
     timeline = _timeline_chart(result, data, raids)
-    coalition_charts = []
-    if coalition:
-        chart = coalition_chart(coalition, nations)
-        if chart is not None:
-            coalition_charts.append(chart)
+    coalition_info, coalition_charts = (
+        _coalition_section(coalition, nations) if coalition else (None, [])
+    )
     when = generated or _dt.datetime.now(_dt.UTC)
     space = [
         f"{s.id} ({s.type}, {s.nation})"
@@ -711,7 +769,7 @@ def report_html(
         spend_rows=spend_rows,
         spend_total=spend_total,
         charts_timeline=[timeline] if timeline else [],
-        coalition=coalition and {"metric": str(coalition.get("metric", "metric"))},
+        coalition=coalition_info if coalition_charts else None,
         charts_coalition=coalition_charts,
         economics=_economics(economics) if economics else None,
         threats=threat_rows,
@@ -731,8 +789,10 @@ def render_report(
     Args:
         result: a run (:meth:`hoplon.api.Scenario.run`).
         path: where to write it (parent folders are made); ``None`` to only return it.
-        coalition: optional ``{"metric": name, "shapley": {nation: {"mean", "ci95"}}}``;
-            by default the result's own ``coalition`` block, if it has one.
+        coalition: optional ``{"metric": name, "shapley": {nation: {"mean", "ci95"}}}``,
+            and if present the rest of :func:`hoplon.coalition.coalition_analysis`'s
+            result (``value_all``, ``value_none``, ``subsets``, ``agreements``); by
+            default the result's own ``coalition`` block, if it has one.
         economics: optional burden-sharing result (:func:`hoplon.economics.run_economics`);
             by default computed from the scenario's ``economics:`` section, if any.
         generated: the time stamp shown (default: now, UTC).
