@@ -76,6 +76,28 @@ def defends(spec: Scenario) -> dict[str, set[str]]:
     return out
 
 
+def raid_path(loaded: LoadedScenario, raid: Raid) -> flight.Path:
+    """The sampled path every threat of a raid flies (from its launch point to its target)."""
+    spec, entry = loaded.spec, loaded.catalog.threats[raid.type]
+    places = {a.id: a.at for a in spec.assets} | {u.id: u.at for u in spec.units}
+    lat0, lon0, _ = lat_lon_alt(raid.from_)
+    lat1, lon1, _ = lat_lon_alt(places[raid.target])
+    if entry.flight == "ballistic":
+        return flight.ballistic_path(
+            lat0, lon0, lat1, lon1, float(entry.burn_time_s or 0.0),
+            str(entry.trajectory), dt_s=BALLISTIC_DT_S,
+        )  # fmt: skip
+    if entry.flight == "cruise":
+        return flight.cruise_path(
+            lat0, lon0, lat1, lon1, entry.speed_ms, float(entry.altitude_m or 0.0),
+            dt_s=AIR_BREATHING_DT_S,
+        )  # fmt: skip
+    return flight.aircraft_path(
+        lat0, lon0, lat1, lon1, entry.speed_ms, float(entry.altitude_m or 0.0),
+        entry.release_range_m, dt_s=AIR_BREATHING_DT_S,
+    )  # fmt: skip
+
+
 def compile_raids(
     loaded: LoadedScenario,
     raids: Sequence[Raid],
@@ -101,7 +123,6 @@ def compile_raids(
 
     # --- targets: assets and units (ships are targets too), in file order
     target_ids = [a.id for a in spec.assets] + [u.id for u in all_units]
-    target_pos = [lat_lon_alt(a.at) for a in spec.assets] + [lat_lon_alt(u.at) for u in all_units]
     target_nation = [a.nation for a in spec.assets] + [u.nation for u in all_units]
     target_value = [a.value for a in spec.assets] + [u.value for u in all_units]
     target_index = {tid: g for g, tid in enumerate(target_ids)}
@@ -121,23 +142,7 @@ def compile_raids(
     for raid in raids:
         entry = cat.threats[raid.type]
         g = target_index[raid.target]
-        lat0, lon0, _ = lat_lon_alt(raid.from_)
-        lat1, lon1, _ = target_pos[g]
-        if entry.flight == "ballistic":
-            path = flight.ballistic_path(
-                lat0, lon0, lat1, lon1, float(entry.burn_time_s or 0.0),
-                str(entry.trajectory), dt_s=BALLISTIC_DT_S,
-            )  # fmt: skip
-        elif entry.flight == "cruise":
-            path = flight.cruise_path(
-                lat0, lon0, lat1, lon1, entry.speed_ms, float(entry.altitude_m or 0.0),
-                dt_s=AIR_BREATHING_DT_S,
-            )  # fmt: skip
-        else:
-            path = flight.aircraft_path(
-                lat0, lon0, lat1, lon1, entry.speed_ms, float(entry.altitude_m or 0.0),
-                entry.release_range_m, dt_s=AIR_BREATHING_DT_S,
-            )  # fmt: skip
+        path = raid_path(loaded, raid)
         for k in range(raid.count):
             paths.append(path)
             ids.append(f"{raid.id}#{k + 1}")

@@ -13,18 +13,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from pyproj import Geod
 
-from hoplon.core import flight
-from hoplon.geometry import AIR_BREATHING_DT_S, BALLISTIC_DT_S
+from hoplon.geometry import raid_path
 from hoplon.report.basemap import clip_ring, land_rings
 from hoplon.report.svg import esc, num
 from hoplon.scenario.loader import LoadedScenario
-from hoplon.scenario.schema import Raid, lat_lon_alt
+from hoplon.scenario.schema import lat_lon_alt
 
 FloatArray = NDArray[np.float64]
 
@@ -166,36 +164,6 @@ def geodesic_circle(
     return np.concatenate([[lon], lons, [lon]]), np.concatenate([[lat], lats, [lat]])
 
 
-def raid_path(loaded: LoadedScenario, raid: Raid) -> flight.Path:
-    """The sampled path of one raid's threats, as the compile step builds it."""
-    entry = loaded.catalog.threats[raid.type]
-    spec = loaded.spec
-    targets = {a.id: a.at for a in spec.assets} | {u.id: u.at for u in spec.units}
-    lat0, lon0, _ = lat_lon_alt(raid.from_)
-    lat1, lon1, _ = lat_lon_alt(targets[raid.target])
-    if entry.flight == "ballistic":
-        return flight.ballistic_path(
-            lat0, lon0, lat1, lon1, float(entry.burn_time_s or 0.0), str(entry.trajectory),
-            dt_s=BALLISTIC_DT_S,
-        )  # fmt: skip
-    if entry.flight == "cruise":
-        return flight.cruise_path(
-            lat0, lon0, lat1, lon1, entry.speed_ms, float(entry.altitude_m or 0.0),
-            dt_s=AIR_BREATHING_DT_S,
-        )  # fmt: skip
-    return flight.aircraft_path(
-        lat0, lon0, lat1, lon1, entry.speed_ms, float(entry.altitude_m or 0.0),
-        entry.release_range_m, dt_s=AIR_BREATHING_DT_S,
-    )  # fmt: skip
-
-
-def all_raids(spec: Any) -> list[Raid]:
-    """Every raid of a scenario, whether listed under ``threats`` or under ``waves``."""
-    if hasattr(spec, "raid_entries"):
-        return [raid for _, raid in spec.raid_entries()]
-    return list(spec.threats)
-
-
 def nation_colors(loaded: LoadedScenario) -> dict[str, str]:
     """A colour for each nation of the scenario, in its order."""
     return {
@@ -205,7 +173,7 @@ def nation_colors(loaded: LoadedScenario) -> dict[str, str]:
 
 def raid_colors(loaded: LoadedScenario) -> dict[str, str]:
     """A colour for each raid of the scenario, in its order."""
-    raids = all_raids(loaded.spec)
+    raids = loaded.spec.raids
     return {r.id: RAID_COLORS[k % len(RAID_COLORS)] for k, r in enumerate(raids)}
 
 
@@ -325,7 +293,7 @@ class _Labels:
 def scenario_map(loaded: LoadedScenario) -> ScenarioMap | None:
     """Draw the scenario's map; ``None`` when nothing in it has a position."""
     spec, cat = loaded.spec, loaded.catalog
-    raids_all = all_raids(spec)
+    raids_all = spec.raids
     paths = {raid.id: raid_path(loaded, raid) for raid in raids_all}
     lons: list[float] = []
     lats: list[float] = []
