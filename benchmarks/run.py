@@ -8,8 +8,9 @@ Usage (from the repository root; ``make bench`` runs every benchmark)::
     .venv/bin/python benchmarks/run.py --profile        # add cProfile listings
     .venv/bin/python benchmarks/run.py --json out.json  # also save the raw figures
 
-The Markdown starts with a "Machine" section (cores, CPU, memory, versions, date,
-load average), so a run can be pasted into ``benchmarks/README.md`` as it is.
+Each benchmark prints a section shaped as in ``benchmarks/README.md``: the command, a
+"Machine" subsection (cores, CPU, memory, versions, commit, date, load average) and
+the figures, so a run can be pasted there as it is.
 Each benchmark module offers ``DEFAULT`` and ``QUICK`` configurations, ``run(config,
 profile=...)`` returning plain data and ``report(result)`` returning Markdown; add a
 new one to :data:`BENCHMARKS`.
@@ -106,16 +107,31 @@ def machine() -> dict[str, Any]:
 
 
 def machine_report(info: dict[str, Any]) -> str:
+    """The machine as a Markdown list."""
     mem = f"{info['memory_gib']:.1f} GiB" if info["memory_gib"] else "unknown"
-    load = " → ".join(
-        f"{a:.2f}" for a in (info["loadavg_start"][0], info.get("loadavg_end", (None,))[0]) if a
-    )
+    start, end = info["loadavg_start"][0], info.get("loadavg_end", (float("nan"),))[0]
     return "\n".join(
         [
             f"- cores (`nproc`): {info['nproc']}; CPU: {info['cpu']}; memory: {mem}",
             f"- Python {info['python']}, numpy {info['numpy']}, pyproj {info['pyproj']}, "
-            f"hoplon {info['hoplon']} at {info['commit']}",
-            f"- date: {info['date']}; 1-minute load average at start → end: {load}",
+            f"hoplon {info['hoplon']} at commit {info['commit']}",
+            f"- date: {info['date']}; 1-minute load average at start → end: "
+            f"{start:.2f} → {end:.2f} (other work on the machine shows here)",
+        ]
+    )
+
+
+def section(title: str, command: str, info: dict[str, Any], body: str, seconds: float) -> str:
+    """One benchmark's recorded run, shaped as in benchmarks/README.md."""
+    return "\n\n".join(
+        [
+            f"## {title}",
+            f"### Run of {info['date']}",
+            f"Command: `{command}` (the benchmark took {seconds:.0f} s)",
+            "#### Machine",
+            machine_report(info),
+            "#### Figures",
+            body,
         ]
     )
 
@@ -146,23 +162,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     names = args.names
 
-    info = machine()
-    results: dict[str, Any] = {"machine": info, "quick": args.quick}
+    results: dict[str, Any] = {"quick": args.quick}
     sections = []
     for name in names:
         module, title = BENCHMARKS[name]
         config = module.QUICK if args.quick else module.DEFAULT
+        info = machine()
         start = time.perf_counter()
         result = module.run(config, profile=args.profile)
-        result["benchmark_s"] = time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        info["loadavg_end"] = os.getloadavg()
+        result["machine"] = info
+        result["benchmark_s"] = seconds
         results[name] = result
-        sections.append(
-            f"## {title}{' (quick)' if args.quick else ''}\n\n{module.report(result)}\n\n"
-            f"(benchmark ran in {result['benchmark_s']:.0f} s)"
-        )
-        print(f"{name}: done in {result['benchmark_s']:.1f} s", file=sys.stderr)
-    info["loadavg_end"] = os.getloadavg()
-    print("### Machine\n\n" + machine_report(info) + "\n\n" + "\n\n".join(sections))
+        flags = " --quick" * args.quick + " --profile" * args.profile
+        command = f".venv/bin/python benchmarks/run.py {name}{flags}"
+        title += " (quick)" * args.quick
+        sections.append(section(title, command, info, module.report(result), seconds))
+        print(f"{name}: done in {seconds:.1f} s", file=sys.stderr)
+    print("\n\n".join(sections))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
     return 0

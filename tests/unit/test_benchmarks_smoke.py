@@ -32,12 +32,12 @@ def test_quick_benchmark_runs_and_reports(
     out = tmp_path / "figures.json"
     assert bench_run.main([name, "--quick", "--json", str(out)]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("### Machine")
-    assert f"## {bench_run.BENCHMARKS[name][1]} (quick)" in text
+    assert text.startswith(f"## {bench_run.BENCHMARKS[name][1]} (quick)")
+    assert "#### Machine" in text and "#### Figures" in text
     figures = json.loads(out.read_text())
     assert figures["quick"] is True
     assert figures[name]["benchmark"] == name
-    assert figures["machine"]["nproc"] >= 1
+    assert figures[name]["machine"]["nproc"] >= 1
 
 
 def test_run_selects_benchmarks() -> None:
