@@ -106,11 +106,12 @@ STUDY_SCHEMA = pa.schema(
 )
 
 #: The query ``hoplon results`` runs when given none: the latest 20 points.
-DEFAULT_QUERY = (
-    "SELECT created_at, kind, scenario, overrides, seed, trials, p_no_leak, "
-    "expected_leakers, value_protected, interceptor_cost_usd, cost_exchange_ratio "
-    "FROM results ORDER BY created_at DESC, study_id, point LIMIT 20"
-)
+DEFAULT_QUERY = """\
+SELECT strftime(created_at, '%m-%d %H:%M') AS "created (UTC)", kind, scenario, overrides,
+       trials, round(p_no_leak, 4) AS "P(no leak)", round(expected_leakers, 3) AS leakers,
+       round(value_protected, 4) AS "value prot.", round(interceptor_cost_usd / 1e6, 1) AS "spend $M",
+       round(cost_exchange_ratio, 3) AS "cost-exch."
+FROM results ORDER BY created_at DESC, study_id, point LIMIT 20"""
 
 _KEY = re.compile(r"^[0-9a-f]{16,64}$")
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]+\.tmp$")

@@ -194,7 +194,7 @@ def test_results_refuses_bad_sql_and_a_missing_store(run_main, tmp_path: Path) -
     code, _, err = run_main("results", "SELEC 1", "--store", tmp_path / "s")
     assert code == 2 and "SQL" in err and "syntax error" in err.lower()
     code, out, err = run_main("results", "--store", tmp_path / "s")
-    assert code == 0 and "p_no_leak" in out
+    assert code == 0 and "P(no leak)" in out
 
 
 def test_the_default_store_is_hoplon_results_in_the_working_folder(tmp_path: Path) -> None:

@@ -172,7 +172,7 @@ def test_default_query_and_studies_view(tmp_path: Path) -> None:
     for i, k in enumerate(keys):
         store.write_point(_row(k, point=i, overrides={"a": i}))
     cols, rows = store.query(DEFAULT_QUERY)
-    assert cols[:3] == ["created_at", "kind", "scenario"] and len(rows) == 2
+    assert cols[:3] == ["created (UTC)", "kind", "scenario"] and len(rows) == 2
     _, rows = store.query(
         "SELECT s.point, r.p_no_leak FROM studies s JOIN results r USING (key) ORDER BY s.point"
     )
@@ -185,7 +185,7 @@ def test_an_empty_store_answers_with_no_rows_and_a_missing_one_is_an_input_error
     store = ResultStore(tmp_path / "empty")
     store.prepare()
     cols, rows = store.query(DEFAULT_QUERY)
-    assert "p_no_leak" in cols and rows == []
+    assert "P(no leak)" in cols and rows == []
     with pytest.raises(InputError, match="no results store here"):
         ResultStore(tmp_path / "nowhere").query("SELECT 1")
     with pytest.raises(InputError) as info:

@@ -233,10 +233,10 @@ def print_sweep(data: dict[str, Any], console: Console) -> None:
     table = Table(title="Per point: mean and 95% interval", title_justify="left")
     paths = list(info["set"])
     for path in paths:
-        table.add_column(escape(path), justify="right", min_width=min(len(path), 32))
+        table.add_column(escape(path), justify="right", overflow="fold")
     for metric in ("p_no_leak", "expected_leakers", "value_protected", "interceptor_cost_usd"):
         table.add_column(_label(metric)[0], justify="right")
-    table.add_column("cost-exchange", justify="right")
+    table.add_column("cost-exchange ratio", justify="right")
     if info["resumed"]:
         table.add_column("", justify="left")
     for point in data["points"]:
@@ -353,7 +353,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return f"{value:,.0f}" if abs(value) >= 1e6 else f"{value:.6g}"
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     return str(value)
@@ -383,10 +383,15 @@ def results(
         records = [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
         sys.stdout.write(json.dumps({"columns": columns, "rows": records}, indent=2) + "\n")
         return
+    cells = [[_cell(v) for v in row] for row in rows]
     table = Table(title_justify="left")
-    for column in columns:
-        table.add_column(escape(column), overflow="fold")
-    for row in rows:
-        table.add_row(*(escape(_cell(v)) for v in row))
+    for j, column in enumerate(columns):
+        values = [row[j] for row in rows]
+        numeric = all(isinstance(v, int | float) or v is None for v in values)
+        table.add_column(
+            escape(column), justify="right" if numeric and values else "left", overflow="fold"
+        )
+    for row in cells:
+        table.add_row(*(escape(c) for c in row))
     out.print(table)
     err.print(f"{len(rows)} row(s) · {time.perf_counter() - started:.2f} s", style="dim")
