@@ -332,7 +332,7 @@ def report(result: dict[str, Any]) -> str:
         "",
         "**Trials** (Japan example compiled once; `run_trials`, one worker):",
         "",
-        "| trials | wall | CPU | µs / trial | throughput (wall) | throughput (CPU) |",
+        "| trials | wall | CPU | µs / trial (wall) | throughput (wall) | throughput (CPU) |",
         "|---:|---:|---:|---:|---:|---:|",
     ]
     for r in result["trials"]:
