@@ -713,14 +713,6 @@ class Comparison:
     tests: list[str | None] = field(default_factory=list)
     """Per scenario, the test against the baseline (``None`` for the baseline)."""
 
-    @property
-    def labels(self) -> list[str]:
-        """Scenario names, or file names where two scenarios share a name."""
-        names = [r.scenario.spec.name for r in self.results]
-        if len(set(names)) == len(names):
-            return names
-        return [Path(f).name for f in self.files]
-
     def to_dict(self) -> dict[str, Any]:
         """The comparison as JSON data (see docs/studies.md)."""
         return {
