@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -21,6 +22,9 @@ MALFORMED_DIR = REPO_ROOT / "tests" / "malformed"
 
 CliResult = tuple[int, str, str]
 
+#: Where runs of the real CLI write their results store, so tests leave the tree clean.
+_TEST_STORE = tempfile.mkdtemp(prefix="hoplon-test-store-")
+
 
 def run_cli(
     *args: str | os.PathLike[str],
@@ -31,6 +35,8 @@ def run_cli(
     """Run ``python -m hoplon ARGS`` in a subprocess; return (exit code, stdout, stderr)."""
     full_env = dict(os.environ)
     full_env.update({"PYTHONIOENCODING": "utf-8"})
+    if cwd is None:  # runs in the repository write their store to a temporary folder
+        full_env.setdefault("HOPLON_STORE", _TEST_STORE)
     if env:
         full_env.update(env)
     proc = subprocess.run(

@@ -118,6 +118,17 @@ Workers = Annotated[
 AsJson = Annotated[
     bool, typer.Option("--json", help="Print the JSON result contract on standard output.")
 ]
+StoreDir = Annotated[
+    Path,
+    typer.Option(
+        "--store",
+        envvar="HOPLON_STORE",
+        help="Results store folder: every result is written there as Parquet (created if missing).",
+    ),
+]
+NoStore = Annotated[bool, typer.Option("--no-store", help="Write nothing to the results store.")]
+#: The results store used when --store is not given (also $HOPLON_STORE).
+DEFAULT_STORE = Path("hoplon-results")
 
 
 @app.command()
@@ -137,6 +148,8 @@ def run(
             "--drop-agreement", min=0, help="Leave out agreement INDEX (0-based; repeatable)."
         ),
     ] = None,
+    store: StoreDir = DEFAULT_STORE,
+    no_store: NoStore = False,
 ) -> None:
     """Run the Monte Carlo: leak probabilities, interceptors spent, costs, per threat."""
     from hoplon.api import load
@@ -153,6 +166,10 @@ def run(
             without=without or (),
             drop_agreements=drop_agreement or (),
         )
+    if not no_store:
+        from hoplon.store import record_run
+
+        record_run(result, store)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:

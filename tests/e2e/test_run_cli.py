@@ -92,3 +92,19 @@ def test_coalition_json():
     assert len(data["subsets"]) == 8
     code, _, err = run_cli("coalition", str(JAPAN), "--metric", "p_leak")
     assert code == 2 and "p_no_leak" in err
+
+
+def test_every_run_is_recorded_in_the_store_unless_told_not_to(tmp_path):
+    store = tmp_path / "store"
+    code, _, err = run_cli("run", str(JAPAN), "--trials", "500", "--store", str(store))
+    assert code == 0, err
+    code, _, err = run_cli(
+        "run", str(JAPAN), "--trials", "500", "--no-store", env={"HOPLON_STORE": str(store)}
+    )
+    assert code == 0, err
+    code, out, err = run_cli(
+        "results", "select kind, trials from results", "--store", str(store), "--json"
+    )
+    assert code == 0, err
+    rows = json.loads(out)["rows"]
+    assert len(rows) == 1

@@ -17,23 +17,26 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hoplon.cli import AsJson, ScenarioFile, Seed, Trials, Workers, app, err, out
+from hoplon.cli import (
+    DEFAULT_STORE,
+    AsJson,
+    NoStore,
+    ScenarioFile,
+    Seed,
+    StoreDir,
+    Trials,
+    Workers,
+    app,
+    err,
+    out,
+)
 from hoplon.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     from hoplon.store import ResultStore
     from hoplon.studies import Comparison
 
-StoreDir = Annotated[
-    Path,
-    typer.Option(
-        "--store",
-        help="Results store folder: every result is written there as Parquet (created if missing).",
-    ),
-]
-NoStore = Annotated[bool, typer.Option("--no-store", help="Write nothing to the results store.")]
-
-_DEFAULT_STORE = Path("hoplon-results")
+_DEFAULT_STORE = DEFAULT_STORE
 
 #: How each compared metric is shown: label, scale, format.
 _SHOWN: dict[str, tuple[str, float, str]] = {
