@@ -52,10 +52,10 @@ def reference_trials(
         stock = [int(x) for x in model.stock_initial]
         shots = [0] * model.n_stocks
         kills = [0] * model.n_units
-        channels: dict[int, list[tuple[float, float]]] = {}
+        channels: dict[int, list[float]] = {}  # when each fire channel comes free
         for u, cap in enumerate(model.unit_capacity):
             if 0 < int(cap) < 1_000_000:
-                channels[u] = [(math.inf, -math.inf)] * int(cap)
+                channels[u] = [-math.inf] * int(cap)
         engaged: set[tuple[int, int]] = set()
         for d in range(plan.count):
             t = int(plan.dp_threat[d])
@@ -67,8 +67,10 @@ def reference_trials(
                 s = int(model.windows.stock[w])
                 u = int(model.stock_unit[s])
                 earliest = free_at[t]
-                if u in channels:  # wait until one of the unit's channels is free
-                    earliest = max(earliest, min(end for _, end in channels[u]))
+                slot = None
+                if u in channels:  # the channel that comes free first (lowest index on ties)
+                    slot = min(range(len(channels[u])), key=lambda c: channels[u][c])
+                    earliest = max(earliest, channels[u][slot])
                 eng = _engagement(model, w, earliest)
                 if eng is None:
                     continue
@@ -77,14 +79,6 @@ def reference_trials(
                     continue
                 if not model.shoot_look_shoot and (u, t) in engaged:
                     continue
-                slot = None
-                if u in channels:
-                    for j, (start, end) in enumerate(channels[u]):
-                        if end <= launch or start >= intercept:
-                            slot = j
-                            break
-                    if slot is None:
-                        continue
                 key = intercept + float(plan.window_rank[w])
                 if best is None or key < best[0]:
                     best = (key, w, s, u, launch, intercept, slot)
@@ -101,7 +95,7 @@ def reference_trials(
             free_at[t] = intercept + model.assessment_s
             engaged.add((u, t))
             if slot is not None:
-                channels[u][slot] = (launch, intercept)
+                channels[u][slot] = intercept
         leaked = [alive[t] and launched[t] for t in range(n_threats)]
         results.append(TrialResult(leaked, shots, kills, stock))
     return results

@@ -44,9 +44,10 @@ def test_run_json_follows_the_result_contract():
 
 
 def test_results_identical_for_one_and_two_workers_and_differ_by_seed():
-    one = _json_run(str(JAPAN), "--trials", "9000", "--workers", "1", "--seed", "3")
-    two = _json_run(str(JAPAN), "--trials", "9000", "--workers", "2", "--seed", "3")
-    other = _json_run(str(JAPAN), "--trials", "9000", "--workers", "2", "--seed", "4")
+    # 70,000 trials make three blocks (32,768 trials each at most), spread over two workers
+    one = _json_run(str(JAPAN), "--trials", "70000", "--workers", "1", "--seed", "3")
+    two = _json_run(str(JAPAN), "--trials", "70000", "--workers", "2", "--seed", "3")
+    other = _json_run(str(JAPAN), "--trials", "70000", "--workers", "2", "--seed", "4")
     assert one["metrics"] == two["metrics"]
     assert one["threats"] == two["threats"]
     assert one["metrics"] != other["metrics"]

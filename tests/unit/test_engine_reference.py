@@ -101,3 +101,22 @@ def test_no_overlapping_salvos_and_assessment_delay():
         model, plan_decision_points(model), block_key(np.random.SeedSequence(2)), 10
     )
     assert (out.shots[:, 0] == 4).all()  # launches at 0, 15, 30, 45
+
+
+def test_block_size_shrinks_for_large_raids_and_results_ignore_workers():
+    from hoplon.core.engine import BLOCK_STATE_ELEMENTS, BLOCK_TRIALS, block_trials
+    from hoplon.core.runner import run_trials
+
+    assert block_trials(18) == BLOCK_TRIALS
+    assert block_trials(1000) * 1000 <= BLOCK_STATE_ELEMENTS
+    assert block_trials(10**7) >= 1024
+    model = make_model(
+        n_threats=2,
+        units=[{"stock": {0: 3}, "capacity": 1}],
+        windows=[{"unit": 0, "interceptor": 0, "threat": t, "p": 0.5, "points": [(t, t + 5.0)]}
+                 for t in range(2)],
+    )  # fmt: skip
+    trials = 2 * BLOCK_TRIALS + 10
+    one = run_trials([model], trials, seed=9, workers=1)
+    two = run_trials([model], trials, seed=9, workers=2)
+    assert (one.leaked == two.leaked).all() and (one.shots == two.shots).all()

@@ -13,10 +13,11 @@ Model (see ``docs/model.md``, "Engagement model"):
   ``w`` (a unit's interceptor type able to reach the threat) offers its earliest
   engagement whose launch is at or after the threat's *free time* (``-inf`` at first;
   after a salvo, its intercept time plus ``assessment_s``: no two salvos at one threat
-  overlap), and — for a unit with a limited number of fire channels — at or after
-  the first of its channels comes free. The window qualifies when its unit still
-  holds that interceptor, has a free fire channel over the engagement (launch to
-  intercept), and (without shoot-look-shoot) has not engaged this threat before.
+  overlap), and — for a unit with a limited number of fire channels
+  (``min(launchers, fire_channels)``) — at or after the first of its channels comes
+  free; the engagement then holds that channel until its intercept. The window
+  qualifies when its unit still holds that interceptor and (without
+  shoot-look-shoot) has not engaged this threat before.
   The doctrine picks one qualifying window per trial:
   ``earliest-intercept`` the earliest intercept; ``cheapest-capable`` the cheapest
   interceptor, then the earliest intercept; ``preserve-upper-tier`` any non-upper-tier
@@ -39,8 +40,13 @@ from numpy.typing import NDArray
 
 from hoplon.core.model import TIER_RANK, FloatArray, IntArray, Model
 
-#: Trials per block. Fixed, so results depend only on the seed and the trial count.
-BLOCK_TRIALS = 4096
+#: Most trials per block. The block size is a fixed function of the scenario's raid size
+#: (:func:`block_trials`), so results depend only on the seed and the trial count.
+BLOCK_TRIALS = 32768
+#: Budget of (trials × threats) per block: the per-threat state stays near 32 MB.
+BLOCK_STATE_ELEMENTS = 2**22
+#: Fewest trials per block.
+MIN_BLOCK_TRIALS = 1024
 #: Most engagement slots per threat.
 MAX_SLOTS = 12
 _BIG = 1.0e7
@@ -226,91 +232,116 @@ def simulate_block(
     """
     n_threats = model.n_threats
     win = model.windows
+    # per-threat state is stored threat-major, (T, n), so one threat's trials are contiguous
     draws = chance_stream(key, wave, RELIABILITY_STREAM).random((n, n_threats))
-    alive = draws < model.threat_reliability[None, :]
+    alive = np.ascontiguousarray((draws < model.threat_reliability[None, :]).T)
     launched = alive.copy()
-    free_at = np.full((n, n_threats), -np.inf)
+    free_at = np.full((n_threats, n), -np.inf)
+    # stocks and counters are stock-major / unit-major, (S, n) and (U, n)
     if stock0 is None:
-        stock = np.broadcast_to(model.stock_initial.astype(np.int32), (n, model.n_stocks)).copy()
+        stock = np.repeat(model.stock_initial.astype(np.int32)[:, None], n, axis=1)
     else:
-        stock = stock0.astype(np.int32, copy=True)
-    shots_fired = np.zeros((n, model.n_stocks), dtype=np.int32)
-    kills = np.zeros((n, model.n_units), dtype=np.int32)
-    capacity = model.unit_capacity
+        stock = np.ascontiguousarray(stock0.T, dtype=np.int32)
+    shots_fired = np.zeros((model.n_stocks, n), dtype=np.int32)
+    kills = np.zeros((model.n_units, n), dtype=np.int32)
+    # unit -> when each of its fire channels comes free, (channels, n); and, kept up to
+    # date, which channel comes free first and when, (n,) each
     limited = {
-        u: (np.full((n, int(c)), np.inf), np.full((n, int(c)), -np.inf))
-        for u, c in enumerate(capacity)
+        u: np.full((int(c), n), -np.inf)
+        for u, c in enumerate(model.unit_capacity)
         if 0 < int(c) < 1_000_000
-    }  # unit -> (starts, ends) of engagements assigned to each fire channel
+    }
+    first_free = {u: np.zeros(n, dtype=np.int64) for u in limited}
+    first_free_s = {u: np.full(n, -np.inf) for u in limited}
     engaged: dict[int, NDArray[np.bool_]] = {}
     spe = model.shots_per_engagement
+    # salvo kill probability by window and number of shots: 1 - (1 - p)^shots
+    salvo_kill = 1.0 - (1.0 - win.p_kill[:, None]) ** np.arange(spe + 1)[None, :]
     events: list[tuple[int, int, int, float, float, int, bool]] = []
-    rows = np.arange(n)
 
     for d in range(plan.count):
         t = int(plan.dp_threat[d])
         ws = plan.threat_windows[t]
-        live = alive[:, t]
-        if not live.any():
+        rows = np.flatnonzero(alive[t])  # only the trials where the threat is still alive
+        if rows.size == 0 or ws.size == 0:
             continue
-        earliest = free_at[:, t]
+        r = rows.size
+        earliest = free_at[t, rows]
         m = ws.size
-        keys = np.full((m, n), np.inf)
-        launch = np.empty((m, n))
-        intercept = np.empty((m, n))
-        slot_of = np.zeros((m, n), dtype=np.int64)
+        keys = np.full((m, r), np.inf)
+        launch = np.empty((m, r))
+        intercept = np.empty((m, r))
         if not model.shoot_look_shoot:
-            seen = engaged.setdefault(t, np.zeros((n, plan.threat_units[t].size), dtype=bool))
+            seen = engaged.setdefault(t, np.zeros((plan.threat_units[t].size, n), dtype=bool))
+        channel: dict[int, FloatArray] = {}
         for j, w in enumerate(ws):
             lo, hi = int(win.offsets[w]), int(win.offsets[w + 1])
             u = int(plan.window_unit[w])
             start_after = earliest
-            if u in limited:  # wait for the unit's first fire channel to come free
-                start_after = np.maximum(earliest, limited[u][1].min(axis=1))
-            k = lo + np.searchsorted(win.launch_s[lo:hi], start_after, side="left")
-            ok = live & (k < hi)
-            k = np.minimum(k, hi - 1)
-            launch[j] = win.best_launch_s[k]
-            intercept[j] = win.best_intercept_s[k]
-            ok &= stock[:, win.stock[w]] > 0
+            if u in limited:  # wait for the channel that comes free first
+                if u not in channel:
+                    channel[u] = first_free_s[u][rows]
+                start_after = np.maximum(earliest, channel[u])
+            if start_after.max() <= win.launch_s[lo]:  # all take the window's first point
+                ok = np.ones(r, dtype=bool)
+                launch[j] = win.best_launch_s[lo]
+                intercept[j] = win.best_intercept_s[lo]
+            else:
+                k = lo + np.searchsorted(win.launch_s[lo:hi], start_after, side="left")
+                ok = k < hi
+                k = np.minimum(k, hi - 1)
+                launch[j] = win.best_launch_s[k]
+                intercept[j] = win.best_intercept_s[k]
+            ok &= stock[win.stock[w], rows] > 0
             if not model.shoot_look_shoot:
-                ok &= ~seen[:, plan.window_local_unit[w]]
-            if u in limited:
-                starts, ends = limited[u]
-                free = (ends <= launch[j][:, None]) | (starts >= intercept[j][:, None])
-                ok &= free.any(axis=1)
-                slot_of[j] = free.argmax(axis=1)
+                ok &= ~seen[plan.window_local_unit[w], rows]
             keys[j] = np.where(ok, intercept[j] + plan.window_rank[w], np.inf)
-        choice = keys.argmin(axis=0)
-        fire = np.isfinite(keys[choice, rows])
-        if not fire.any():
+        # the preferred window per trial: a running minimum (the first on ties, as argmin)
+        best = keys[0]
+        choice = np.zeros(r, dtype=np.int64)
+        for j in range(1, m):
+            better = keys[j] < best
+            choice[better] = j
+            best = np.minimum(best, keys[j])
+        sel = np.flatnonzero(np.isfinite(best))
+        if sel.size == 0:
             continue
-        idx = np.nonzero(fire)[0]
-        cw = choice[idx]
+        idx = rows[sel]  # trials that fire at this decision point (unique)
+        cw = choice[sel]
         w_sel = ws[cw]
         stocks = win.stock[w_sel]
-        shots = np.minimum(spe, stock[idx, stocks])
-        stock[idx, stocks] -= shots
-        np.add.at(shots_fired, (idx, stocks), shots)
-        p_salvo = 1.0 - (1.0 - win.p_kill[w_sel]) ** shots
+        shots = np.minimum(spe, stock[stocks, idx])
+        stock[stocks, idx] -= shots
+        shots_fired[stocks, idx] += shots
+        p_salvo = salvo_kill[w_sel, shots]
         uniform = chance_stream(key, wave, t * MAX_SLOTS + int(plan.dp_slot[d])).random(n)
         killed = uniform[idx] < p_salvo
-        t_launch = launch[cw, idx]
-        t_intercept = intercept[cw, idx]
-        alive[idx[killed], t] = False
+        t_launch = launch[cw, sel]
+        t_intercept = intercept[cw, sel]
+        alive[t, idx[killed]] = False
         units = plan.window_unit[w_sel]
-        np.add.at(kills, (idx[killed], units[killed]), 1)
-        free_at[idx, t] = t_intercept + model.assessment_s
+        kills[units[killed], idx[killed]] += 1
+        free_at[t, idx] = t_intercept + model.assessment_s
         if not model.shoot_look_shoot:
-            seen[idx, plan.window_local_unit[w_sel]] = True
-        for u, (starts, ends) in limited.items():
+            seen[plan.window_local_unit[w_sel], idx] = True
+        for u in channel:
             mine = units == u
-            if mine.any():
-                r = idx[mine]
-                c = slot_of[cw[mine], r]
-                starts[r, c] = t_launch[mine]
-                ends[r, c] = t_intercept[mine]
-        if record_first and idx.size and idx[0] == 0:
+            if mine.any():  # the engagement holds that channel until its intercept
+                took = idx[mine]
+                ends = limited[u]
+                ends[first_free[u][took], took] = t_intercept[mine]
+                first = np.zeros(took.size, dtype=np.int64)
+                soonest = ends[0, took]
+                for c in range(
+                    1, ends.shape[0]
+                ):  # first channel to come free (lowest index on ties)
+                    later = ends[c, took]
+                    sooner = later < soonest
+                    first[sooner] = c
+                    soonest = np.minimum(soonest, later)
+                first_free[u][took] = first
+                first_free_s[u][took] = soonest
+        if record_first and idx[0] == 0:
             events.append(
                 (
                     t,
@@ -323,8 +354,19 @@ def simulate_block(
                 )
             )
 
-    leaked = alive & launched
+    leaked = (alive & launched).T
+    launched = launched.T
+    shots_fired, kills, stock = shots_fired.T, kills.T, stock.T
     return BlockOutcome(leaked, launched, shots_fired, kills, stock, events)
+
+
+def block_trials(n_threats: int) -> int:
+    """Trials per block for a wave of ``n_threats``: large blocks amortise the per-decision-
+    point overhead; large raids get smaller ones so memory stays bounded."""
+    n = BLOCK_TRIALS
+    while n > MIN_BLOCK_TRIALS and n * max(n_threats, 1) > BLOCK_STATE_ELEMENTS:
+        n //= 2
+    return n
 
 
 def block_sizes(trials: int, block: int = BLOCK_TRIALS) -> list[int]:

@@ -1,6 +1,7 @@
 """Run a compiled scenario over many trials: fixed-size blocks, one random stream each.
 
-The trials are cut into blocks of :data:`~hoplon.core.engine.BLOCK_TRIALS`; block ``b``
+The trials are cut into blocks (:func:`~hoplon.core.engine.block_trials`: 32,768 trials,
+fewer for large raids, a fixed function of the scenario); block ``b``
 draws from ``SeedSequence(seed).spawn(n_blocks)[b]``. Blocks may run in several
 processes, and their outcomes are put back in block order, so a result depends on the
 seed and the number of trials only, never on the number of workers.
@@ -22,6 +23,7 @@ from hoplon.core.engine import (
     block_key,
     block_sizes,
     block_streams,
+    block_trials,
     plan_decision_points,
     simulate_block,
 )
@@ -115,7 +117,7 @@ def run_trials(
         progress: called with the number of trials finished after each block.
     """
     job = _Job(tuple(waves), tuple(plan_decision_points(m) for m in waves), resupply)
-    sizes = block_sizes(trials)
+    sizes = block_sizes(trials, block_trials(max((m.n_threats for m in waves), default=0)))
     seqs = block_streams(seed, len(sizes))
     tasks = [(i, seqs[i], n) for i, n in enumerate(sizes)]
     results: list[tuple[list[BlockOutcome], NDArray[np.int64] | None] | None] = [None] * len(tasks)
