@@ -35,13 +35,17 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import bench_coalition  # noqa: E402
 import bench_engine  # noqa: E402
 import bench_geometry  # noqa: E402
+import bench_sweep  # noqa: E402
 
 #: name -> (module, title of its README section)
 BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
     "geometry": (bench_geometry, "Geometry compile"),
     "engine": (bench_engine, "Engine"),
+    "coalition": (bench_coalition, "Coalition analysis"),
+    "sweep": (bench_sweep, "Sweep: local processes"),
 }
 
 

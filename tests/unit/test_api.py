@@ -38,3 +38,14 @@ def test_run_defaults_come_from_the_scenario_and_bad_values_are_refused():
         scenario.run(trials=0)
     with pytest.raises(InputError):
         hoplon.load(EXAMPLES_DIR / "no-such-file.yaml")
+
+
+def test_the_api_docstring_example_runs_as_written(monkeypatch):
+    import doctest
+
+    import hoplon.api
+    from conftest import REPO_ROOT
+
+    monkeypatch.chdir(REPO_ROOT)
+    failures, tried = doctest.testmod(hoplon.api, verbose=False)
+    assert tried >= 4 and failures == 0
