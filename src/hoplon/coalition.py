@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,21 +151,15 @@ def shapley_exact(
     return out
 
 
-_LOADED: LoadedScenario | None = None
+Task = tuple[LoadedScenario, str, tuple[str, ...], int, str, int, int]
 
 
-def _init_worker(loaded: LoadedScenario) -> None:
-    global _LOADED
-    _LOADED = loaded
-
-
-def _task(args: tuple[str, tuple[str, ...], int, str, int, int]) -> NDArray[np.float64]:
+def _task(task: Task) -> NDArray[np.float64]:
     """One run of the analysis: a coalition subset, or the full coalition less one agreement."""
-    kind, key, index, metric, trials, seed = args
-    assert _LOADED is not None
+    loaded, kind, key, index, metric, trials, seed = task
     if kind == "subset":
-        return subset_metric(_LOADED, key, metric, trials, seed)
-    variant = make_variant(_LOADED, drop_agreements=[index])
+        return subset_metric(loaded, key, metric, trials, seed)
+    variant = make_variant(loaded, drop_agreements=[index])
     compiled = compile_scenario(variant.loaded, units=variant.units, sensors=variant.sensors)
     outcomes = run_trials(compiled.waves, trials, seed, resupply=compiled.resupply)
     return trial_metric(metric, compiled.waves, outcomes)
@@ -180,11 +173,13 @@ def coalition_analysis(
     workers: int = 1,
     permutation_samples: int = 200,
     progress: Callable[[str], None] | None = None,
+    cluster: str | None = None,
 ) -> dict[str, Any]:
     """Every subset's value, each nation's Shapley value, and each agreement's value.
 
     The runs (one per coalition subset, one per agreement left out) are independent and
-    go to ``workers`` processes; each run uses the same seed and trials.
+    go to ``workers`` local processes, or to a Dask cluster (``cluster``, a scheduler
+    address); each run uses the same seed and trials, so where it runs does not matter.
     """
     if metric not in METRICS:
         raise InputError.single(
@@ -211,25 +206,20 @@ def coalition_analysis(
         for order in orders:
             wanted.update(frozenset(order[: j + 1]) for j in range(len(order)))
         coalitions = sorted(wanted, key=lambda c: (len(c), sorted(c)))
-    tasks: list[tuple[str, tuple[str, ...], int, str, int, int]] = [
-        ("subset", tuple(sorted(c)), -1, metric, n_trials, s) for c in coalitions
+    tasks: list[Task] = [
+        (loaded, "subset", tuple(sorted(c)), -1, metric, n_trials, s) for c in coalitions
     ]
-    tasks += [("agreement", (), i, metric, n_trials, s) for i in range(len(spec.agreements))]
-    values: list[NDArray[np.float64]] = []
-    if workers <= 1 or len(tasks) == 1:
-        _init_worker(loaded)
-        for task in tasks:
-            if progress:
-                progress(_label(task))
-            values.append(_task(task))
-    else:
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(loaded,)
-        ) as pool:
-            for task, outcome in zip(tasks, pool.map(_task, tasks), strict=True):
-                if progress:
-                    progress(_label(task))
-                values.append(outcome)
+    tasks += [
+        (loaded, "agreement", (), i, metric, n_trials, s) for i in range(len(spec.agreements))
+    ]
+    from hoplon.studies import map_points
+
+    found: dict[int, NDArray[np.float64]] = {}
+    for i, value_i in map_points(_task, tasks, workers=workers, cluster=cluster):
+        found[i] = value_i
+        if progress:
+            progress(f"{_label(tasks[i])} ({len(found)} of {len(tasks)})")
+    values = [found[i] for i in range(len(tasks))]
     runs = {c: v for c, v in zip(coalitions, values, strict=False)}
     without = values[len(coalitions) :]
 
@@ -275,8 +265,8 @@ def coalition_analysis(
     }
 
 
-def _label(task: tuple[str, tuple[str, ...], int, str, int, int]) -> str:
-    kind, key, index = task[0], task[1], task[2]
+def _label(task: Task) -> str:
+    kind, key, index = task[1], task[2], task[3]
     if kind == "subset":
         return ", ".join(key) or "(no nation)"
     return f"without agreement {index}"

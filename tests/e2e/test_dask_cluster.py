@@ -1,4 +1,4 @@
-"""A sweep on a Dask cluster gives the same figures as the same sweep in local processes."""
+"""Sweeps and coalition subsets on a Dask cluster give the same figures as local processes."""
 
 from __future__ import annotations
 
@@ -61,3 +61,14 @@ def test_a_malformed_cluster_address_is_an_input_error(run_main) -> None:
     )
     assert code == 2
     assert "expected a scheduler address such as tcp://" in err
+
+
+def test_coalition_subsets_on_a_dask_cluster_equal_the_local_run(scheduler: str) -> None:
+    args = ["coalition", str(EXAMPLES_DIR / "coalition-defense.yaml"), "--trials", "800"]
+    args += ["--metric", "value_protected", "--json"]
+    code, out, err = run_cli(*args, "--cluster", scheduler)
+    assert code == 0, err
+    remote = json.loads(out)
+    code, out, err = run_cli(*args, "--workers", "1")
+    assert code == 0, err
+    assert remote == json.loads(out)

@@ -22,6 +22,10 @@ def coalition(
     seed: Seed = None,
     workers: Workers = None,
     as_json: AsJson = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option("--cluster", help="Run the subsets on a Dask cluster: tcp://HOST:PORT."),
+    ] = None,
 ) -> None:
     """What each ally brings: every subset of the nations, Shapley values, agreement values."""
     from hoplon.coalition import coalition_analysis
@@ -32,7 +36,7 @@ def coalition(
     with err.status("running coalition subsets") as status:
 
         def tell(what: str) -> None:
-            status.update(f"running: {what}")
+            status.update(f"done: {what}")
 
         result = coalition_analysis(
             loaded,
@@ -41,6 +45,7 @@ def coalition(
             seed=seed,
             workers=workers or default_workers(),
             progress=tell,
+            cluster=cluster,
         )
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
