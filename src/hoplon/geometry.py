@@ -139,11 +139,17 @@ def compile_raids(
     cost: list[float] = []
     rcs: list[float] = []
     ballistic: list[bool] = []
+    raid_paths: list[flight.Path] = []  # one per raid: its threats fly the same route
+    raid_rcs: list[float] = []
+    row_of: list[int] = []  # each threat's raid, an index into raid_paths
     for raid in raids:
         entry = cat.threats[raid.type]
         g = target_index[raid.target]
         path = raid_path(loaded, raid)
+        raid_paths.append(path)
+        raid_rcs.append(entry.rcs_m2)
         for k in range(raid.count):
+            row_of.append(len(raid_paths) - 1)
             paths.append(path)
             ids.append(f"{raid.id}#{k + 1}")
             raid_of.append(raid.id)
@@ -214,10 +220,15 @@ def compile_raids(
 
     if batch is not None and n_radars:
         col = {k: np.asarray(v, dtype=float) for k, v in radar_cols.items()}
-        detect = sensing.radar_first_detection_s(
+        # Sensors do not move, so when a radar first sees a threat, counted from its launch,
+        # is the same for every threat of a raid: detect once per raid path, then shift by
+        # each threat's launch time (min(t) + launch == min(t + launch) in floating point).
+        raid_batch = flight.PathBatch.from_paths(raid_paths, np.zeros(len(raid_paths)))
+        detect_rel = sensing.radar_first_detection_s(
             col["lat"], col["lon"], col["alt"], col["range"], col["facing"], col["fov"],
-            col["elev"], batch, np.asarray(rcs),
+            col["elev"], raid_batch, np.asarray(raid_rcs),
         )  # fmt: skip
+        detect = detect_rel[:, np.asarray(row_of, dtype=np.int64)] + launch_arr[None, :]
         reporters = radar_nation + space_nation
         cue_latency = np.array(
             [[latency(src, dst, False) for src in reporters] for dst in radar_nation], dtype=float
