@@ -61,11 +61,21 @@ def _root(
 @app.command()
 def validate(file: ScenarioFile) -> None:
     """Check a scenario and print a summary of what it holds."""
+    from hoplon.geometry import compile_scenario
     from hoplon.present import print_summary
     from hoplon.scenario import load_scenario
 
     loaded = load_scenario(file)
+    compiled = compile_scenario(loaded)  # geometry refusals (overlapping waves) show here too
     print_summary(loaded, out)
+    threats = sum(m.n_threats for m in compiled.waves)
+    windows = sum(m.windows.count for m in compiled.waves)
+    gaps = sum(1 for m in compiled.waves for who in m.engageable_by() if not who)
+    out.print(
+        f"Geometry: {threats} threats, {windows} engagement windows"
+        + (f", [bold red]{gaps} threat(s) no unit can engage[/bold red]" if gaps else "")
+        + f" (compiled in {compiled.compile_s:.2f} s)."
+    )
 
 
 @app.command()

@@ -388,6 +388,37 @@ def acsa_groups(loaded: LoadedScenario, model: Model) -> AcsaResupply | None:
     return AcsaResupply(tuple(groups), model.stock_initial.astype(np.int64), model.n_stocks)
 
 
+def _check_waves_apart(loaded: LoadedScenario, waves: Sequence[Model]) -> None:
+    """Refuse a wave that starts before every threat of the wave before it has landed.
+
+    Waves run one after the other (magazines carry over, ACSA rebalances between them),
+    so overlapping waves would be simulated as if they were apart: a modelling error.
+    """
+    from hoplon.errors import InputError, Problem
+
+    spec = loaded.spec
+    for w in range(1, len(waves)):
+        previous = waves[w - 1].threat_impact_s
+        if previous.size == 0:
+            continue
+        last = float(previous.max())
+        start = spec.waves[w].start_s
+        if start < last:
+            line, column = loaded.positions.get(("waves", w, "start_s"), (None, None))
+            raise InputError(
+                Problem(
+                    f"wave '{spec.waves[w].id}' starts at {start:g} s, before the last threat "
+                    f"of wave '{spec.waves[w - 1].id}' lands ({last:,.0f} s); waves run one "
+                    f"after the other: start it at {last:,.0f} s or later, or put the raids "
+                    "in one wave",
+                    f"waves[{w}].start_s",
+                    line,
+                    column,
+                ),
+                loaded.path,
+            )
+
+
 def compile_scenario(
     loaded: LoadedScenario,
     units: Sequence[int] | None = None,
@@ -404,5 +435,6 @@ def compile_scenario(
     ]  # fmt: skip
     if not waves:
         waves = [compile_raids(loaded, [], units=units, sensors=sensors)]
+    _check_waves_apart(loaded, waves)
     resupply = acsa_groups(loaded, waves[0]) if len(waves) > 1 else None
     return Compiled(waves, time.perf_counter() - start, resupply)

@@ -213,3 +213,19 @@ def test_two_wave_example_reports_transfers_between_parties():
     assert result["acsa_transfers"], "expected some cross-servicing between waves"
     for row in result["acsa_transfers"]:
         assert row["from"] in parties and row["to"] in parties
+
+
+def test_waves_must_be_in_time_order_and_apart(tmp_path):
+    from conftest import EXAMPLES_DIR, run_cli
+
+    text = (EXAMPLES_DIR / "coalition-defense.yaml").read_text(encoding="utf-8")
+    overlap = tmp_path / "overlap.yaml"
+    overlap.write_text(text.replace("start_s: 1800", "start_s: 300"), encoding="utf-8")
+    code, _, err = run_cli("validate", str(overlap))
+    assert code == 2 and "waves[1].start_s" in err and "before the last threat" in err, err
+    code, _, err = run_cli("run", str(overlap), "--trials", "100", "--no-store")
+    assert code == 2 and "waves[1].start_s" in err
+    order = tmp_path / "order.yaml"
+    order.write_text(text.replace("start_s: 1800", "start_s: 0"), encoding="utf-8")
+    code, _, err = run_cli("validate", str(order))
+    assert code == 2 and "list waves in time order" in err, err

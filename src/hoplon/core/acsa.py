@@ -25,6 +25,9 @@ from numpy.typing import NDArray
 
 IntArray = NDArray[np.int64]
 
+#: Elements of one (trials, k, k) work array in :func:`pair_flows`.
+FLOW_CHUNK_ELEMENTS = 2_000_000
+
 
 @dataclass(frozen=True)
 class AcsaResupply:
@@ -84,12 +87,17 @@ def pair_flows(before: IntArray, after: IntArray) -> IntArray:
     against one another; the overlap of donor a's interval with receiver b's is the
     flow a → b.
     """
-    give = np.maximum(before - after, 0)
-    take = np.maximum(after - before, 0)
-    give_hi = np.cumsum(give, axis=1)
-    take_hi = np.cumsum(take, axis=1)
-    give_lo = give_hi - give
-    take_lo = take_hi - take
-    lo = np.maximum(give_lo[:, :, None], take_lo[:, None, :])
-    hi = np.minimum(give_hi[:, :, None], take_hi[:, None, :])
-    return np.maximum(hi - lo, 0).sum(axis=0)
+    n, k = before.shape
+    flows = np.zeros((k, k), dtype=np.int64)
+    # (rows, k, k) work arrays: take rows in chunks so memory stays near 16 MB per array
+    step = max(1, FLOW_CHUNK_ELEMENTS // max(k * k, 1))
+    for start in range(0, n, step):
+        b, a = before[start : start + step], after[start : start + step]
+        give = np.maximum(b - a, 0)
+        take = np.maximum(a - b, 0)
+        give_hi = np.cumsum(give, axis=1)
+        take_hi = np.cumsum(take, axis=1)
+        lo = np.maximum((give_hi - give)[:, :, None], (take_hi - take)[:, None, :])
+        hi = np.minimum(give_hi[:, :, None], take_hi[:, None, :])
+        flows += np.maximum(hi - lo, 0).sum(axis=0)
+    return flows

@@ -87,10 +87,7 @@ def doctrine_rank(model: Model) -> FloatArray:
     interceptor = model.stock_interceptor[win.stock]
     if model.assignment == "cheapest-capable":
         costs = model.interceptor_cost_usd
-        order = np.argsort(np.argsort(costs, kind="stable"), kind="stable")
-        # rank ties equal costs equally
-        ranks = np.searchsorted(np.unique(costs), costs).astype(float)
-        del order
+        ranks = np.searchsorted(np.unique(costs), costs).astype(float)  # equal costs, equal rank
         return ranks[interceptor] * _BIG
     if model.assignment == "preserve-upper-tier":
         upper = model.interceptor_tier[interceptor] == TIER_RANK["upper"]
@@ -165,7 +162,8 @@ def _nominal_chain(
                 chosen = int(w)
         if best is None:
             break
-        # keep the order strictly increasing so ties never reorder slots of one threat
+        # strictly increasing within one chain (the decision points are also sorted by
+        # slot, so a later chain appended in plan_decision_points may tie, never reorder)
         launch = max(best[1], np.nextafter(last_launch, np.inf))
         times.append(launch)
         last_launch = launch

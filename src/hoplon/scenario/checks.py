@@ -95,6 +95,14 @@ def _ids(scenario: Scenario) -> Iterator[Finding]:
         if wave.id in waves:
             yield ("waves", w, "id"), f"duplicate wave id '{wave.id}'; wave ids must be unique"
         waves.add(wave.id)
+        if w > 0 and wave.start_s <= scenario.waves[w - 1].start_s:
+            yield (
+                ("waves", w, "start_s"),
+                (
+                    f"wave '{wave.id}' starts at {wave.start_s:g} s, not after the wave before it "
+                    f"({scenario.waves[w - 1].start_s:g} s); list waves in time order"
+                ),
+            )
 
 
 def _fmt(path: FieldPath) -> str:
