@@ -69,7 +69,7 @@ class Result:
                 "engine_s": round(self.engine_s, 4),
                 "trials_per_s": round(trials / self.engine_s, 1) if self.engine_s > 0 else None,
                 "decision_points": self.outcomes.decision_points,
-                "workers": self.workers,
+                "workers": self.outcomes.workers_used,
             },
         }
 

@@ -120,6 +120,19 @@ def subset_metric(
     spec = loaded.spec
     units = [i for i, u in enumerate(spec.units) if u.nation in keep]
     sensors = [i for i, s in enumerate(spec.sensors) if s.nation in keep]
+    return _run_metric(loaded, units, sensors, metric, trials, seed, workers)
+
+
+def _run_metric(
+    loaded: LoadedScenario,
+    units: Sequence[int],
+    sensors: Sequence[int],
+    metric: str,
+    trials: int,
+    seed: int,
+    workers: int = 1,
+) -> NDArray[np.float64]:
+    """Compile with the given units and sensors, run, and return the per-trial metric."""
     compiled = compile_scenario(loaded, units=units, sensors=sensors)
     outcomes = run_trials(compiled.waves, trials, seed, workers=workers, resupply=compiled.resupply)
     return trial_metric(metric, compiled.waves, outcomes)
@@ -154,15 +167,15 @@ def shapley_exact(
 Task = tuple[LoadedScenario, str, tuple[str, ...], int, str, int, int]
 
 
-def _task(task: Task) -> NDArray[np.float64]:
-    """One run of the analysis: a coalition subset, or the full coalition less one agreement."""
+def _task(task: Task) -> tuple[NDArray[np.float64], list[str]]:
+    """One run of the analysis: a coalition subset, or the full coalition less one
+    agreement; returns the per-trial metric and the variant's notes."""
     loaded, kind, key, index, metric, trials, seed = task
     if kind == "subset":
-        return subset_metric(loaded, key, metric, trials, seed)
+        return subset_metric(loaded, key, metric, trials, seed), []
     variant = make_variant(loaded, drop_agreements=[index])
-    compiled = compile_scenario(variant.loaded, units=variant.units, sensors=variant.sensors)
-    outcomes = run_trials(compiled.waves, trials, seed, resupply=compiled.resupply)
-    return trial_metric(metric, compiled.waves, outcomes)
+    values = _run_metric(variant.loaded, variant.units, variant.sensors, metric, trials, seed)
+    return values, variant.notes
 
 
 def coalition_analysis(
@@ -214,12 +227,13 @@ def coalition_analysis(
     ]
     from hoplon.studies import map_points
 
-    found: dict[int, NDArray[np.float64]] = {}
+    found: dict[int, tuple[NDArray[np.float64], list[str]]] = {}
     for i, value_i in map_points(_task, tasks, workers=workers, cluster=cluster):
         found[i] = value_i
         if progress:
             progress(f"{_label(tasks[i])} ({len(found)} of {len(tasks)})")
-    values = [found[i] for i in range(len(tasks))]
+    values = [found[i][0] for i in range(len(tasks))]
+    notes = [found[i][1] for i in range(len(coalitions), len(tasks))]
     runs = {c: v for c, v in zip(coalitions, values, strict=False)}
     without = values[len(coalitions) :]
 
@@ -247,7 +261,7 @@ def coalition_analysis(
                 "description": describe_agreement(ag),
                 "value_without": round(float(without[index].mean()), 6),
                 "contribution": mean_estimate(v_all - without[index]).to_dict(),
-                "notes": make_variant(loaded, drop_agreements=[index]).notes,
+                "notes": notes[index],
             }
         )
     subsets = sorted(runs.items(), key=lambda kv: (len(kv[0]), sorted(kv[0])))

@@ -566,37 +566,20 @@ def trial_values(result: Result) -> dict[str, FloatArray]:
     when the raid costs nothing), and ``shots_by_nation.<NATION>`` (interceptors fired).
     Their means are the contract's means (output-contract.md).
     """
-    waves = result.waves
-    outcomes = result.outcomes
-    model = waves[0]
-    leaked = outcomes.leaked
-    leakers = leaked.sum(axis=1).astype(np.float64)
-    targets = np.concatenate([m.threat_target for m in waves])
-    total_value = float(model.target_value.sum())
-    if total_value > 0:
-        hit = np.zeros((outcomes.trials, len(model.target_ids)), dtype=bool)
-        for g in range(len(model.target_ids)):
-            mask = targets == g
-            if mask.any():
-                hit[:, g] = leaked[:, mask].any(axis=1)
-        protected = 1.0 - (hit.astype(np.float64) @ model.target_value) / total_value
-    else:
-        protected = np.ones(outcomes.trials)
-    shots = outcomes.shots.astype(np.float64)
-    spend = shots @ model.interceptor_cost_usd[model.stock_interceptor]
+    from hoplon.core.metrics import trial_metric, trial_shots_by_nation, trial_spend_usd
+
+    waves, outcomes = result.waves, result.outcomes
+    spend = trial_spend_usd(waves, outcomes)
     values: dict[str, FloatArray] = {
-        "p_no_leak": (leakers == 0).astype(np.float64),
-        "expected_leakers": leakers,
-        "value_protected": np.asarray(protected, dtype=np.float64),
-        "interceptor_cost_usd": np.asarray(spend, dtype=np.float64),
+        name: trial_metric(name, waves, outcomes)
+        for name in ("p_no_leak", "expected_leakers", "value_protected")
     }
+    values["interceptor_cost_usd"] = spend
     threat_cost = float(sum(float(m.threat_cost_usd.sum()) for m in waves))
     if threat_cost > 0:
         values["cost_exchange_ratio"] = np.asarray(spend / threat_cost, dtype=np.float64)
-    nations = [model.unit_nation[u] for u in model.stock_unit]
-    for nation in dict.fromkeys(nations):
-        cols = [s for s, n in enumerate(nations) if n == nation]
-        values[f"shots_by_nation.{nation}"] = shots[:, cols].sum(axis=1)
+    for nation, shots in trial_shots_by_nation(waves, outcomes).items():
+        values[f"shots_by_nation.{nation}"] = shots
     return values
 
 

@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 import pytest
 
+from conftest import EXAMPLES_DIR as EXAMPLES_DIR_FOR_WAVES
 from hoplon import api
 from hoplon.coalition import coalition_analysis, make_variant, shapley_exact
 from hoplon.core.acsa import AcsaResupply, pair_flows, rebalance
@@ -229,3 +230,13 @@ def test_waves_must_be_in_time_order_and_apart(tmp_path):
     order.write_text(text.replace("start_s: 1800", "start_s: 0"), encoding="utf-8")
     code, _, err = run_cli("validate", str(order))
     assert code == 2 and "list waves in time order" in err, err
+
+
+def test_a_single_wave_listed_under_waves_names_its_wave(tmp_path):
+    text = (EXAMPLES_DIR_FOR_WAVES / "coalition-defense.yaml").read_text(encoding="utf-8")
+    one = text[: text.index("  - id: second-wave")]
+    path = tmp_path / "one-wave.yaml"
+    path.write_text(one, encoding="utf-8")
+    result = api.load(path).run(trials=300).to_dict()
+    assert {t["wave"] for t in result["threats"]} == {"first-wave"}
+    assert "acsa_transfers" not in result  # no second wave, nothing to rebalance

@@ -48,6 +48,19 @@ def trial_value_protected(waves: list[Model], outcomes: Outcomes) -> NDArray[np.
     return np.asarray(1.0 - lost / total_value, dtype=np.float64)
 
 
+def trial_spend_usd(waves: list[Model], outcomes: Outcomes) -> NDArray[np.float64]:
+    """Per trial: interceptors fired × unit cost (each entry's cost-year dollars), (N,)."""
+    model = waves[0]
+    cost = model.interceptor_cost_usd[model.stock_interceptor]
+    return np.asarray(outcomes.shots.astype(float) @ cost, dtype=np.float64)
+
+
+def trial_shots_by_nation(waves: list[Model], outcomes: Outcomes) -> dict[str, NDArray[np.float64]]:
+    """Per trial: interceptors fired by each nation's units, in stock order of nations."""
+    model = waves[0]
+    return _group_sum(outcomes.shots, [model.unit_nation[u] for u in model.stock_unit])
+
+
 def trial_metric(name: str, waves: list[Model], outcomes: Outcomes) -> NDArray[np.float64]:
     """A per-trial metric by name: ``p_no_leak`` (0/1), ``value_protected``, ``expected_leakers``."""
     if name == "p_no_leak":
@@ -68,11 +81,9 @@ def contract_metrics(waves: list[Model], outcomes: Outcomes) -> dict[str, Any]:
     value_protected = trial_value_protected(waves, outcomes)
 
     stock_names = [model.interceptor_names[i] for i in model.stock_interceptor]
-    stock_nations = [model.unit_nation[u] for u in model.stock_unit]
     by_interceptor = _group_sum(outcomes.shots, stock_names)
-    by_nation = _group_sum(outcomes.shots, stock_nations)
-    stock_cost = model.interceptor_cost_usd[model.stock_interceptor]
-    spend = outcomes.shots.astype(float) @ stock_cost
+    by_nation = trial_shots_by_nation(waves, outcomes)
+    spend = trial_spend_usd(waves, outcomes)
     threat_cost = float(sum(m.threat_cost_usd.sum() for m in waves))
     spend_est = mean_estimate(spend)
 
@@ -104,7 +115,7 @@ def threat_rows(waves: list[Model], outcomes: Outcomes) -> list[dict[str, Any]]:
     """The ``threats`` list of the JSON result contract, one row per missile or aircraft."""
     rows: list[dict[str, Any]] = []
     col = 0
-    for w, model in enumerate(waves):
+    for model in waves:
         engageable = model.engageable_by()
         for t, tid in enumerate(model.threat_ids):
             first = float(model.threat_first_track_s[t])
@@ -117,8 +128,8 @@ def threat_rows(waves: list[Model], outcomes: Outcomes) -> list[dict[str, Any]]:
                 "engageable_by": engageable[t],
                 "p_leak": proportion_estimate(outcomes.leaked[:, col]).to_dict(),
             }
-            if len(waves) > 1:
-                row["wave"] = model.extras.get("wave", w)
+            if "wave" in model.extras:  # scenarios written with `waves:`
+                row["wave"] = model.extras["wave"]
             rows.append(row)
             col += 1
     return rows

@@ -46,6 +46,7 @@ class Outcomes:
     transfers: NDArray[np.int64] | None  # (S, S) interceptors moved between waves, summed
     events: list[list[tuple[int, int, int, float, float, int, bool]]] = field(default_factory=list)
     decision_points: int = 0
+    workers_used: int = 1  # processes that ran blocks (1: all in this process)
 
 
 @dataclass(frozen=True)
@@ -160,4 +161,5 @@ def run_trials(
         transfers=transfers,
         events=events,
         decision_points=sum(p.count for p in job.plans),
+        workers_used=1 if workers <= 1 or len(tasks) == 1 else min(workers, len(tasks)),
     )

@@ -11,7 +11,8 @@ point* for a (stock, threat) pair when:
   earlier than the pair's earliest launch (fire-control track + reaction time).
 
 Intercept points are the path's samples, so intercept times are known to one
-sampling step (1 s for ballistic, 2 s for cruise and aircraft paths by default).
+sampling step (1 s in the compile step; the path kernels default to 2 s for cruise and
+aircraft).
 
 The result is :class:`hoplon.core.model.EngagementWindows`: one window per pair
 with at least one intercept point, its points sorted by launch time, with the
