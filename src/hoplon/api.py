@@ -158,6 +158,11 @@ class Scenario:
         s = spec.seed if seed is None else seed
         if n < 1:
             raise InputError.single(f"trials must be at least 1 (got {n})", field="trials")
+        from hoplon.scenario.checks import memory_refusal
+
+        refusal = memory_refusal(spec, n)
+        if refusal:
+            raise InputError.single(refusal, file=self.loaded.path, field="--trials")
         if s < 0:
             raise InputError.single(f"seed must be 0 or more (got {s})", field="seed")
         w = default_workers() if workers is None else max(1, workers)

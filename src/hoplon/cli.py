@@ -114,7 +114,10 @@ Trials = Annotated[
     int | None, typer.Option("--trials", "-n", min=1, help="Trials (default: the scenario's).")
 ]
 Seed = Annotated[
-    int | None, typer.Option("--seed", "-s", min=0, help="Random seed (default: the scenario's).")
+    int | None,
+    typer.Option(
+        "--seed", "-s", min=0, max=2**63 - 1, help="Random seed (default: the scenario's)."
+    ),
 ]
 Workers = Annotated[
     int | None,

@@ -586,13 +586,22 @@ def trial_values(result: Result) -> dict[str, FloatArray]:
 def draws_aligned(a: Result, b: Result) -> bool:
     """Whether trial ``i`` of ``a`` and of ``b`` used the same random numbers, and no others.
 
-    True when both ran with the same seed and trials and every wave present in both
-    has the same number of threats (the reliability draws are a (trials, threats)
-    matrix; the kill draws are keyed by threat index and slot, one number per trial).
-    Then the pairs (a_i, b_i) are independent and identically distributed, and a paired
-    test is exact.
+    True when both ran with the same seed and trials, in blocks of the same size (so
+    trial ``i`` lies in the same block, with the same key, in both), and every wave
+    present in both has the same number of threats (the reliability draws are a (trials,
+    threats) matrix; the kill draws are keyed by threat index and slot, one number per
+    trial). Then the pairs (a_i, b_i) are independent and identically distributed, and a
+    paired test is exact.
     """
+    from hoplon.core.engine import block_trials
+
     if a.outcomes.seed != b.outcomes.seed or a.outcomes.trials != b.outcomes.trials:
+        return False
+
+    def block(result: Result) -> int:
+        return block_trials(max((m.n_threats for m in result.waves), default=0))
+
+    if block(a) != block(b):
         return False
     return all(wa.n_threats == wb.n_threats for wa, wb in zip(a.waves, b.waves, strict=False))
 
@@ -799,6 +808,11 @@ def compare(
     scenarios = [load(f) for f in files]  # every file is checked before anything runs
     n = scenarios[0].spec.trials if trials is None else trials
     s = scenarios[0].spec.seed if seed is None else seed
+    if n < 2:
+        raise InputError.single(
+            f"a comparison needs at least 2 trials per scenario to test differences (got {n})",
+            field="--trials",
+        )
     results = []
     for i, scenario in enumerate(scenarios):
         result = scenario.run(trials=n, seed=s, workers=workers, progress=progress)

@@ -435,3 +435,20 @@ def test_map_points_passes_errors_on_and_handles_no_items() -> None:
     assert list(map_points(_square, [], workers=2)) == []
     with pytest.raises(ArithmeticError):
         list(map_points(_fail_on_three, list(range(6)), workers=2))
+
+
+def test_trials_pair_only_when_blocks_and_threat_counts_match() -> None:
+    from types import SimpleNamespace
+
+    from hoplon.studies import draws_aligned
+
+    def result(*threats: int, seed: int = 1, trials: int = 40_000) -> SimpleNamespace:
+        waves = [SimpleNamespace(n_threats=n) for n in threats]
+        return SimpleNamespace(outcomes=SimpleNamespace(seed=seed, trials=trials), waves=waves)
+
+    assert draws_aligned(result(14), result(14))
+    assert not draws_aligned(result(14), result(15))
+    assert not draws_aligned(result(14), result(14, seed=2))
+    # an extra large wave changes the block size, so trial i falls in another block
+    assert not draws_aligned(result(14), result(14, 200))
+    assert draws_aligned(result(14), result(14, 20))

@@ -54,7 +54,7 @@ def report(
         typer.Option(
             "--coalition",
             help="Also compute each nation's Shapley contribution to this metric"
-            " (p_no_leak, value_protected or expected_leakers) and each agreement's value.",
+            " (p_no_leak or value_protected) and each agreement's value.",
             show_default=False,
         ),
     ] = None,
@@ -63,12 +63,35 @@ def report(
     from hoplon.report import render_compare_report, render_report, render_sweep_report
 
     start = time.perf_counter()
+    if output.is_dir():  # refuse before any run
+        raise InputError.single(
+            "this is a folder; give the HTML file to write, e.g. -o report.html",
+            file=str(output),
+            field="--output",
+        )
+    if coalition is not None:
+        from hoplon.coalition import METRICS
+        from hoplon.errors import did_you_mean
+
+        if coalition not in METRICS:
+            raise InputError.single(
+                f"unknown metric '{coalition}'{did_you_mean(coalition, METRICS)}; accepted: "
+                f"{', '.join(METRICS)}",
+                field="--coalition",
+            )
     if file.suffix.lower() == ".json":
         data = _study_json(file)
-        if "points" in data:
-            render_sweep_report(data, output)
-        else:
-            render_compare_report(data, output)
+        try:
+            if "points" in data:
+                render_sweep_report(data, output)
+            else:
+                render_compare_report(data, output)
+        except (TypeError, KeyError, ValueError, AttributeError, IndexError) as exc:
+            raise InputError.single(
+                f"this JSON does not have the shape of `hoplon sweep --json` or `hoplon compare "
+                f"--json` output ({type(exc).__name__}: {exc}); write it with one of those",
+                file=str(file),
+            ) from None
     else:
         from hoplon.api import load
         from hoplon.present import progress_bar

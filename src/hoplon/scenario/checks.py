@@ -304,21 +304,26 @@ def _platform_radars(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
             yield ("units", i, "type"), f"platform radar '{platform.radar}' must be a radar"
 
 
-def _memory(scenario: Scenario) -> Iterator[Finding]:
+def memory_refusal(scenario: Scenario, trials: int) -> str | None:
+    """Why ``trials`` trials of the scenario would not fit in memory, or None if they fit."""
     n_threats = sum(r.count for _, r in scenario.raid_entries())
     interceptors = {name for u in scenario.units for name in u.magazine}
     per_trial = 16 + 8 * (len(interceptors) + len(scenario.nations) + len(scenario.units))
     per_trial += 8 * (len(scenario.assets) + len(scenario.units)) + 2 * n_threats
-    estimate = scenario.trials * per_trial
-    if estimate > MAX_RESULT_BYTES:
-        yield (
-            ("trials",),
-            (
-                f"{scenario.trials:,} trials would need about {estimate / 1024**3:,.1f} GiB for "
-                f"per-trial results ({n_threats:,} threats); at most "
-                f"{MAX_RESULT_BYTES // per_trial:,} trials fit the {MAX_RESULT_BYTES / 1024**3:.0f} GiB limit"
-            ),
-        )
+    estimate = trials * per_trial
+    if estimate <= MAX_RESULT_BYTES:
+        return None
+    return (
+        f"{trials:,} trials would need about {estimate / 1024**3:,.1f} GiB for per-trial "
+        f"results ({n_threats:,} threats); at most {MAX_RESULT_BYTES // per_trial:,} trials "
+        f"fit the {MAX_RESULT_BYTES / 1024**3:.0f} GiB limit"
+    )
+
+
+def _memory(scenario: Scenario) -> Iterator[Finding]:
+    refusal = memory_refusal(scenario, scenario.trials)
+    if refusal:
+        yield ("trials",), refusal
 
 
 def _economics(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:

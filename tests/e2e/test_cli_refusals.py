@@ -1,0 +1,65 @@
+"""Bad command-line input exits 2 with a clear message, never a traceback or exit 1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import EXAMPLES_DIR, run_cli
+
+JAPAN = str(EXAMPLES_DIR / "japan-layered-bmd.yaml")
+
+
+def _refused(*args: str, expect: str) -> None:
+    code, _, err = run_cli(*args)
+    assert code == 2, (code, err)
+    assert "Traceback" not in err, err
+    assert expect in err, err
+
+
+def test_compare_needs_two_trials():
+    _refused("compare", JAPAN, JAPAN, "--trials", "1", "--no-store", expect="at least 2 trials")
+
+
+def test_report_output_must_be_a_writable_file(tmp_path: Path):
+    _refused("report", JAPAN, "-o", str(tmp_path), expect="this is a folder")
+    _refused(
+        "report", JAPAN, "-o", "/proc/hoplon/report.html", "--trials", "100", expect="--output"
+    )
+
+
+def test_report_json_of_the_wrong_shape(tmp_path: Path):
+    bad = tmp_path / "sweep.json"
+    bad.write_text(json.dumps({"points": 3}), encoding="utf-8")
+    _refused("report", str(bad), "-o", str(tmp_path / "r.html"), expect="does not have the shape")
+
+
+def test_report_coalition_metric_is_checked_before_running(tmp_path: Path):
+    _refused(
+        "report", JAPAN, "--coalition", "expected_leakers", "-o", str(tmp_path / "r.html"),
+        expect="--coalition",
+    )  # fmt: skip
+
+
+def test_seed_beyond_64_bits_is_refused():
+    _refused("run", JAPAN, "--seed", str(2**64), "--no-store", expect="--seed")
+
+
+def test_trials_on_the_command_line_get_the_memory_check(tmp_path: Path):
+    text = Path(JAPAN).read_text(encoding="utf-8")
+    big = text.replace("target: tokyo, count: 6", "target: tokyo, count: 2000")
+    path = tmp_path / "big.yaml"
+    path.write_text(big, encoding="utf-8")
+    _refused("run", str(path), "--trials", "2000000", "--no-store", expect="GiB")
+
+
+def test_results_json_is_valid_json_and_handles_time_zones(tmp_path: Path):
+    store = tmp_path / "store"
+    code, _, err = run_cli("run", JAPAN, "--trials", "200", "--store", str(store))
+    assert code == 0, err
+    code, out, err = run_cli(
+        "results", "select now() is not null as t, 1/0 as inf, 'nan'::double as nan",
+        "--store", str(store), "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["rows"] == [{"t": True, "inf": None, "nan": None}]
