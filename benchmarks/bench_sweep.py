@@ -7,22 +7,12 @@ exactly as the command does. It is run with ``workers=1`` (every point in this p
 and with ``workers=2`` (a pool of two processes, one point at a time each); the
 figures of the two runs must be identical, point by point.
 
-Run it on its own (prints Markdown; ``--append`` adds it to ``benchmarks/README.md``)::
-
-    .venv/bin/python benchmarks/bench_sweep.py [--quick] [--append]
-
-It follows the protocol of ``benchmarks/run.py`` (``DEFAULT``, ``QUICK``, ``run``,
-``report``), so it can be listed there too.
+Run it with ``.venv/bin/python benchmarks/run.py sweep [--quick]`` (the module follows
+the protocol of ``benchmarks/run.py``: ``DEFAULT``, ``QUICK``, ``run``, ``report``).
 """
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
-import os
-import platform
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -30,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-README = Path(__file__).resolve().parent / "README.md"
 
 
 @dataclass(frozen=True)
@@ -48,65 +37,6 @@ class Config:
 
 DEFAULT = Config()
 QUICK = Config(set="threats[0].count=1..4", trials=500, repeat=1)
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def _memory_gib() -> float | None:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return int(line.split()[1]) / 1024**2
-    except OSError:
-        pass
-    return None
-
-
-def _commit() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no", "src"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    except OSError:
-        return "unknown"
-    return f"{head}{' (src/ modified)' if dirty else ''}" if head else "unknown"
-
-
-def machine() -> dict[str, Any]:
-    """What the figures were measured on."""
-    import numpy
-
-    import hoplon
-
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return {
-        "nproc": cores,
-        "cpu": _cpu_model(),
-        "memory_gib": _memory_gib(),
-        "python": platform.python_version(),
-        "numpy": numpy.__version__,
-        "hoplon": hoplon.__version__,
-        "commit": _commit(),
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "loadavg_start": os.getloadavg()[0],
-    }
 
 
 def run(config: Config = DEFAULT, profile: bool = False) -> dict[str, Any]:
@@ -190,56 +120,3 @@ def report(result: dict[str, Any]) -> str:
         f"P(no leaker) goes from {lo:.4f} (first point) to {hi:.4f} (last).",
     ]
     return "\n".join(lines)
-
-
-def markdown(info: dict[str, Any], result: dict[str, Any], seconds: float, quick: bool) -> str:
-    """A section for benchmarks/README.md: title, run, command, machine, figures."""
-    mem = f"{info['memory_gib']:.1f} GiB" if info.get("memory_gib") else "unknown"
-    command = ".venv/bin/python benchmarks/bench_sweep.py" + " --quick" * quick
-    return (
-        "\n\n".join(
-            [
-                f"## Sweep: local processes{' (quick)' * quick}",
-                f"### Run of {info['date']}",
-                f"Command: `{command}` (the benchmark took {seconds:.0f} s)",
-                "#### Machine",
-                "\n".join(
-                    [
-                        f"- cores (`nproc`): {info['nproc']}; CPU: {info['cpu']}; memory: {mem}",
-                        f"- Python {info['python']}, numpy {info['numpy']}, "
-                        f"hoplon {info['hoplon']} at commit {info['commit']}",
-                        f"- date: {info['date']}; 1-minute load average at start → end: "
-                        f"{info['loadavg_start']:.2f} → {info['loadavg_end']:.2f} "
-                        "(other work on the machine shows here)",
-                    ]
-                ),
-                "#### Figures",
-                report(result),
-            ]
-        )
-        + "\n"
-    )
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="4 points of 500 trials")
-    parser.add_argument("--append", action="store_true", help=f"append the section to {README}")
-    args = parser.parse_args(argv)
-    info = machine()
-    start = time.perf_counter()
-    result = run(QUICK if args.quick else DEFAULT)
-    seconds = time.perf_counter() - start
-    info["loadavg_end"] = os.getloadavg()[0]
-    text = markdown(info, result, seconds, args.quick)
-    print(text)
-    if args.append:
-        with README.open("a", encoding="utf-8") as handle:
-            if README.stat().st_size:
-                handle.write("\n")
-            handle.write(text)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
