@@ -94,3 +94,24 @@ def run_main(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         return code, captured.out, captured.err
 
     return run
+
+
+def write_japan_with_yokosuka_patriot(folder: Path, name: str = "japan-plus-patriot.yaml") -> Path:
+    """The Japan example with a fourth Patriot battery, at Yokosuka (the same threats),
+    written to ``folder``; the variant the comparison tests measure against the example."""
+    import yaml
+
+    raw = yaml.safe_load((EXAMPLES_DIR / "japan-layered-bmd.yaml").read_text(encoding="utf-8"))
+    raw["name"] = "Japan with a Patriot battery at Yokosuka"
+    raw["units"].append(
+        {
+            "id": "patriot-yokosuka",
+            "nation": "JPN",
+            "type": "Patriot battery",
+            "at": [35.30, 139.60],
+            "magazine": {"PAC-3 MSE": 16},
+        }
+    )
+    path = folder / name
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return path

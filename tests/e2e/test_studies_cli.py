@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import EXAMPLES_DIR, run_cli
+from conftest import EXAMPLES_DIR, run_cli, write_japan_with_yokosuka_patriot
 
 JAPAN = EXAMPLES_DIR / "japan-layered-bmd.yaml"
 SEASPARROW = EXAMPLES_DIR / "seasparrow-ship-defense.yaml"
@@ -30,20 +29,7 @@ def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def japan_plus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Japan example with a fourth Patriot battery, at Yokosuka (the same threats)."""
-    raw = yaml.safe_load(JAPAN.read_text(encoding="utf-8"))
-    raw["name"] = "Japan with a Patriot battery at Yokosuka"
-    raw["units"].append(
-        {
-            "id": "patriot-yokosuka",
-            "nation": "JPN",
-            "type": "Patriot battery",
-            "at": [35.30, 139.60],
-            "magazine": {"PAC-3 MSE": 16},
-        }
-    )
-    path = Path(tmp_path_factory.mktemp("variant")) / "japan-plus-patriot.yaml"
-    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
-    return path
+    return write_japan_with_yokosuka_patriot(Path(tmp_path_factory.mktemp("variant")))
 
 
 def _json(run_main, *args: object) -> dict:

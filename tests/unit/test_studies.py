@@ -10,9 +10,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-import yaml
 
-from conftest import EXAMPLES_DIR
+from conftest import EXAMPLES_DIR, write_japan_with_yokosuka_patriot
 from hoplon.errors import InputError
 from hoplon.studies import (
     OverrideError,
@@ -355,19 +354,9 @@ def japan_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], lis
     """The Japan example and a variant with a fourth Patriot battery, run with one seed."""
     import hoplon
 
-    raw = yaml.safe_load(JAPAN.read_text(encoding="utf-8"))
-    raw["name"] = "Japan with a Patriot battery at Yokosuka"
-    raw["units"].append(
-        {
-            "id": "patriot-yokosuka",
-            "nation": "JPN",
-            "type": "Patriot battery",
-            "at": [35.30, 139.60],
-            "magazine": {"PAC-3 MSE": 16},
-        }
+    variant = write_japan_with_yokosuka_patriot(
+        Path(tmp_path_factory.mktemp("variant")), "japan-plus.yaml"
     )
-    variant = Path(tmp_path_factory.mktemp("variant")) / "japan-plus.yaml"
-    variant.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     files = [str(JAPAN), str(variant)]
     results = [hoplon.load(f).run(trials=1500, seed=5) for f in files]
     return files, results
