@@ -103,6 +103,11 @@ class Frame:
         y = (self.lat1 - np.asarray(lat, dtype=float)) * self.scale
         return x, y
 
+    def point(self, at: Sequence[float]) -> tuple[float, float]:
+        """Map units of one ``[lat, lon(, alt)]`` position (longitude wrapped here)."""
+        x, y = self.xy(self.wrap(np.array([at[1]])), np.array([at[0]]))
+        return float(x[0]), float(y[0])
+
 
 def frame_for(points_lon: Sequence[float], points_lat: Sequence[float]) -> Frame:
     """A frame around the points, padded by 12 % (at least ``MIN_HALF_SPAN_DEG``).
@@ -416,8 +421,7 @@ def scenario_map(loaded: LoadedScenario) -> ScenarioMap | None:
     for s in spec.sensors:
         if s.at is None:
             continue
-        x, y = frame.xy(frame.wrap(np.array([s.at[1]])), np.array([s.at[0]]))
-        cx, cy = float(x[0]), float(y[0])
+        cx, cy = frame.point(s.at)
         labels.block(cx, cy, 6)
         tip = f"{s.id}: {s.type} ({s.nation})"
         points.append(
@@ -426,8 +430,7 @@ def scenario_map(loaded: LoadedScenario) -> ScenarioMap | None:
             f' stroke-width="2"/></g>'
         )
     for a in spec.assets:
-        x, y = frame.xy(frame.wrap(np.array([a.at[1]])), np.array([a.at[0]]))
-        cx, cy = float(x[0]), float(y[0])
+        cx, cy = frame.point(a.at)
         labels.block(cx, cy, 6)
         tip = f"{a.id}: {a.kind} ({a.nation}), value {a.value:g}"
         points.append(
@@ -435,8 +438,7 @@ def scenario_map(loaded: LoadedScenario) -> ScenarioMap | None:
             f' r="5.5" fill="#fff" stroke="{nations.get(a.nation, "#333")}" stroke-width="3"/></g>'
         )
     for u in spec.units:
-        x, y = frame.xy(frame.wrap(np.array([u.at[1]])), np.array([u.at[0]]))
-        cx, cy = float(x[0]), float(y[0])
+        cx, cy = frame.point(u.at)
         labels.block(cx, cy, 6)
         mag = ", ".join(f"{n} × {name}" for name, n in u.magazine.items())
         tip = f"{u.id}: {u.type} ({u.nation}); {mag}"
@@ -447,15 +449,12 @@ def scenario_map(loaded: LoadedScenario) -> ScenarioMap | None:
         )
     text: list[str] = []
     for a in spec.assets:
-        x, y = frame.xy(frame.wrap(np.array([a.at[1]])), np.array([a.at[0]]))
-        text.append(labels.place(float(x[0]), float(y[0]), a.id, 13.0))
+        text.append(labels.place(*frame.point(a.at), a.id, 13.0))
     for u in spec.units:
-        x, y = frame.xy(frame.wrap(np.array([u.at[1]])), np.array([u.at[0]]))
-        text.append(labels.place(float(x[0]), float(y[0]), u.id, 11.5))
+        text.append(labels.place(*frame.point(u.at), u.id, 11.5))
     for s in spec.sensors:
         if s.at is not None:
-            x, y = frame.xy(frame.wrap(np.array([s.at[1]])), np.array([s.at[0]]))
-            text.append(labels.place(float(x[0]), float(y[0]), s.id, 11.0))
+            text.append(labels.place(*frame.point(s.at), s.id, 11.0))
     body.append('<g class="points">' + "".join(points) + "</g>")
     body.append('<g class="labels">' + "".join(text) + "</g>")
     for code, color in nations.items():
