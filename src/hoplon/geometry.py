@@ -106,6 +106,7 @@ def compile_raids(
     units: Sequence[int] | None = None,
     sensors: Sequence[int] | None = None,
     wave_label: str | None = None,
+    diagnostics: dict[str, object] | None = None,
 ) -> Model:
     """Compile one wave: the given raids against the scenario's (selected) defenders.
 
@@ -115,6 +116,9 @@ def compile_raids(
         wave_start_s: the wave's start, seconds from the scenario start.
         units: indices of the units taking part (default: all).
         sensors: indices of the scenario sensors taking part (default: all).
+        diagnostics: if given, filled with the intermediate arrays (fire-control
+            tracks, stocks, envelopes, rights) that :mod:`hoplon.engageability` uses
+            to say why a threat cannot be engaged.
     """
     spec, cat = loaded.spec, loaded.catalog
     unit_idx = list(range(len(spec.units))) if units is None else list(units)
@@ -322,6 +326,14 @@ def compile_raids(
     else:
         windows = _no_windows()
     impact = batch.impact_s if batch is not None else np.zeros(0)
+    if diagnostics is not None:
+        diagnostics.update(
+            fc_track=fc_track, reaction=reaction, unit_lat=unit_lat, unit_lon=unit_lon,
+            unit_alt=unit_alt, stock_unit=su, stock_interceptor=si, interceptors=interceptors,
+            interceptor_names=names, env=env, threat_class=klass, threat_target=target,
+            target_ids=target_ids, target_nation=target_nation, allowed=allowed,
+            unit_nation=[all_units[ui].nation for ui in unit_idx], batch=batch,
+        )  # fmt: skip
     d = spec.doctrine
     return Model(
         threat_ids=tuple(ids),

@@ -287,3 +287,15 @@ def _scale(est: dict[str, Any], factor: float) -> dict[str, Any]:
     if "ci95" in est:
         out["ci95"] = [x * factor for x in est["ci95"]]
     return out
+
+
+def print_gaps(loaded: LoadedScenario, console: Console) -> None:
+    """Why each threat no unit can engage cannot be engaged, unit by unit."""
+    from hoplon.engageability import describe_gaps, scenario_gaps
+
+    lines = describe_gaps(scenario_gaps(loaded))
+    if not lines:
+        return
+    console.print("[bold red]Threats no unit can engage, and why (per unit):[/bold red]")
+    for line in lines:
+        console.print(f"  {line}", markup=False)
