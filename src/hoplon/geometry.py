@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from hoplon.catalog import Sensor
 from hoplon.core import flight, sensing
 from hoplon.core.acsa import AcsaResupply
 from hoplon.core.model import TIER_RANK, EngagementWindows, Model
@@ -50,6 +51,39 @@ class Compiled:
     waves: list[Model]
     compile_s: float
     resupply: AcsaResupply | None = None
+
+
+@dataclass(frozen=True)
+class RadarSite:
+    """A radar as the sensing kernels see it (one column of their arrays)."""
+
+    lat: float
+    lon: float
+    alt_m: float  # antenna height above the surface (an airborne radar: its altitude)
+    range_m: float  # detection range against a 1 m² target
+    facing_deg: float
+    fov_deg: float  # 360 when all round (or when no facing is given)
+    min_elev_deg: float
+    track_time_s: float
+
+
+def radar_site(entry: Sensor, at: tuple[float, ...], facing: float | None) -> RadarSite:
+    """Where and how a catalog radar placed at ``at`` (facing ``facing``) searches.
+
+    Its height is the antenna height, or the position's altitude when that is higher
+    (an airborne radar); without a facing it searches all round.
+    """
+    lat, lon, alt = lat_lon_alt(at)
+    return RadarSite(
+        lat=lat,
+        lon=lon,
+        alt_m=max(alt, entry.antenna_height_m) if alt > 0 else entry.antenna_height_m,
+        range_m=entry.range_m,
+        facing_deg=0.0 if facing is None else facing,
+        fov_deg=entry.field_of_regard_deg if facing is not None else 360.0,
+        min_elev_deg=entry.min_elev_deg,
+        track_time_s=entry.track_time_s,
+    )
 
 
 def _sharing(spec: Scenario) -> dict[tuple[str, str], tuple[float, float]]:
@@ -182,17 +216,15 @@ def compile_raids(
         name: str, at: tuple[float, ...], facing: float | None, nation: str, owner: int
     ) -> None:
         entry = cat.sensors[name]
-        lat, lon, alt = lat_lon_alt(at)
-        radar_cols["lat"].append(lat)
-        radar_cols["lon"].append(lon)
-        radar_cols["alt"].append(
-            max(alt, entry.antenna_height_m) if alt > 0 else entry.antenna_height_m
-        )
-        radar_cols["range"].append(entry.range_m)
-        radar_cols["facing"].append(0.0 if facing is None else facing)
-        radar_cols["fov"].append(entry.field_of_regard_deg if facing is not None else 360.0)
-        radar_cols["elev"].append(entry.min_elev_deg)
-        radar_cols["track"].append(entry.track_time_s)
+        site = radar_site(entry, at, facing)
+        radar_cols["lat"].append(site.lat)
+        radar_cols["lon"].append(site.lon)
+        radar_cols["alt"].append(site.alt_m)
+        radar_cols["range"].append(site.range_m)
+        radar_cols["facing"].append(site.facing_deg)
+        radar_cols["fov"].append(site.fov_deg)
+        radar_cols["elev"].append(site.min_elev_deg)
+        radar_cols["track"].append(site.track_time_s)
         radar_nation.append(nation)
         radar_role.append(entry.role)
         radar_owner_unit.append(owner)
