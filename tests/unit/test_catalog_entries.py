@@ -117,3 +117,17 @@ def test_spy6_range_follows_its_published_sensitivity_gain() -> None:
     cat = builtin_catalog()
     ratio = cat.sensors["AN/SPY-6(V)1"].range_km / cat.sensors["SPY-1D"].range_km
     assert ratio == pytest.approx(30**0.25, rel=0.01)
+
+
+def test_hoplon_catalog_lists_the_naval_entries_with_their_sources(run_cli) -> None:
+    cat = builtin_catalog()
+    # Wide enough that no table cell wraps, so a row is one line (as a user's wide terminal).
+    code, out, err = run_cli("catalog", env={"COLUMNS": "4000"})
+    assert code == 0, err
+    lines = [" ".join(line.split()) for line in out.splitlines()]
+    for kind, names in NAVAL_ENTRIES.items():
+        for name in names:
+            source = " ".join(cat.kind(kind)[name].source.split())
+            rows = [line for line in lines if line.startswith(f"│ {name} │")]
+            assert rows, f"hoplon catalog does not list {kind} '{name}'"
+            assert any(source in row for row in rows), (name, rows)
