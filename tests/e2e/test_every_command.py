@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -184,8 +185,13 @@ def test_report_when_no_one_fires(run_main: Run, tmp_path: Path) -> None:
     code, _, err = run_main("report", NO_ONE_FIRES, "-o", html_path, "--trials", "50")
     assert code == 0, err
     html = check_html(html_path)
-    assert 'data-chart="spend-by-nation"' in html
-    assert "$0" in html
+    assert "No interceptor was fired in any trial, so nothing was spent." in html
+    assert 'data-chart="spend-by-nation"' not in html  # no chart of zeros
+    assert re.search(
+        r'<tr class="total"><td colspan="3">All interceptors</td>'
+        r'<td class="num">0.00</td><td class="num"></td><td class="num">\$0</td>',
+        html,
+    )
 
 
 @pytest.mark.parametrize(
