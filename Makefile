@@ -36,8 +36,11 @@ typecheck: $(DEV_STAMP)
 layers: $(DEV_STAMP)
 	$(BIN)/lint-imports
 
-unit: $(DEV_STAMP)
-	$(BIN)/pytest -q
+# The browser test is part of the tests: Chromium is installed first where it is missing
+# (browser-deps), and HOPLON_REQUIRE_BROWSER=1 makes a missing Chromium fail the browser
+# test instead of skipping it.
+unit: $(DEV_STAMP) browser-deps
+	HOPLON_REQUIRE_BROWSER=1 $(BIN)/pytest -q
 
 test: lint typecheck layers unit
 
@@ -46,13 +49,20 @@ golden: $(STAMP)
 	$(BIN)/python tests/golden_cases.py
 
 # Debian's headless Chromium for the report's browser test (tests/e2e/test_report_browser.py).
+# Installs it with apt-get (as root) where it is missing; otherwise fails saying how.
+CHROMIUM ?= /usr/bin/chromium
 browser-deps:
-	@if [ -x /usr/bin/chromium ]; then \
-	  echo "chromium: /usr/bin/chromium"; \
-	elif command -v apt-get >/dev/null 2>&1; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	@if [ -x $(CHROMIUM) ]; then \
+	  echo "chromium: $(CHROMIUM)"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "browser-deps: $(CHROMIUM) is missing and there is no apt-get; install Debian's chromium package (or a Chromium at $(CHROMIUM)) by hand, then run make test again" >&2; exit 1; \
+	elif [ "$$(id -u)" != 0 ]; then \
+	  echo "browser-deps: $(CHROMIUM) is missing; install it as root: sudo apt-get install chromium (or sudo make browser-deps), then run make test again" >&2; exit 1; \
 	else \
-	  echo "browser-deps: install Debian's chromium (/usr/bin/chromium) by hand" >&2; exit 1; \
+	  echo "browser-deps: $(CHROMIUM) is missing; installing Debian's chromium with apt-get"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	    || { echo "browser-deps: apt-get could not install chromium; install Debian's chromium package by hand, then run make test again" >&2; exit 1; }; \
+	  [ -x $(CHROMIUM) ] || { echo "browser-deps: chromium is installed but $(CHROMIUM) is not there; install Debian's chromium package" >&2; exit 1; }; \
 	fi
 
 bench: $(DEV_STAMP)

@@ -5,8 +5,9 @@ and the charts must have drawn content. A screenshot is kept under the test's ou
 and copied to ``test-output/report.png``.
 
 Needs ``/usr/bin/chromium`` (``make browser-deps`` installs it) and Playwright for
-Python (dev extras); never ``playwright install``. In CI (``CI`` set) a missing
-browser fails the test instead of skipping it.
+Python (dev extras); never ``playwright install``. A missing browser fails the test
+instead of skipping it in CI (``CI`` set) and under ``make test``, which installs
+Chromium first and sets ``HOPLON_REQUIRE_BROWSER=1``; a bare ``pytest`` skips it.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _need_browser() -> None:
     if CHROMIUM.exists():
         return
     message = f"{CHROMIUM} is missing: run `make browser-deps`"
-    if os.environ.get("CI"):
+    if os.environ.get("CI") or os.environ.get("HOPLON_REQUIRE_BROWSER"):
         pytest.fail(message)
     pytest.skip(message)
 

@@ -4,7 +4,7 @@ Source: the minimum-energy trajectory over a spherical, non-rotating earth witho
 drag, nu = v^2 R / mu, sin(psi/2) = nu / (2 - nu), range = R psi, and the Kepler
 time of flight of the surface-to-surface ellipse (A. D. Wheelon, "Free flight of a
 ballistic missile", ARS Journal 29, 1959; F. J. Regan, Re-entry Vehicle Dynamics,
-AIAA 1984, ch. 2). Numbers as listed in Hoplon's design/public-figures.md:
+AIAA 1984, ch. 2). Numbers as listed in Hoplon's docs/public-figures.md:
 3.0 km/s -> 988.5 km (7.9 min free flight); 7.2 km/s -> 10,012 km (32.2 min);
 a 1,000 km minimum-energy shot needs 3.016 km/s. Tolerances are the rounding of
 the published figures.

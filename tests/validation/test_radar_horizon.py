@@ -3,7 +3,7 @@
 Source: 4/3-earth radar horizon, standard radar-handbook form
 d = 4.1218 (sqrt(h_r) + sqrt(h_t)) km with heights in metres (equivalently
 1.23 sqrt(h) nautical miles with h in feet; e.g. M. I. Skolnik, Introduction to
-Radar Systems); Hoplon design/public-figures.md. Tolerance +-0.05 km (the figures'
+Radar Systems); Hoplon docs/public-figures.md. Tolerance +-0.05 km (the figures'
 rounding), +-0.1 km for the 244.2 km case.
 """
 

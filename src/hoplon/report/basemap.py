@@ -9,6 +9,7 @@ is a list of arc indices, ``~i`` meaning arc ``i`` reversed.
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -83,11 +84,46 @@ def topology_rings(topology: dict[str, Any], name: str) -> list[FloatArray]:
     return [r for r in rings if r.shape[0] >= 3]
 
 
+def continuous_ring(points: FloatArray) -> FloatArray:
+    """A ring with no jump of a whole turn in longitude, closed through a pole if it
+    goes round one.
+
+    Natural Earth cuts polygons at the 180th meridian, and TopoJSON stitches them
+    back: a ring that crosses it (Eurasia at Chukotka, Wrangel Island, Fiji) steps
+    from +180° to -180°. Drawn as it is, that step is a straight edge across the
+    whole map, and everything on one side of it fills as land. Here each such step
+    is undone (longitudes may then run past ±180°). A ring that goes right round a
+    pole (Antarctica) ends a whole turn from where it began; it is closed along the
+    frame's edge at that pole so that it fills the land side.
+
+    Args:
+        points: ``(n, 2)`` lon/lat ring in degrees.
+
+    Returns:
+        The same ring, ``(m, 2)``, continuous in longitude, its westernmost point
+        in [-180°, 180°).
+    """
+    lon = np.unwrap(points[:, 0], period=360.0)
+    lat = points[:, 1]
+    if abs(lon[-1] - lon[0]) >= 180.0:
+        pole = -90.0 if lat.mean() < 0 else 90.0
+        lon = np.concatenate([lon, [lon[-1], lon[0]]])
+        lat = np.concatenate([lat, [pole, pole]])
+    # Whole turns so that the ring starts east of -180°: rings then lie within
+    # [-180°, 540°), and a frame finds its copy a turn either way.
+    lon = lon - 360.0 * math.floor((lon.min() + 180.0) / 360.0)
+    return np.column_stack([lon, lat])
+
+
 @lru_cache(maxsize=1)
 def land_rings() -> tuple[FloatArray, ...]:
-    """The shipped land polygons' rings, lon/lat degrees (decoded once per process)."""
+    """The shipped land polygons' rings, lon/lat degrees (decoded once per process).
+
+    Each ring is continuous in longitude (see :func:`continuous_ring`), so a ring
+    may reach past ±180°; a map shifts it by whole turns to bring it over its frame.
+    """
     text = (resources.files("hoplon.report") / "assets" / LAND_FILE).read_text(encoding="utf-8")
-    return tuple(topology_rings(json.loads(text), "land"))
+    return tuple(continuous_ring(r) for r in topology_rings(json.loads(text), "land"))
 
 
 def clip_ring(points: FloatArray, x0: float, y0: float, x1: float, y1: float) -> FloatArray:

@@ -345,20 +345,17 @@ def _land_paths(frame: Frame) -> str:
         lon, lat = ring[:, 0], ring[:, 1]
         if lat.max() < box[1] or lat.min() > box[3]:
             continue
-        # Move the whole ring by a turn if that brings it over the frame.
-        shift = 0.0
-        for candidate in (0.0, 360.0, -360.0):
-            if lon.max() + candidate >= box[0] and lon.min() + candidate <= box[2]:
-                shift = candidate
-                break
-        else:
-            continue
-        clipped = clip_ring(np.column_stack([lon + shift, lat]), *box)
-        if clipped.shape[0] < 3:
-            continue
-        d = _polyline(frame, clipped[:, 0], clipped[:, 1], min_step=0.8)
-        if d.count("L") >= 2:
-            pieces.append(d + "Z")
+        # Rings are continuous in longitude and may run past ±180° (basemap); draw
+        # every copy, a whole turn apart, that falls over the frame.
+        for shift in (-360.0, 0.0, 360.0):
+            if lon.max() + shift < box[0] or lon.min() + shift > box[2]:
+                continue
+            clipped = clip_ring(np.column_stack([lon + shift, lat]), *box)
+            if clipped.shape[0] < 3:
+                continue
+            d = _polyline(frame, clipped[:, 0], clipped[:, 1], min_step=0.8)
+            if d.count("L") >= 2:
+                pieces.append(d + "Z")
     return "".join(pieces)
 
 

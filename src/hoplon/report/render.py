@@ -405,8 +405,13 @@ def _spend_section(result: Result, data: dict[str, Any]) -> tuple[list[Chart], l
         (nation, [(name, per_type.get(name, 0.0)) for name in names])
         for nation, per_type in by_nation.items()
     ]
-    stacked = svg.stacked_bar_chart(
-        rows, colors, axis_label="mean interceptor spend per trial (US $)", fmt=fmt_usd
+    spent = any(value > 0 for _, segments in rows for _, value in segments)
+    stacked = (  # no chart of zeros when nothing was fired (the table says so)
+        svg.stacked_bar_chart(
+            rows, colors, axis_label="mean interceptor spend per trial (US $)", fmt=fmt_usd
+        )
+        if spent
+        else ""
     )
     chart = _chart(
         "spend-by-nation",
@@ -449,7 +454,11 @@ def _spend_section(result: Result, data: dict[str, Any]) -> tuple[list[Chart], l
     )
     if chart:
         charts.append(chart)
-    total = {"shots": f"{total_shots:,.2f}", "spend": fmt_usd(total_spend)}
+    total = {
+        "shots": f"{total_shots:,.2f}",
+        "spend": fmt_usd(total_spend),
+        "none_fired": total_shots == 0,
+    }
     return charts, table, total
 
 

@@ -81,16 +81,19 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     raw = (high - low) / max(count, 1)
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    # Round to the step's own precision (a fixed number of decimals would turn the
+    # ticks of a tiny range into zeros).
+    digits = max(0, 3 - math.floor(math.log10(step)))
     start = math.floor(low / step + 1e-9) * step
     ticks = []
-    value = start
-    while value < high + step * 0.5 - 1e-12:
-        ticks.append(round(value, 12))
-        value += step
+    k = 0
+    while start + k * step < high + step * 0.5 - step * 1e-9:
+        ticks.append(round(start + k * step, digits))
+        k += 1
         if len(ticks) > 50:
             break
-    if ticks[-1] < high - 1e-12:
-        ticks.append(round(ticks[-1] + step, 12))
+    if ticks[-1] < high - step * 1e-9:
+        ticks.append(round(start + k * step, digits))
     return ticks
 
 
@@ -171,7 +174,8 @@ def bar_chart(
     lows = [min(b.value, b.low if b.low is not None else b.value) for b in bars]
     highs = [max(b.value, b.high if b.high is not None else b.value) for b in bars]
     if domain is None:
-        ticks = nice_ticks(min(0.0, min(lows)), max(max(highs), 1e-12))
+        top_value = max(highs)
+        ticks = nice_ticks(min(0.0, min(lows)), top_value if top_value > 0 else 1.0)
     else:
         ticks = nice_ticks(*domain)
         ticks = [t for t in ticks if domain[0] - 1e-9 <= t <= domain[1] + 1e-9]
@@ -257,7 +261,8 @@ def stacked_bar_chart(
     if not rows:
         return ""
     totals = [sum(v for _, v in segments) for _, segments in rows]
-    ticks = nice_ticks(0.0, max(max(totals), 1e-12))
+    # All-zero rows (nothing fired) still get a readable 0-1 axis.
+    ticks = nice_ticks(0.0, max(totals) if max(totals) > 0 else 1.0)
     x_max = ticks[-1]
     left, right = label_width, width - 64.0
     per_row = max(1, int((width - left) // 160))
