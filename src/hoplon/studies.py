@@ -225,6 +225,67 @@ def set_field(raw: dict[str, Any], parts: Sequence[PathPart], value: Any) -> Non
             raise OverrideError(f"{where} is a single value ({node!r}); it has no field {part!r}")
 
 
+def field_location(raw: Any, parts: Sequence[PathPart]) -> tuple[PathPart, ...]:
+    """Where ``parts`` lands in ``raw``: ids resolved to list indexes, ``[key]`` to ``.key``.
+
+    Two spellings of one field (``threats[0]`` and ``threats[mrbm-tokyo]``,
+    ``doctrine[assessment_s]`` and ``doctrine.assessment_s``) have the same location. A
+    part that addresses nothing yet is kept as it is (:func:`set_field` refuses it or adds
+    the key).
+    """
+    node: Any = raw
+    out: list[PathPart] = []
+    for part in parts:
+        key: PathPart = part
+        if isinstance(node, list) and isinstance(part, Select):
+            found = [
+                k
+                for k, item in enumerate(node)
+                if isinstance(item, dict) and str(item.get("id")) == part.text
+            ]
+            key = found[0] if found else part
+        elif isinstance(part, Select):
+            key = part.text
+        out.append(key)
+        if isinstance(node, dict) and isinstance(key, str):
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            node = None
+    return tuple(out)
+
+
+def check_distinct_fields(raw: Mapping[str, Any], sets: Sequence[SetSpec]) -> None:
+    """Refuse two ``--set`` options that address one field, however each spells it.
+
+    Raises:
+        InputError: naming both options; also when one sets a field inside the other's.
+    """
+    seen: list[tuple[tuple[PathPart, ...], SetSpec]] = []
+    for s in sets:
+        here = field_location(raw, s.parts)
+        for there, other in seen:
+            if s.path == other.path:
+                continue  # the same spelling: expand_grid names it
+            common = min(len(here), len(there))
+            if here[:common] != there[:common]:
+                continue
+            if len(here) == len(there):
+                message = (
+                    f"{s.path} and {other.path} (--set {other.option}) are the same field, "
+                    f"{format_parts(here)}"
+                )
+            else:
+                outer, inner = (other, s) if len(there) < len(here) else (s, other)
+                message = f"{inner.path} is a part of {outer.path}, which is set as a whole"
+            raise InputError.single(
+                f"{message}; give each field once (list all its values in one --set)",
+                field=f"--set {s.option}",
+            )
+        seen.append((here, s))
+
+
 def apply_overrides(raw: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
     """A deep copy of ``raw`` with each ``path: value`` of ``overrides`` set, in order.
 
@@ -250,6 +311,9 @@ _VALUES_HELP = (
 )
 
 
+_FINITE = "give a finite number (quote a text value that reads like one: 'nan')"
+
+
 def parse_scalar(text: str) -> Any:
     """One value of a comma list: an integer, a decimal number, true/false, null or text.
 
@@ -262,7 +326,12 @@ def parse_scalar(text: str) -> Any:
     if re.fullmatch(r"[-+]?\d+", s):
         return int(s)
     if re.fullmatch(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?", s):
-        return float(s)
+        number = float(s)
+        if not math.isfinite(number):
+            raise OverrideError(f"{s} is beyond the range of numbers (about 1.8e308); {_FINITE}")
+        return number
+    if re.fullmatch(r"[-+]?\.?(inf|infinity|nan)", s, re.IGNORECASE):
+        raise OverrideError(f"{s} is not a finite number; {_FINITE}")
     low = s.lower()
     if low in ("true", "false"):
         return low == "true"
@@ -914,6 +983,7 @@ def plan_sweep(
                 field="--set",
             )
         grid = expand_grid(specs)
+        check_distinct_fields(raw, specs)
     except InputError as exc:
         raise InputError(exc.problems, name) from None
     base_seed = base.spec.seed if seed is None else seed
