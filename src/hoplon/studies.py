@@ -503,17 +503,68 @@ def _check_cluster(client: Any, address: str) -> None:
         )
 
 
+#: Dask transports a cluster can be reached over (``inproc`` is within one process only,
+#: ``ucx`` needs an optional library); ``tls``/``wss`` also need certificates.
+CLUSTER_SCHEMES = ("tcp", "tls", "ws", "wss")
+_CLUSTER_HELP = (
+    "expected a scheduler address such as tcp://10.0.0.5:8786 "
+    f"(accepted transports: {', '.join(s + '://' for s in CLUSTER_SCHEMES)})"
+)
+_ADDRESS = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]@]+)"
+    r":(?P<port>\d{1,6})/?"
+)
+_TLS_KEYS = ("ca-file", "client.cert", "client.key")
+
+
+def check_cluster_address(address: str) -> None:
+    """Refuse a ``--cluster`` address Dask could not connect to, before trying.
+
+    Raises:
+        InputError: not ``SCHEME://HOST:PORT``; a transport that cannot reach a cluster
+            (``inproc``, ``ucx``, unknown); a port outside 1..65535; ``tls``/``wss``
+            without the certificates set in the Dask configuration.
+    """
+    field = f"--cluster {address}"
+    match = _ADDRESS.fullmatch(address.strip())
+    if match is None:
+        raise InputError.single(_CLUSTER_HELP, field=field)
+    scheme = match["scheme"]
+    if scheme.lower() in CLUSTER_SCHEMES and scheme not in CLUSTER_SCHEMES:
+        raise InputError.single(
+            f"write the transport in lower case: {scheme.lower()}://; {_CLUSTER_HELP}",
+            field=field,
+        )
+    if scheme not in CLUSTER_SCHEMES:
+        why = {
+            "inproc": "inproc:// reaches only a scheduler inside this same process",
+            "ucx": "ucx:// needs the optional ucx-py library",
+        }.get(scheme, f"{scheme}:// is not a Dask transport")
+        raise InputError.single(f"{why}; {_CLUSTER_HELP}", field=field)
+    port = int(match["port"])
+    if not 1 <= port <= 65535:
+        raise InputError.single(f"port {port} is outside 1..65535; {_CLUSTER_HELP}", field=field)
+    if scheme in ("tls", "wss"):
+        import dask.config
+
+        missing = [k for k in _TLS_KEYS if not dask.config.get(f"distributed.comm.tls.{k}", None)]
+        if missing:
+            names = ", ".join(f"distributed.comm.tls.{k}" for k in missing)
+            raise InputError.single(
+                f"{scheme}:// needs certificates, and the Dask configuration does not set {names} "
+                "(set them in ~/.config/dask/*.yaml or as DASK_DISTRIBUTED__COMM__TLS__... "
+                "environment variables), or use tcp://",
+                field=field,
+            )
+
+
 def connect_cluster(address: str, timeout_s: float = 10.0) -> Any:
     """A ``dask.distributed.Client`` connected to the scheduler at ``address``.
 
     Raises:
         InputError: the address is malformed or no scheduler answers there.
     """
-    if not re.fullmatch(r"[a-z]+://[^\s/]+:\d+/?", address):
-        raise InputError.single(
-            "expected a scheduler address such as tcp://10.0.0.5:8786",
-            field=f"--cluster {address}",
-        )
+    check_cluster_address(address)
     try:
         from dask.distributed import Client
     except ImportError:  # pragma: no cover - dask is a dependency
@@ -523,6 +574,11 @@ def connect_cluster(address: str, timeout_s: float = 10.0) -> Any:
         ) from None
     try:
         client = Client(address, timeout=timeout_s, set_as_default=False)
+    except (ValueError, TypeError) as exc:  # refused by Dask's own checks of the address
+        raise InputError.single(
+            f"Dask cannot connect to this address ({exc}); {_CLUSTER_HELP}",
+            field=f"--cluster {address}",
+        ) from None
     except (OSError, TimeoutError) as exc:
         raise InputError.single(
             f"no Dask scheduler answered at {address} within {timeout_s:g} s ({exc}); "
