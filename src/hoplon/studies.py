@@ -225,6 +225,67 @@ def set_field(raw: dict[str, Any], parts: Sequence[PathPart], value: Any) -> Non
             raise OverrideError(f"{where} is a single value ({node!r}); it has no field {part!r}")
 
 
+def field_location(raw: Any, parts: Sequence[PathPart]) -> tuple[PathPart, ...]:
+    """Where ``parts`` lands in ``raw``: ids resolved to list indexes, ``[key]`` to ``.key``.
+
+    Two spellings of one field (``threats[0]`` and ``threats[mrbm-tokyo]``,
+    ``doctrine[assessment_s]`` and ``doctrine.assessment_s``) have the same location. A
+    part that addresses nothing yet is kept as it is (:func:`set_field` refuses it or adds
+    the key).
+    """
+    node: Any = raw
+    out: list[PathPart] = []
+    for part in parts:
+        key: PathPart = part
+        if isinstance(node, list) and isinstance(part, Select):
+            found = [
+                k
+                for k, item in enumerate(node)
+                if isinstance(item, dict) and str(item.get("id")) == part.text
+            ]
+            key = found[0] if found else part
+        elif isinstance(part, Select):
+            key = part.text
+        out.append(key)
+        if isinstance(node, dict) and isinstance(key, str):
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            node = None
+    return tuple(out)
+
+
+def check_distinct_fields(raw: Mapping[str, Any], sets: Sequence[SetSpec]) -> None:
+    """Refuse two ``--set`` options that address one field, however each spells it.
+
+    Raises:
+        InputError: naming both options; also when one sets a field inside the other's.
+    """
+    seen: list[tuple[tuple[PathPart, ...], SetSpec]] = []
+    for s in sets:
+        here = field_location(raw, s.parts)
+        for there, other in seen:
+            if s.path == other.path:
+                continue  # the same spelling: expand_grid names it
+            common = min(len(here), len(there))
+            if here[:common] != there[:common]:
+                continue
+            if len(here) == len(there):
+                message = (
+                    f"{s.path} and {other.path} (--set {other.option}) are the same field, "
+                    f"{format_parts(here)}"
+                )
+            else:
+                outer, inner = (other, s) if len(there) < len(here) else (s, other)
+                message = f"{inner.path} is a part of {outer.path}, which is set as a whole"
+            raise InputError.single(
+                f"{message}; give each field once (list all its values in one --set)",
+                field=f"--set {s.option}",
+            )
+        seen.append((here, s))
+
+
 def apply_overrides(raw: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
     """A deep copy of ``raw`` with each ``path: value`` of ``overrides`` set, in order.
 
@@ -250,6 +311,9 @@ _VALUES_HELP = (
 )
 
 
+_FINITE = "give a finite number (quote a text value that reads like one: 'nan')"
+
+
 def parse_scalar(text: str) -> Any:
     """One value of a comma list: an integer, a decimal number, true/false, null or text.
 
@@ -262,7 +326,12 @@ def parse_scalar(text: str) -> Any:
     if re.fullmatch(r"[-+]?\d+", s):
         return int(s)
     if re.fullmatch(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?", s):
-        return float(s)
+        number = float(s)
+        if not math.isfinite(number):
+            raise OverrideError(f"{s} is beyond the range of numbers (about 1.8e308); {_FINITE}")
+        return number
+    if re.fullmatch(r"[-+]?\.?(inf|infinity|nan)", s, re.IGNORECASE):
+        raise OverrideError(f"{s} is not a finite number; {_FINITE}")
     low = s.lower()
     if low in ("true", "false"):
         return low == "true"
@@ -434,17 +503,68 @@ def _check_cluster(client: Any, address: str) -> None:
         )
 
 
+#: Dask transports a cluster can be reached over (``inproc`` is within one process only,
+#: ``ucx`` needs an optional library); ``tls``/``wss`` also need certificates.
+CLUSTER_SCHEMES = ("tcp", "tls", "ws", "wss")
+_CLUSTER_HELP = (
+    "expected a scheduler address such as tcp://10.0.0.5:8786 "
+    f"(accepted transports: {', '.join(s + '://' for s in CLUSTER_SCHEMES)})"
+)
+_ADDRESS = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]@]+)"
+    r":(?P<port>\d{1,6})/?"
+)
+_TLS_KEYS = ("ca-file", "client.cert", "client.key")
+
+
+def check_cluster_address(address: str) -> None:
+    """Refuse a ``--cluster`` address Dask could not connect to, before trying.
+
+    Raises:
+        InputError: not ``SCHEME://HOST:PORT``; a transport that cannot reach a cluster
+            (``inproc``, ``ucx``, unknown); a port outside 1..65535; ``tls``/``wss``
+            without the certificates set in the Dask configuration.
+    """
+    field = f"--cluster {address}"
+    match = _ADDRESS.fullmatch(address.strip())
+    if match is None:
+        raise InputError.single(_CLUSTER_HELP, field=field)
+    scheme = match["scheme"]
+    if scheme.lower() in CLUSTER_SCHEMES and scheme not in CLUSTER_SCHEMES:
+        raise InputError.single(
+            f"write the transport in lower case: {scheme.lower()}://; {_CLUSTER_HELP}",
+            field=field,
+        )
+    if scheme not in CLUSTER_SCHEMES:
+        why = {
+            "inproc": "inproc:// reaches only a scheduler inside this same process",
+            "ucx": "ucx:// needs the optional ucx-py library",
+        }.get(scheme, f"{scheme}:// is not a Dask transport")
+        raise InputError.single(f"{why}; {_CLUSTER_HELP}", field=field)
+    port = int(match["port"])
+    if not 1 <= port <= 65535:
+        raise InputError.single(f"port {port} is outside 1..65535; {_CLUSTER_HELP}", field=field)
+    if scheme in ("tls", "wss"):
+        import dask.config
+
+        missing = [k for k in _TLS_KEYS if not dask.config.get(f"distributed.comm.tls.{k}", None)]
+        if missing:
+            names = ", ".join(f"distributed.comm.tls.{k}" for k in missing)
+            raise InputError.single(
+                f"{scheme}:// needs certificates, and the Dask configuration does not set {names} "
+                "(set them in ~/.config/dask/*.yaml or as DASK_DISTRIBUTED__COMM__TLS__... "
+                "environment variables), or use tcp://",
+                field=field,
+            )
+
+
 def connect_cluster(address: str, timeout_s: float = 10.0) -> Any:
     """A ``dask.distributed.Client`` connected to the scheduler at ``address``.
 
     Raises:
         InputError: the address is malformed or no scheduler answers there.
     """
-    if not re.fullmatch(r"[a-z]+://[^\s/]+:\d+/?", address):
-        raise InputError.single(
-            "expected a scheduler address such as tcp://10.0.0.5:8786",
-            field=f"--cluster {address}",
-        )
+    check_cluster_address(address)
     try:
         from dask.distributed import Client
     except ImportError:  # pragma: no cover - dask is a dependency
@@ -454,6 +574,11 @@ def connect_cluster(address: str, timeout_s: float = 10.0) -> Any:
         ) from None
     try:
         client = Client(address, timeout=timeout_s, set_as_default=False)
+    except (ValueError, TypeError) as exc:  # refused by Dask's own checks of the address
+        raise InputError.single(
+            f"Dask cannot connect to this address ({exc}); {_CLUSTER_HELP}",
+            field=f"--cluster {address}",
+        ) from None
     except (OSError, TimeoutError) as exc:
         raise InputError.single(
             f"no Dask scheduler answered at {address} within {timeout_s:g} s ({exc}); "
@@ -914,6 +1039,7 @@ def plan_sweep(
                 field="--set",
             )
         grid = expand_grid(specs)
+        check_distinct_fields(raw, specs)
     except InputError as exc:
         raise InputError(exc.problems, name) from None
     base_seed = base.spec.seed if seed is None else seed

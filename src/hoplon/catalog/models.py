@@ -20,7 +20,7 @@ Tier = Literal["upper", "high", "lower", "point"]
 class Entry(BaseModel):
     """Fields every catalog entry carries: where its figures come from."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     source: str = Field(
         min_length=3,
@@ -161,7 +161,7 @@ class Threat(Entry):
     unit_cost_usd: float = Field(ge=0, description="Unit cost, US dollars of cost_year.")
     cost_year: int = Field(ge=1950, le=2100, description="Year of the dollars in unit_cost_usd.")
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _fields_for_flight(self) -> Threat:

@@ -12,16 +12,28 @@ import typer
 from hoplon.cli import Seed, Trials, Workers, app, err
 from hoplon.errors import InputError
 
+#: Largest JSON input read, in bytes (a sweep of 100,000 points writes well under this).
+MAX_JSON_BYTES = 256 * 1024 * 1024
+
 
 def _study_json(file: Path) -> dict[str, Any]:
     """A sweep or compare result (``--json`` output) read from a file."""
+    from hoplon.scenario.yamlio import read_regular_file
+
+    raw = read_regular_file(file, MAX_JSON_BYTES, "the JSON output of `hoplon sweep` or `compare`")
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError.single(f"cannot read the file: {exc.strerror}", file=str(file)) from None
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError.single(
+            f"the file is not valid UTF-8 text (byte {exc.start})", file=str(file)
+        ) from None
     except json.JSONDecodeError as exc:
         raise InputError.single(
             f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=str(file)
+        ) from None
+    except RecursionError:
+        raise InputError.single(
+            "the JSON is nested too deeply to be a sweep or compare result", file=str(file)
         ) from None
     if not isinstance(data, dict) or not (
         "points" in data or ("scenarios" in data and "metrics" in data)
@@ -86,7 +98,7 @@ def report(
                 render_sweep_report(data, output)
             else:
                 render_compare_report(data, output)
-        except (TypeError, KeyError, ValueError, AttributeError, IndexError) as exc:
+        except (TypeError, KeyError, ValueError, AttributeError, IndexError, RecursionError) as exc:
             raise InputError.single(
                 f"this JSON does not have the shape of `hoplon sweep --json` or `hoplon compare "
                 f"--json` output ({type(exc).__name__}: {exc}); write it with one of those",

@@ -97,7 +97,7 @@ Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Contribution(_Frozen):

@@ -32,7 +32,7 @@ MAX_RAID = 100_000
 class Strict(BaseModel):
     """Frozen, and refuses keys it does not know."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 def _check_position(value: tuple[float, ...]) -> tuple[float, ...]:

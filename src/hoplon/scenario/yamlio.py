@@ -10,6 +10,9 @@ field path for error messages.
 
 from __future__ import annotations
 
+import math
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +85,15 @@ class _Builder:
                     node,
                     path,
                 )
+            # .inf, .nan and numbers beyond the float range (1e400 reads as inf) are no
+            # quantity: refuse them here, where the position of the value is known
+            if isinstance(value, float) and not math.isfinite(value):
+                raise self._fail(
+                    f"{node.value!r} is not a finite number; give a finite number "
+                    "(no inf, nan, or numbers beyond about 1.8e308)",
+                    node,
+                    path,
+                )
             return value
         if isinstance(node, SequenceNode):
             if node.tag not in ("tag:yaml.org,2002:seq",):
@@ -109,23 +121,86 @@ class _Builder:
         raise self._fail("unexpected YAML node", node, path)  # pragma: no cover
 
 
-def read_text(path: Path) -> tuple[bytes, str]:
-    """Read a scenario file's bytes and text, refusing huge or non-text files early."""
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int) -> str:
+    for test, kind in _KINDS:
+        if test(mode):
+            return kind
+    return "a special file"
+
+
+def read_regular_file(path: Path, limit: int, wanted: str) -> bytes:
+    """The bytes of ``path``, refusing anything but a regular file of at most ``limit`` bytes.
+
+    Symbolic links are followed, then the target must be a regular file: a named pipe
+    would block forever and a device (``/dev/zero``) never ends. The file is opened
+    without blocking and checked again on the open descriptor (so it cannot be swapped
+    in between), and at most ``limit + 1`` bytes are read whatever its size claims.
+    ``wanted`` names what is accepted, e.g. ``"a scenario .yaml file"``.
+    """
     file = str(path)
-    try:
-        size = path.stat().st_size
+    try:  # name what it is before opening (opening a device may need rights, or block)
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
         raise InputError.single("no such file", file=file) from None
     except OSError as exc:
         raise InputError.single(f"cannot read the file: {exc.strerror}", file=file) from None
-    if path.is_dir():
-        raise InputError.single("this is a folder; give a scenario .yaml file", file=file)
-    if size > MAX_FILE_BYTES:
-        raise InputError.single(
-            f"the file is {size:,} bytes; scenario files up to {MAX_FILE_BYTES:,} bytes are accepted",
-            file=file,
-        )
-    data = path.read_bytes()
+    if not stat.S_ISREG(mode):
+        kind = _not_regular(mode)
+        raise InputError.single(f"this is {kind}, not a regular file; give {wanted}", file=file)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise InputError.single("no such file", file=file) from None
+    except IsADirectoryError:
+        raise InputError.single(f"this is a folder; give {wanted}", file=file) from None
+    except OSError as exc:
+        raise InputError.single(f"cannot read the file: {exc.strerror}", file=file) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = _not_regular(info.st_mode)
+            raise InputError.single(f"this is {kind}, not a regular file; give {wanted}", file=file)
+        if info.st_size > limit:
+            raise InputError.single(
+                f"the file is {info.st_size:,} bytes; files up to {limit:,} bytes are accepted",
+                file=file,
+            )
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:
+            try:
+                chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            except OSError as exc:
+                raise InputError.single(
+                    f"cannot read the file: {exc.strerror}", file=file
+                ) from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:  # the file grew while it was read
+            raise InputError.single(
+                f"the file is over {limit:,} bytes; files up to {limit:,} bytes are accepted",
+                file=file,
+            )
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path) -> tuple[bytes, str]:
+    """Read a scenario file's bytes and text, refusing huge or non-text files early."""
+    file = str(path)
+    data = read_regular_file(path, MAX_FILE_BYTES, "a scenario .yaml file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError.single(
             "the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8",

@@ -1,0 +1,199 @@
+"""Refusals at the edges of the command line: non-finite numbers on any command and in
+``--set``, one field set twice under two spellings, cluster addresses Dask cannot use,
+and JSON inputs to ``report`` that are not plain files or nest too deeply.
+
+Each is exit code 2 with one line naming the input and what is accepted; none starts
+any work (no run, no connection attempt).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+MALFORMED_DIR = Path(__file__).resolve().parents[1] / "malformed"
+BASE = MALFORMED_DIR / "_base.yaml"
+INF_VALUE = MALFORMED_DIR / "nonfinite_asset_value_inf.yaml"
+
+
+def one_line_refusal(result: tuple[int, str, str]) -> str:
+    code, _, err = result
+    assert code == 2, f"exit code {code}: {err}"
+    assert "Traceback" not in err, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+# ------------------------------------------------------------------- non-finite numbers
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "-n", "20", "--no-store"],
+        ["sweep", "--set", "trials=20", "--no-store"],
+        ["coalition", "-n", "20", "-w", "1"],
+        ["report", "-n", "20", "-o", "{tmp}/r.html"],
+    ],
+    ids=["run", "sweep", "coalition", "report"],
+)
+def test_an_infinite_value_is_refused_by_every_command(run_main, tmp_path: Path, args: list[str]):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    line = one_line_refusal(run_main(args[0], INF_VALUE, *args[1:]))
+    assert re.match(rf"{re.escape(str(INF_VALUE))}:\d+:\d+: assets\[0\]\.value: ", line), line
+    assert "not a finite number" in line
+
+
+def test_compare_refuses_an_infinite_value_in_the_second_file(run_main) -> None:
+    line = one_line_refusal(run_main("compare", BASE, INF_VALUE, "-n", "20", "--no-store"))
+    assert line.startswith(f"{INF_VALUE}:"), line
+    assert "assets[0].value" in line and "not a finite number" in line
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["inf", "-inf", "+Infinity", ".inf", "nan", "NaN", ".nan", "1e400", "-1.5e309", "1,inf"],
+)
+def test_sweep_refuses_non_finite_set_values(run_main, value: str) -> None:
+    option = f"assets[0].value={value}"
+    line = one_line_refusal(run_main("sweep", BASE, "--set", option, "--no-store"))
+    assert line.startswith(f"{BASE}: --set {option}: "), line
+    assert "finite number" in line
+
+
+def test_a_quoted_inf_set_value_is_text_and_a_number_field_refuses_it(run_main) -> None:
+    """'inf' in quotes is text; a number field then refuses it as not finite."""
+    line = one_line_refusal(run_main("sweep", BASE, "--set", "assets[0].value='inf'", "--no-store"))
+    assert "assets[0].value" in line and "finite number" in line, line
+
+
+def test_finite_exponents_are_still_numbers() -> None:
+    from hoplon.studies import parse_values
+
+    assert parse_values("1e3,2.5E-1") == [1000.0, 0.25]
+
+
+# ------------------------------------------------------- one field under two spellings
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "says"),
+    [
+        ("threats[0].count=1,2", "threats[mrbm-tokyo].count=3", "are the same field"),
+        ("threats[mrbm-tokyo].count=1,2", "threats[0].count=3", "are the same field"),
+        ("doctrine[assessment_s]=5,10", "doctrine.assessment_s=20", "are the same field"),
+        ('units[1].magazine["PAC-3 MSE"]=4', "units[patriot-tokyo].magazine.PAC-3 MSE=8", "same"),
+        ("threats[0]=null", "threats[mrbm-tokyo].count=3", "is a part of threats[0]"),
+        ("threats[mrbm-tokyo].launch.at_s=5", "threats[0].launch=null", "is a part of"),
+    ],
+)
+def test_the_same_field_under_two_spellings_is_refused(run_main, first, second, says) -> None:
+    line = one_line_refusal(run_main("sweep", BASE, "--set", first, "--set", second, "--no-store"))
+    assert line.startswith(f"{BASE}: --set {second}: "), line
+    assert says in line
+    assert "give each field once" in line
+
+
+def test_different_fields_of_one_item_are_not_the_same_field() -> None:
+    from hoplon.scenario.yamlio import parse_yaml
+    from hoplon.studies import check_distinct_fields, parse_set
+
+    raw, _ = parse_yaml(BASE.read_text(encoding="utf-8"), str(BASE))
+    sets = [parse_set("threats[mrbm-tokyo].count=1,2"), parse_set("threats[0].launch.at_s=3")]
+    check_distinct_fields(raw, sets)  # no error
+
+
+def test_field_location_resolves_ids_and_bracketed_keys() -> None:
+    from hoplon.studies import field_location, parse_path
+
+    raw = {"units": [{"id": "a"}, {"id": "b", "magazine": {"X.Y": 1}}], "doctrine": {}}
+    assert field_location(raw, parse_path('units[b].magazine["X.Y"]')) == (
+        "units",
+        1,
+        "magazine",
+        "X.Y",
+    )
+    assert field_location(raw, parse_path("doctrine[assessment_s]")) == ("doctrine", "assessment_s")
+
+
+# ----------------------------------------------------------------- cluster addresses
+
+
+@pytest.mark.parametrize(
+    ("address", "says"),
+    [
+        ("inproc://x:1", "inproc:// reaches only a scheduler inside this same process"),
+        ("tls://127.0.0.1:8786", "tls:// needs certificates"),
+        ("wss://127.0.0.1:8786", "wss:// needs certificates"),
+        ("ucx://127.0.0.1:8786", "ucx:// needs the optional ucx-py library"),
+        ("foo://127.0.0.1:8786", "foo:// is not a Dask transport"),
+        ("TCP://127.0.0.1:8786", "write the transport in lower case: tcp://"),
+        ("tcp://127.0.0.1:99999", "port 99999 is outside 1..65535"),
+        ("tcp://user@127.0.0.1:8786", "expected a scheduler address"),
+        ("tcp://127.0.0.1", "expected a scheduler address"),
+    ],
+)
+@pytest.mark.parametrize("command", ["sweep", "coalition"])
+def test_cluster_addresses_dask_cannot_use_are_refused_at_once(
+    run_main, command: str, address: str, says: str
+) -> None:
+    extra = ["--set", "trials=20", "--no-store"] if command == "sweep" else ["-n", "20"]
+    start = time.perf_counter()
+    line = one_line_refusal(run_main(command, BASE, *extra, "--cluster", address))
+    assert time.perf_counter() - start < 5.0, "a connection was attempted"
+    assert f"--cluster {address}: " in line, line
+    assert says in line
+    assert "internal error" not in line
+
+
+def test_tls_with_certificates_configured_passes_the_address_check(tmp_path: Path) -> None:
+    import dask.config
+
+    from hoplon.studies import check_cluster_address
+
+    keys = {f"distributed.comm.tls.{k}": str(tmp_path / k) for k in ("ca-file", "client.cert")}
+    keys["distributed.comm.tls.client.key"] = str(tmp_path / "key")
+    with dask.config.set(keys):
+        check_cluster_address("tls://127.0.0.1:8786")  # no error: Dask gets to try
+
+
+# --------------------------------------------------------------- JSON given to report
+
+
+def test_report_refuses_deeply_nested_json(run_main, tmp_path: Path) -> None:
+    depth = 100_000
+    path = tmp_path / "deep.json"
+    path.write_text('{"points": ' + "[" * depth + "]" * depth + "}", encoding="utf-8")
+    line = one_line_refusal(run_main("report", path, "-o", tmp_path / "r.html"))
+    assert line == f"{path}: the JSON is nested too deeply to be a sweep or compare result"
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="/dev and FIFOs are POSIX")
+@pytest.mark.parametrize("target", ["/dev/zero", "/dev/urandom", "folder"])
+def test_report_refuses_json_that_is_not_a_regular_file(run_main, tmp_path: Path, target: str):
+    link = tmp_path / "study.json"
+    if target == "folder":
+        (tmp_path / "folder").mkdir()
+        target = str(tmp_path / "folder")
+    link.symlink_to(target)
+    line = one_line_refusal(run_main("report", link, "-o", tmp_path / "r.html"))
+    assert line.startswith(f"{link}: this is a "), line
+    assert "not a regular file" in line
+
+
+def test_report_refuses_json_over_the_size_limit(
+    run_main, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hoplon.commands import report
+
+    monkeypatch.setattr(report, "MAX_JSON_BYTES", 1000)
+    path = tmp_path / "big.json"
+    path.write_text('{"points": [' + ", ".join(["1"] * 1000) + "]}", encoding="utf-8")
+    line = one_line_refusal(run_main("report", path, "-o", tmp_path / "r.html"))
+    assert "files up to 1,000 bytes are accepted" in line
