@@ -146,10 +146,9 @@ def _fill(folder: Path, leave: int) -> Path:
     """Fill a file system until about ``leave`` bytes remain free."""
     filler = folder / f"filler-{uuid.uuid4().hex}"
     free = shutil.disk_usage(folder).free
-    with open(filler, "wb") as handle:
-        with contextlib.suppress(OSError):
-            handle.write(b"\0" * max(0, free - leave))
-            handle.flush()
+    with open(filler, "wb", buffering=0) as handle, contextlib.suppress(OSError):
+        handle.write(b"\0" * max(0, free - leave))
+        handle.flush()
     return filler
 
 
