@@ -553,38 +553,40 @@ def _map_dask(
 ) -> Iterator[tuple[int, R]]:
     """Items as Dask tasks; stops with exit code 2 when the cluster has had no worker for
     ``worker_timeout_s`` (default :data:`WORKER_TIMEOUT_S`)."""
-    from dask.distributed import wait
+    from dask.distributed import as_completed
 
     if worker_timeout_s is None:
         worker_timeout_s = WORKER_TIMEOUT_S
-
     client = connect_cluster(address)
     futures: list[Any] = []
     try:
         futures = [client.submit(fn, item, pure=False) for item in items]
         index = {fut.key: i for i, fut in enumerate(futures)}
-        pending = set(futures)
+        arriving = as_completed(futures, loop=client.loop)
         finished = 0
-        alone_since: float | None = None  # when the cluster was last seen without workers
-        while pending:
-            try:
-                done, pending = wait(pending, timeout=poll_s, return_when="FIRST_COMPLETED")
-            except TimeoutError:
-                done = set()
-            for fut in sorted(done, key=lambda f: index[f.key]):
+        checked = time.monotonic()
+        alone_since: float | None = None  # when the cluster was first seen without workers
+        while not arriving.is_empty():
+            batch = arriving.next_batch(block=False) if arriving.has_ready() else []
+            for fut in sorted(batch, key=lambda f: index[f.key]):
                 value = fut.result()
                 finished += 1
                 if progress:
                     progress(1)
                 yield index[fut.key], value
-            if done:
+            if batch:
                 alone_since = None
                 continue
+            time.sleep(0.02)
+            now = time.monotonic()
+            if now - checked < poll_s:
+                continue
+            checked = now
             if _n_workers(client) > 0:
                 alone_since = None
             elif alone_since is None:
-                alone_since = time.monotonic()
-            elif time.monotonic() - alone_since >= worker_timeout_s:
+                alone_since = now
+            elif now - alone_since >= worker_timeout_s:
                 raise InputError.single(
                     f"the Dask cluster has had no worker for {worker_timeout_s:g} s; "
                     f"{finished} of {len(items)} points finished (a sweep has stored them); "
