@@ -66,6 +66,8 @@ CONTRACT = 1
 STORE_FORMAT = 2
 #: Largest file the store reads (a point is a few KB; a manifest of 100,000 points ~10 MB).
 MAX_FILE_BYTES = 256 * 1024 * 1024
+#: Files named one by one in the warnings of a query; the rest are counted on one line.
+MAX_WARNINGS = 5
 #: Most rows ``hoplon results`` hands back unless told otherwise (``--max-rows``).
 MAX_ROWS = 10_000
 #: Highest ``--max-rows`` accepted.
@@ -735,21 +737,42 @@ class ResultStore:
 
     def verified_files(self, folder: Path, schema: pa.Schema) -> list[str]:
         """The intact files of a folder of the store; each refused one is skipped with a
-        warning (nothing is moved: reading never writes)."""
+        warning (the first :data:`MAX_WARNINGS`, then one line for the rest; nothing is
+        moved: reading never writes).
+
+        Raises:
+            InputError: the folder cannot be listed.
+        """
         good: list[str] = []
         if not folder.is_dir():
             return good
-        for path in sorted(folder.iterdir()):
+        try:
+            paths = sorted(folder.iterdir())
+        except OSError as exc:
+            raise InputError.single(
+                f"cannot read the results store: {exc.strerror or exc}",
+                file=str(folder),
+                field="--store",
+            ) from None
+        skipped = 0
+        for path in paths:
             if path.name.startswith(".") or not path.name.endswith(".parquet"):
                 continue
             _, problem = self.inspect(path, schema)
             if problem is None:
                 good.append(str(path))
             elif problem != "missing":
-                self.warn(
-                    f"{path}: {problem}; skipped, not read as data "
-                    f"(`hoplon store check --repair --store {self.root}` moves it to quarantine)"
-                )
+                skipped += 1
+                if skipped <= MAX_WARNINGS:
+                    self.warn(
+                        f"{path}: {problem}; skipped, not read as data (`hoplon store check "
+                        f"--repair --store {self.root}` moves it to quarantine)"
+                    )
+        if skipped > MAX_WARNINGS:
+            self.warn(
+                f"{folder}: {skipped - MAX_WARNINGS} more file(s) skipped, not read as data "
+                f"(`hoplon store check --store {self.root}` lists them)"
+            )
         return good
 
     def connect(self, *, allow_external: bool = False) -> Any:

@@ -251,3 +251,20 @@ def test_a_file_copied_from_an_old_or_foreign_store_is_not_read(
     assert db.load_point(victim.stem) is None
     assert len(warned) == 1 and "no Hoplon checksum" in warned[0]
     assert not victim.exists() and os.listdir(store / "quarantine")
+
+
+def test_many_foreign_files_give_a_bounded_number_of_warnings(
+    reference: Path, tmp_path: Path, run_main
+) -> None:
+    from hoplon.store import MAX_WARNINGS
+
+    store = tmp_path / "store"
+    shutil.copytree(reference, store)
+    for i in range(MAX_WARNINGS + 7):
+        _garbage(store / "points" / f"{i:064x}.parquet")
+    code, out, err = run_main("results", "SELECT count(*) AS n FROM results", "--store", store,
+                              "--json")  # fmt: skip
+    assert code == 0 and json.loads(out)["rows"] == [{"n": POINTS}]
+    lines = err.strip().splitlines()
+    assert len(lines) == MAX_WARNINGS + 1  # five files named, one line for the rest
+    assert "7 more file(s) skipped" in lines[MAX_WARNINGS]
