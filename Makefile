@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 DEMO := examples/japan-layered-bmd.yaml
 
-.PHONY: demo test lint typecheck layers unit browser-deps bench clean
+.PHONY: demo test lint typecheck layers unit golden browser-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ unit: $(DEV_STAMP)
 	$(BIN)/pytest -q
 
 test: lint typecheck layers unit
+
+# Rewrite tests/golden/*.json after a deliberate change of figures (say why in the commit).
+golden: $(STAMP)
+	$(BIN)/python tests/golden_cases.py
 
 # Debian's headless Chromium for the report's browser test (tests/e2e/test_report_browser.py).
 browser-deps:

@@ -183,6 +183,38 @@ def track_times(
     return track
 
 
+def straight_line_depth_m(
+    lat1: float, lon1: float, h1_m: float, lat2: float, lon2: float, h2_m: float
+) -> float:
+    """How far the straight line between two points passes below a spherical earth, m.
+
+    Each point stands at its height along its ellipsoid normal over the sphere of
+    radius R_EARTH_M; the line is drawn in the plane of the two normals and its closest
+    approach to the centre found directly. Negative: the line stays above the surface.
+    """
+
+    def normal(lat: float, lon: float) -> tuple[float, float, float]:
+        phi, lam = math.radians(lat), math.radians(lon)
+        return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+
+    n1, n2 = normal(lat1, lon1), normal(lat2, lon2)
+    dot = sum(a * b for a, b in zip(n1, n2, strict=True))
+    cross = math.sqrt(
+        (n1[1] * n2[2] - n1[2] * n2[1]) ** 2
+        + (n1[2] * n2[0] - n1[0] * n2[2]) ** 2
+        + (n1[0] * n2[1] - n1[1] * n2[0]) ** 2
+    )
+    theta = math.atan2(cross, dot)
+    r1, r2 = R_EARTH_M + h1_m, R_EARTH_M + h2_m
+    ax, ay = r1, 0.0
+    bx, by = r2 * math.cos(theta), r2 * math.sin(theta)
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    s = 0.0 if length2 == 0.0 else min(1.0, max(0.0, -(ax * dx + ay * dy) / length2))
+    closest = math.hypot(ax + s * dx, ay + s * dy)
+    return R_EARTH_M - closest
+
+
 @dataclass(frozen=True)
 class Shooter:
     lat: float
@@ -194,6 +226,7 @@ class Shooter:
     max_alt_m: float
     avg_speed_ms: float
     earliest_launch_s: float
+    below_surface_m: float = 100.0  # how far under the surface a straight fly-out may pass
 
 
 def intercept_points(
@@ -213,7 +246,10 @@ def intercept_points(
         px, py, pz = geodetic_to_ecef(p.lat, p.lon, p.alt_m)
         fly_out = math.sqrt((px - ux) ** 2 + (py - uy) ** 2 + (pz - uz) ** 2)
         launch = p.t_s - fly_out / shooter.avg_speed_ms
-        if launch >= shooter.earliest_launch_s:
+        depth = straight_line_depth_m(
+            shooter.lat, shooter.lon, shooter.alt_m, p.lat, p.lon, p.alt_m
+        )
+        if launch >= shooter.earliest_launch_s and depth <= shooter.below_surface_m:
             points.append((launch, p.t_s))
     return points
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hoplon import __version__
-from hoplon.core.metrics import contract_metrics, threat_rows, transfer_rows
+from hoplon.core.metrics import contract_metrics, threat_rows, transfer_rows, value_basis
 from hoplon.core.model import Model
 from hoplon.core.runner import Outcomes, default_workers, run_trials
 from hoplon.errors import InputError
@@ -55,6 +55,7 @@ class Result:
             "seed": self.outcomes.seed,
             "trials": trials,
             "metrics": contract_metrics(self.waves, self.outcomes),
+            "value_basis": value_basis(self.waves),
             "threats": threat_rows(self.waves, self.outcomes),
             **(
                 {"acsa_transfers": transfer_rows(self.waves, self.outcomes)}

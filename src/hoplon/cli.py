@@ -62,7 +62,7 @@ def _root(
 def validate(file: ScenarioFile) -> None:
     """Check a scenario and print a summary of what it holds."""
     from hoplon.geometry import compile_scenario
-    from hoplon.present import print_summary
+    from hoplon.present import print_gaps, print_summary
     from hoplon.scenario import load_scenario
 
     loaded = load_scenario(file)
@@ -76,6 +76,8 @@ def validate(file: ScenarioFile) -> None:
         + (f", [bold red]{gaps} threat(s) no unit can engage[/bold red]" if gaps else "")
         + f" (compiled in {compiled.compile_s:.2f} s)."
     )
+    if gaps:
+        print_gaps(loaded, out)
 
 
 @app.command()

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from hoplon.catalog import Sensor
 from hoplon.core import flight, sensing
 from hoplon.core.acsa import AcsaResupply
 from hoplon.core.model import TIER_RANK, EngagementWindows, Model
@@ -50,6 +51,39 @@ class Compiled:
     waves: list[Model]
     compile_s: float
     resupply: AcsaResupply | None = None
+
+
+@dataclass(frozen=True)
+class RadarSite:
+    """A radar as the sensing kernels see it (one column of their arrays)."""
+
+    lat: float
+    lon: float
+    alt_m: float  # antenna height above the surface (an airborne radar: its altitude)
+    range_m: float  # detection range against a 1 m² target
+    facing_deg: float
+    fov_deg: float  # 360 when all round (or when no facing is given)
+    min_elev_deg: float
+    track_time_s: float
+
+
+def radar_site(entry: Sensor, at: tuple[float, ...], facing: float | None) -> RadarSite:
+    """Where and how a catalog radar placed at ``at`` (facing ``facing``) searches.
+
+    Its height is the antenna height, or the position's altitude when that is higher
+    (an airborne radar); without a facing it searches all round.
+    """
+    lat, lon, alt = lat_lon_alt(at)
+    return RadarSite(
+        lat=lat,
+        lon=lon,
+        alt_m=max(alt, entry.antenna_height_m) if alt > 0 else entry.antenna_height_m,
+        range_m=entry.range_m,
+        facing_deg=0.0 if facing is None else facing,
+        fov_deg=entry.field_of_regard_deg if facing is not None else 360.0,
+        min_elev_deg=entry.min_elev_deg,
+        track_time_s=entry.track_time_s,
+    )
 
 
 def _sharing(spec: Scenario) -> dict[tuple[str, str], tuple[float, float]]:
@@ -106,6 +140,7 @@ def compile_raids(
     units: Sequence[int] | None = None,
     sensors: Sequence[int] | None = None,
     wave_label: str | None = None,
+    diagnostics: dict[str, object] | None = None,
 ) -> Model:
     """Compile one wave: the given raids against the scenario's (selected) defenders.
 
@@ -115,6 +150,9 @@ def compile_raids(
         wave_start_s: the wave's start, seconds from the scenario start.
         units: indices of the units taking part (default: all).
         sensors: indices of the scenario sensors taking part (default: all).
+        diagnostics: if given, filled with the intermediate arrays (fire-control
+            tracks, stocks, envelopes, rights) that :mod:`hoplon.engageability` uses
+            to say why a threat cannot be engaged.
     """
     spec, cat = loaded.spec, loaded.catalog
     unit_idx = list(range(len(spec.units))) if units is None else list(units)
@@ -178,17 +216,15 @@ def compile_raids(
         name: str, at: tuple[float, ...], facing: float | None, nation: str, owner: int
     ) -> None:
         entry = cat.sensors[name]
-        lat, lon, alt = lat_lon_alt(at)
-        radar_cols["lat"].append(lat)
-        radar_cols["lon"].append(lon)
-        radar_cols["alt"].append(
-            max(alt, entry.antenna_height_m) if alt > 0 else entry.antenna_height_m
-        )
-        radar_cols["range"].append(entry.range_m)
-        radar_cols["facing"].append(0.0 if facing is None else facing)
-        radar_cols["fov"].append(entry.field_of_regard_deg if facing is not None else 360.0)
-        radar_cols["elev"].append(entry.min_elev_deg)
-        radar_cols["track"].append(entry.track_time_s)
+        site = radar_site(entry, at, facing)
+        radar_cols["lat"].append(site.lat)
+        radar_cols["lon"].append(site.lon)
+        radar_cols["alt"].append(site.alt_m)
+        radar_cols["range"].append(site.range_m)
+        radar_cols["facing"].append(site.facing_deg)
+        radar_cols["fov"].append(site.fov_deg)
+        radar_cols["elev"].append(site.min_elev_deg)
+        radar_cols["track"].append(site.track_time_s)
         radar_nation.append(nation)
         radar_role.append(entry.role)
         radar_owner_unit.append(owner)
@@ -322,6 +358,14 @@ def compile_raids(
     else:
         windows = _no_windows()
     impact = batch.impact_s if batch is not None else np.zeros(0)
+    if diagnostics is not None:
+        diagnostics.update(
+            fc_track=fc_track, reaction=reaction, unit_lat=unit_lat, unit_lon=unit_lon,
+            unit_alt=unit_alt, stock_unit=su, stock_interceptor=si, interceptors=interceptors,
+            interceptor_names=names, env=env, threat_class=klass, threat_target=target,
+            target_ids=target_ids, target_nation=target_nation, allowed=allowed,
+            unit_nation=[all_units[ui].nation for ui in unit_idx], batch=batch,
+        )  # fmt: skip
     d = spec.doctrine
     return Model(
         threat_ids=tuple(ids),

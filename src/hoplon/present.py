@@ -117,6 +117,8 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
                 f"{r.launch.at_s:g}–{last:g} s",
             )
         console.print(raids)
+    for note in loaded.notes:
+        console.print(f"Note: {note}", markup=False)
     d = spec.doctrine
     console.print(
         f"Doctrine: {d.shots_per_engagement} per engagement, "
@@ -219,7 +221,9 @@ def print_result(result: dict[str, Any], console: Console) -> None:
     head.add_column("value", justify="right")
     head.add_row("P(no leaker)", _ci(m["p_no_leak"]))
     head.add_row("expected leakers", _ci(m["expected_leakers"]))
-    head.add_row("value protected", _ci(m["value_protected"]))
+    head.add_row("value protected (all assets)", _ci(m["value_protected"]))
+    if "value_protected_attacked" in m:
+        head.add_row("value protected (attacked only)", _ci(m["value_protected_attacked"]))
     head.add_row(
         "interceptor spend (USD M)", _ci(_scale(m["interceptor_cost_usd"], 1e-6), "{:,.1f}")
     )
@@ -227,6 +231,11 @@ def print_result(result: dict[str, Any], console: Console) -> None:
     ratio = m["cost_exchange_ratio"]["mean"]
     head.add_row("cost-exchange ratio", "—" if ratio is None else f"{ratio:.2f}")
     console.print(head)
+    basis = result.get("value_basis")
+    if basis:
+        from hoplon.core.metrics import value_basis_text
+
+        console.print(value_basis_text(basis), style="dim")
 
     spend = Table(title="Interceptors fired per trial", title_justify="left")
     spend.add_column("by")
@@ -278,3 +287,15 @@ def _scale(est: dict[str, Any], factor: float) -> dict[str, Any]:
     if "ci95" in est:
         out["ci95"] = [x * factor for x in est["ci95"]]
     return out
+
+
+def print_gaps(loaded: LoadedScenario, console: Console) -> None:
+    """Why each threat no unit can engage cannot be engaged, unit by unit."""
+    from hoplon.engageability import describe_gaps, scenario_gaps
+
+    lines = describe_gaps(scenario_gaps(loaded))
+    if not lines:
+        return
+    console.print("[bold red]Threats no unit can engage, and why (per unit):[/bold red]")
+    for line in lines:
+        console.print(f"  {line}", markup=False)

@@ -122,10 +122,26 @@ def test_mean_interval_zero_one_data_is_wilson() -> None:
     x[:7] = 1.0
     assert mean_interval_method(x) == "wilson"
     assert mean_interval(x) == pytest.approx((0.007, *wilson_interval(7, 1000)))
-    # all zeros still gets an upper bound: Wilson's z**2 / (n + z**2), near 3.84 / n
-    _, low, high = mean_interval(np.zeros(20_000))
-    assert low == 0.0
-    assert high == pytest.approx(Z95**2 / (20_000 + Z95**2))
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0, 2.0, 0.75, 3e8])
+def test_constant_quantity_gets_zero_width_interval_whatever_its_value(value: float) -> None:
+    """A quantity equal in every trial has no observed spread, 0 and 1 included.
+
+    (Before, an all-ones run got the Wilson interval [0.99981, 1] at 20 000 trials while
+    an all-twos run got [2, 2].)
+    """
+    x = np.full(20_000, value)
+    assert mean_interval_method(x) == "degenerate"
+    assert mean_interval(x) == (value, value, value)
+    assert mean_estimate(x).to_dict()["ci95"] == [value, value]
+
+
+@pytest.mark.parametrize("outcome", [False, True])
+def test_constant_proportion_gets_zero_width_interval(outcome: bool) -> None:
+    est = proportion_estimate(np.full(20_000, outcome))
+    assert est == Estimate(float(outcome), float(outcome), float(outcome))
+    assert est.to_dict() == {"mean": float(outcome), "ci95": [float(outcome)] * 2}
 
 
 def test_mean_interval_degenerate() -> None:

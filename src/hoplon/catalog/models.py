@@ -7,7 +7,8 @@ uses, so units are converted in exactly one place.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -52,7 +53,9 @@ class Interceptor(Entry):
     )
     tier: Tier = Field(
         description="Defense layer: upper (exo-atmospheric mid-course), high (THAAD-like "
-        "terminal high altitude), lower (Patriot-like terminal), point (ship point/local defense)."
+        "terminal high altitude), lower (Patriot-like terminal), point (ship point/local defense). "
+        "A scenario's new entry may leave it out: it is then inferred from the envelope "
+        "(hoplon.catalog.models.infer_tier)."
     )
 
     @model_validator(mode="after")
@@ -183,6 +186,59 @@ class Threat(Entry):
     @property
     def release_range_m(self) -> float:
         return (self.release_range_km or 0.0) * 1000.0
+
+
+#: An intercept floor at or above this altitude is exo-atmospheric (``upper`` tier), km.
+EXO_FLOOR_KM = 50.0
+#: A ceiling at or above this altitude, with a lower floor, is high terminal (``high``), km.
+HIGH_CEILING_KM = 40.0
+BALLISTIC_CLASSES: tuple[str, ...] = ("srbm", "mrbm", "irbm", "icbm")
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def infer_tier(fields: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The defense tier of an interceptor entry that gives none, from its envelope.
+
+    The rule, in order (it gives every built-in interceptor its stated tier):
+
+    1. ``min_alt_km >= 50`` (an exo-atmospheric floor: it intercepts only above the
+       sensible atmosphere) → ``upper``;
+    2. ``max_alt_km >= 40`` (it reaches the upper atmosphere, from a lower floor) →
+       ``high``;
+    3. ``sspk`` names a ballistic class (srbm, mrbm, irbm, icbm) → ``lower``;
+    4. otherwise (air-breathing threats only) → ``point``.
+
+    Returns ``(tier, reason)``, or None when the fields needed are missing or not
+    numbers (their own errors say so).
+    """
+    floor, ceiling = _number(fields.get("min_alt_km")), _number(fields.get("max_alt_km"))
+    if floor is None or ceiling is None:
+        return None
+    if floor >= EXO_FLOOR_KM:
+        return "upper", f"intercept floor {floor:g} km >= {EXO_FLOOR_KM:g} km (exo-atmospheric)"
+    if ceiling >= HIGH_CEILING_KM:
+        return "high", (
+            f"intercept ceiling {ceiling:g} km >= {HIGH_CEILING_KM:g} km with a floor of "
+            f"{floor:g} km (high terminal)"
+        )
+    sspk = fields.get("sspk")
+    if not isinstance(sspk, Mapping):
+        return None
+    ballistic = [c for c in BALLISTIC_CLASSES if c in sspk]
+    if ballistic:
+        return "lower", (
+            f"ceiling {ceiling:g} km below {HIGH_CEILING_KM:g} km, engages ballistic "
+            f"missiles ({', '.join(ballistic)}) (lower tier)"
+        )
+    return "point", (
+        f"ceiling {ceiling:g} km below {HIGH_CEILING_KM:g} km, engages no ballistic class "
+        "(point defense)"
+    )
 
 
 KIND_MODELS: dict[str, type[Entry]] = {

@@ -298,3 +298,43 @@ def ground_distance_in_range(
         d = geodesic_distance_m(la1[unsure], lo1[unsure], la2[unsure], lo2[unsure])
         result[unsure] = (d >= lo_m[unsure]) & (d <= hi_m[unsure])
     return result
+
+
+def straight_line_clears_sphere(
+    n1: FloatArray,
+    h1_m: ArrayLike,
+    n2: FloatArray,
+    h2_m: ArrayLike,
+    below_m: ArrayLike = 0.0,
+) -> BoolArray:
+    """Whether the straight line between two points stays above a spherical earth.
+
+    The earth is the sphere of radius :data:`R_EARTH_M`; a point stands at its height
+    above the ellipsoid along its normal (as from :func:`enu_basis`). The segment
+    between points at radii ``r1``, ``r2`` whose normals are ``theta`` apart stays
+    outside the ball of radius ``R' = R_EARTH_M - below_m`` exactly when each point
+    sees the other over it::
+
+        theta <= acos(R' / r1) + acos(R' / r2)
+
+    (each term the angle from a point to its horizon on that ball). A point inside
+    the ball never clears it.
+
+    Args:
+        n1, n2: unit normals, shapes broadcastable to ``(..., 3)``.
+        h1_m, h2_m: heights above the surface, metres, broadcastable to ``(...)``.
+        below_m: how far below the surface the line may pass, metres (0: not at all).
+
+    Returns:
+        Boolean array of the broadcast shape ``(...)``.
+    """
+    theta = normal_angle_rad(n1, n2)
+    floor = R_EARTH_M - np.asarray(below_m, dtype=np.float64)
+    r1 = R_EARTH_M + np.asarray(h1_m, dtype=np.float64)
+    r2 = R_EARTH_M + np.asarray(h2_m, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        # acos(R'/r) as atan2(sqrt(r^2 - R'^2), R'): accurate near the surface.
+        a1 = np.arctan2(np.sqrt((r1 - floor) * (r1 + floor)), floor)
+        a2 = np.arctan2(np.sqrt((r2 - floor) * (r2 + floor)), floor)
+    above = (r1 >= floor) & (r2 >= floor)
+    return np.asarray(above & (theta <= a1 + a2), dtype=np.bool_)

@@ -48,6 +48,70 @@ def trial_value_protected(waves: list[Model], outcomes: Outcomes) -> NDArray[np.
     return np.asarray(1.0 - lost / total_value, dtype=np.float64)
 
 
+def attacked_targets(waves: list[Model]) -> NDArray[np.bool_]:
+    """Whether each target (asset or unit) is the target of at least one threat, (G,)."""
+    n_targets = len(waves[0].target_ids)
+    attacked = np.zeros(n_targets, dtype=bool)
+    for m in waves:
+        attacked[m.threat_target] = True
+    return attacked
+
+
+def trial_value_protected_attacked(waves: list[Model], outcomes: Outcomes) -> NDArray[np.float64]:
+    """Per trial: 1 − (value of the targets hit) ÷ (value of the attacked targets only).
+
+    Unlike :func:`trial_value_protected`, assets no threat is aimed at do not count as
+    protected: only the targets some raid attacks are in the denominator. 1 when no
+    attacked target has any value.
+    """
+    model = waves[0]
+    attacked_value = np.where(attacked_targets(waves), model.target_value, 0.0)
+    total = float(attacked_value.sum())
+    if total <= 0:
+        return np.ones(outcomes.trials)
+    lost = (trial_target_hits(waves, outcomes) > 0).astype(float) @ attacked_value
+    return np.asarray(1.0 - lost / total, dtype=np.float64)
+
+
+def value_basis(waves: list[Model]) -> dict[str, Any]:
+    """Which targets each value metric counts, and their total value.
+
+    ``value_protected`` counts every asset (an unattacked asset counts as protected)
+    and the units some raid targets (a unit no raid targets does not count);
+    ``value_protected_attacked`` counts only the targets some threat is aimed at.
+    """
+    model = waves[0]
+    attacked = attacked_targets(waves)
+    counted = model.target_value > 0
+    everything = [tid for g, tid in enumerate(model.target_ids) if counted[g]]
+    hit = [tid for g, tid in enumerate(model.target_ids) if counted[g] and attacked[g]]
+    return {
+        "value_protected": {
+            "rule": "every asset, attacked or not (an unattacked asset counts as protected), "
+            "and the units some raid targets; units no raid targets do not count",
+            "targets": everything,
+            "total_value": round(float(model.target_value[counted].sum()), 6),
+        },
+        "value_protected_attacked": {
+            "rule": "only the assets and units some threat is aimed at",
+            "targets": hit,
+            "total_value": round(float(model.target_value[counted & attacked].sum()), 6),
+        },
+    }
+
+
+def value_basis_text(basis: dict[str, Any]) -> str:
+    """Which targets the two value-protected figures count, in one sentence each."""
+    every = basis["value_protected"]
+    attacked = basis["value_protected_attacked"]
+    return (
+        f"Value protected (all assets) counts {every['rule']}: "
+        f"{', '.join(every['targets']) or 'none'} (total value {every['total_value']:g}). "
+        f"Value protected (attacked only) counts {attacked['rule']}: "
+        f"{', '.join(attacked['targets']) or 'none'} (total value {attacked['total_value']:g})."
+    )
+
+
 def trial_spend_usd(waves: list[Model], outcomes: Outcomes) -> NDArray[np.float64]:
     """Per trial: interceptors fired × unit cost (each entry's cost-year dollars), (N,)."""
     model = waves[0]
@@ -67,6 +131,8 @@ def trial_metric(name: str, waves: list[Model], outcomes: Outcomes) -> NDArray[n
         return (outcomes.leaked.sum(axis=1) == 0).astype(np.float64)
     if name == "value_protected":
         return trial_value_protected(waves, outcomes)
+    if name == "value_protected_attacked":
+        return trial_value_protected_attacked(waves, outcomes)
     if name == "expected_leakers":
         return outcomes.leaked.sum(axis=1).astype(np.float64)
     raise ValueError(f"unknown metric {name!r}")
@@ -91,6 +157,9 @@ def contract_metrics(waves: list[Model], outcomes: Outcomes) -> dict[str, Any]:
         "p_no_leak": proportion_estimate(leakers == 0).to_dict(),
         "expected_leakers": mean_estimate(leakers.astype(float)).to_dict(),
         "value_protected": mean_estimate(value_protected).to_dict(),
+        "value_protected_attacked": mean_estimate(
+            trial_value_protected_attacked(waves, outcomes)
+        ).to_dict(),
         "leakers_by_target": {
             tid: mean_estimate(hits[:, g].astype(float)).to_dict()
             for g, tid in enumerate(model.target_ids)

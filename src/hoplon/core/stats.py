@@ -173,9 +173,10 @@ def mean_interval_method(values: ArrayLike) -> MeanIntervalMethod:
 
     In order:
 
-    1. ``"wilson"``: every value is 0 or 1, so the mean is a proportion.
-    2. ``"degenerate"``: every value is equal (including a single trial);
-       there is no observed spread and the interval is the value itself.
+    1. ``"degenerate"``: every value is equal (including a single trial),
+       whatever the value (0, 1 or any other); there is no observed spread and
+       the interval is the value itself.
+    2. ``"wilson"``: every value is 0 or 1, so the mean is a proportion.
     3. ``"normal"``: Cochran's rule ``n > 25 * g1**2`` holds, ``g1`` the
        sample skewness: the sample mean is close enough to normal.
     4. ``"bootstrap"``: otherwise (heavily skewed data, typically counts or
@@ -185,10 +186,10 @@ def mean_interval_method(values: ArrayLike) -> MeanIntervalMethod:
         values: one value per trial, 1-D, finite.
     """
     x = _trial_values(values, "values")
-    if np.all((x == 0.0) | (x == 1.0)):
-        return "wilson"
     if np.all(x == x[0]):
         return "degenerate"
+    if np.all((x == 0.0) | (x == 1.0)):
+        return "wilson"
     if x.size > 25.0 * _skewness(x) ** 2:
         return "normal"
     return "bootstrap"
@@ -219,9 +220,9 @@ def mean_interval(values: ArrayLike, z: float = Z95) -> tuple[float, float, floa
 
     - ``"normal"``: ``mean +- z * s / sqrt(n)``, ``s`` the sample standard
       deviation (``ddof = 1``);
+    - ``"degenerate"``: ``(mean, mean, mean)``, for any constant value;
     - ``"wilson"``: the Wilson score interval for ``k = sum(values)``
       successes in ``n`` trials (:func:`wilson_interval`);
-    - ``"degenerate"``: ``(mean, mean, mean)``;
     - ``"bootstrap"``: the percentile bootstrap interval of the mean from
       ``BOOTSTRAP_RESAMPLES`` resamples drawn with the fixed seed
       ``BOOTSTRAP_SEED`` (Efron and Tibshirani 1993, ch. 13), widened if
@@ -303,12 +304,16 @@ def proportion_estimate(outcomes: ArrayLike) -> Estimate:
         outcomes: one boolean (or 0/1 value) per trial, 1-D, at least one trial.
 
     Returns:
-        ``Estimate(k / n, *wilson_interval(k, n))``.
+        ``Estimate(k / n, *wilson_interval(k, n))``; when every trial has the same
+        outcome (``k = 0`` or ``k = n``), the zero-width ``Estimate(p, p, p)``, as for
+        any quantity constant over all trials (:func:`mean_interval_method`).
     """
     x = _trial_values(outcomes, "outcomes")
     if not np.all((x == 0.0) | (x == 1.0)):
         raise ValueError("outcomes must be booleans or 0/1 values")
     k = int(x.sum())
+    if k == 0 or k == x.size:
+        return Estimate(mean=k / x.size, low=k / x.size, high=k / x.size)
     low, high = wilson_interval(k, x.size)
     return Estimate(mean=k / x.size, low=float(low), high=float(high))
 

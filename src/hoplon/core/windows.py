@@ -8,7 +8,15 @@ point* for a (stock, threat) pair when:
 - ``tau`` is at most the threat's impact (or release) time;
 - the interceptor, flying a straight line from the unit to the point at its average
   speed, launches at ``L = tau - |unit - point| / avg_speed_ms`` (ECEF distance) no
-  earlier than the pair's earliest launch (fire-control track + reaction time).
+  earlier than the pair's earliest launch (fire-control track + reaction time);
+- that straight line does not pass through the earth: over a spherical earth
+  (:data:`hoplon.core.geo.R_EARTH_M`) it passes at most :data:`FLYOUT_BELOW_SURFACE_M`
+  below the surface (:func:`hoplon.core.geo.straight_line_clears_sphere`). The
+  allowance keeps near-surface intercepts (a sea-skimmer tens of kilometres out,
+  where the line dips a few tens of metres under the curve of the sea) while refusing
+  fly-outs that would cross the solid earth, such as an exo-atmospheric intercept
+  at 70-98 km altitude some 2,400 km away (the line would pass some 70 km below
+  the surface).
 
 Intercept points are the path's samples, so intercept times are known to one
 sampling step (1 s in the compile step; the path kernels default to 2 s for cruise and
@@ -35,6 +43,9 @@ BoolArray = NDArray[np.bool_]
 #: Elements of one work array; about 20 such arrays are alive at once.
 DEFAULT_CHUNK_ELEMENTS = 500_000
 
+#: How far below a spherical earth's surface a straight fly-out may pass, metres.
+FLYOUT_BELOW_SURFACE_M = 100.0
+
 
 def _f(a: ArrayLike, n: int) -> FloatArray:
     return np.broadcast_to(np.asarray(a, dtype=np.float64), (n,))
@@ -54,6 +65,7 @@ def intercept_points(
     paths: PathBatch,
     chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
     block_size: int = 32,
+    below_surface_m: float | None = FLYOUT_BELOW_SURFACE_M,
 ) -> tuple[IntArray, FloatArray, FloatArray]:
     """Every intercept point of every candidate pair (unsorted).
 
@@ -69,6 +81,8 @@ def intercept_points(
         paths: the threats' sampled paths.
         chunk_elements: bound on the elements of one work array.
         block_size: samples per block of the culling stage.
+        below_surface_m: how far below the spherical earth's surface the straight
+            fly-out may pass, metres; None: no earth test (diagnostics only).
 
     Returns:
         ``(pair, launch_s, intercept_s)``, each ``(N,)``: the pair index of each point,
@@ -156,6 +170,10 @@ def intercept_points(
             with np.errstate(invalid="ignore"):
                 launch = tau - chord / speed[p_i, None]
             ok &= launch >= earliest[p_i, None]
+            if below_surface_m is not None:  # the straight fly-out stays out of the earth
+                ok &= geo.straight_line_clears_sphere(
+                    u_up[p_i, None, :], alt[p_i, None], pup[t_i, b_i], p_alt, below_surface_m
+                )
             r, k = np.nonzero(ok & ~range_certain[piece, None])
             if r.size:  # ground range, exactly, where the block bounds leave it open
                 t_r, b_r, p_r = t_i[r], b_i[r], p_i[r]
@@ -266,6 +284,7 @@ def engagement_windows(
     paths: PathBatch,
     chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
     block_size: int = 32,
+    below_surface_m: float | None = FLYOUT_BELOW_SURFACE_M,
 ) -> tuple[EngagementWindows, IntArray]:
     """Engagement windows for candidate (stock, threat) pairs.
 
@@ -282,6 +301,7 @@ def engagement_windows(
         paths: the threats' sampled paths (absolute times).
         chunk_elements: bound on the elements of one work array.
         block_size: samples per block of the culling stage.
+        below_surface_m: see :func:`intercept_points`.
 
     Returns:
         ``(windows, pair_index)``: the :class:`EngagementWindows` of the pairs that have
@@ -305,6 +325,7 @@ def engagement_windows(
         paths,
         chunk_elements=chunk_elements,
         block_size=block_size,
+        below_surface_m=below_surface_m,
     )
     pairs, offsets, launch_sorted, best_launch, best_tau = windows_from_points(pair, launch, tau)
     windows = EngagementWindows(

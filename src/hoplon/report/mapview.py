@@ -18,7 +18,9 @@ import numpy as np
 from numpy.typing import NDArray
 from pyproj import Geod
 
-from hoplon.geometry import raid_path
+from hoplon.core import flight, sensing
+from hoplon.core.flight import Path
+from hoplon.geometry import RadarSite, radar_site, raid_path
 from hoplon.report.basemap import clip_ring, land_rings
 from hoplon.report.svg import esc, num
 from hoplon.scenario.loader import LoadedScenario
@@ -169,6 +171,143 @@ def geodesic_circle(
     return np.concatenate([[lon], lons, [lon]]), np.concatenate([[lat], lats, [lat]])
 
 
+@dataclass(frozen=True)
+class LowThreat:
+    """The threat radar coverage is drawn against: the scenario's lowest-flying."""
+
+    name: str  # catalog threat type
+    altitudes_m: tuple[float, ...]  # heights it is drawn at (coverage: the farthest of them)
+    rcs_m2: float
+    label: str  # e.g. "at 5 m" or "at 20-158 km along its path"
+
+
+#: Fractions of a ballistic threat's apogee its coverage is drawn at (the farthest wins).
+BALLISTIC_LEVELS = (0.125, 0.25, 0.5, 1.0)
+
+
+def lowest_threat(loaded: LoadedScenario, paths: dict[str, Path]) -> LowThreat | None:
+    """The scenario's lowest-flying threat, or None when it has no threat.
+
+    Cruise missiles and aircraft fly at their catalog ``altitude_m``: the lowest of
+    them (smallest RCS among equals) is taken. A scenario of ballistic missiles only
+    takes the one of smallest RCS (lowest apogee among equals) at several heights up
+    to its apogee (:data:`BALLISTIC_LEVELS`), since it is seen farthest at some height
+    along its path.
+    """
+    air: list[tuple[float, float, str]] = []
+    ballistic: list[tuple[float, float, str]] = []
+    for raid in loaded.spec.raids:
+        entry = loaded.catalog.threats[raid.type]
+        if entry.flight == "ballistic":
+            ballistic.append((entry.rcs_m2, float(paths[raid.id].apogee_m), raid.type))
+        else:
+            air.append((float(entry.altitude_m or 0.0), entry.rcs_m2, raid.type))
+    if air:
+        alt, rcs, name = min(air)
+        return LowThreat(name, (alt,), rcs, f"at {alt:,.0f} m")
+    if ballistic:
+        rcs, apogee, name = min(ballistic)
+        levels = tuple(apogee * f for f in BALLISTIC_LEVELS)
+        label = f"at {levels[0] / 1000:,.0f}–{apogee / 1000:,.0f} km along its path"
+        return LowThreat(name, levels, rcs, label)
+    return None
+
+
+#: Azimuth step of radar coverage outlines, degrees.
+COVERAGE_STEP_DEG = 4.0
+#: Samples along each radial of a coverage outline.
+COVERAGE_SAMPLES = 250
+
+
+def detection_outline(
+    site: RadarSite, altitudes_m: Sequence[float], rcs_m2: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Where the model's radar detects a target flying at one of ``altitudes_m``.
+
+    For each azimuth, a target flies inbound at constant altitude towards the radar
+    from far enough out that it is first seen on the way in; the model's detection kernel
+    (:func:`hoplon.core.sensing.radar_first_detection_s`: range scaled by RCS^¼, the
+    4/3-earth horizon, field of regard and elevation mask) gives the first sample at
+    which it is seen, whose distance from the radar is the coverage in that direction
+    (0 outside the field of regard); with several altitudes, the farthest. A second
+    pass from just beyond the farthest detection refines it: distances are good to
+    one sample, about ``1 / COVERAGE_SAMPLES`` of the coverage radius.
+
+    Returns:
+        ``(lon, lat, reach_m)``: the outline's points (the radar position between
+        azimuths where nothing is detected) and the detection distance per azimuth.
+    """
+    az = np.arange(0.0, 360.0, COVERAGE_STEP_DEG)
+    dist = np.zeros(az.shape)
+    best_alt, best_start = float(altitudes_m[0]), site.range_m + 10_000.0
+    for altitude_m in altitudes_m:
+        start = site.range_m + 10_000.0
+        for _ in range(8):  # start beyond detection on every radial: seen on the way in
+            coarse, seen_at_start = _detection_distances(site, altitude_m, rcs_m2, az, start)
+            if not seen_at_start:
+                break
+            start *= 2.0
+        if coarse.max() > dist.max():
+            best_alt, best_start = float(altitude_m), start
+        dist = np.maximum(dist, coarse)
+    if np.any(dist > 0):  # a second, finer pass from just beyond the farthest detection
+        finer = float(dist.max()) + 2.0 * best_start / COVERAGE_SAMPLES
+        fine, seen_at_start = _detection_distances(site, best_alt, rcs_m2, az, finer)
+        if not seen_at_start:
+            dist = np.maximum(dist, fine)  # both fall short by under one sample
+    lons, lats, _ = _GEOD.fwd(np.full(az.shape, site.lon), np.full(az.shape, site.lat), az, dist)
+    lons = np.degrees(np.unwrap(np.radians(np.asarray(lons, dtype=float))))
+    return lons, np.asarray(lats, dtype=float), dist
+
+
+_RADIALS: dict[tuple[float, float, float, int], tuple[FloatArray, FloatArray]] = {}
+
+
+def _radials(site: RadarSite, az: FloatArray, start: float) -> tuple[FloatArray, FloatArray]:
+    """Lon, lat ``(A, K)`` of the geodesics out from the radar, from ``start`` inwards."""
+    key = (site.lat, site.lon, start, az.shape[0])
+    if key not in _RADIALS:
+        if len(_RADIALS) > 64:
+            _RADIALS.clear()
+        out = np.linspace(start, 0.0, COVERAGE_SAMPLES + 1)
+        n_az, n_k = az.shape[0], out.shape[0]
+        lon_r, lat_r, _ = _GEOD.fwd(
+            np.full((n_az, n_k), site.lon), np.full((n_az, n_k), site.lat),
+            np.repeat(az[:, None], n_k, axis=1), np.tile(out, (n_az, 1)),
+        )  # fmt: skip
+        _RADIALS[key] = (np.asarray(lon_r, dtype=float), np.asarray(lat_r, dtype=float))
+    return _RADIALS[key]
+
+
+def _detection_distances(
+    site: RadarSite, altitude_m: float, rcs_m2: float, az: FloatArray, start: float
+) -> tuple[FloatArray, bool]:
+    """First-detection distance along inbound radials from ``start`` metres, and whether
+    some radial was seen at its very first sample (``start`` too short)."""
+    # Inbound radials: the geodesic out from the radar at each azimuth, flown backwards
+    # at constant altitude, one sample per second.
+    lon_r, lat_r = _radials(site, az, start)
+    n_az, n_k = lon_r.shape
+    t = np.arange(n_k, dtype=float)
+    speed = np.full(n_k, start / COVERAGE_SAMPLES)
+    radials = [
+        Path(t, lat_r[k], lon_r[k], np.full(n_k, altitude_m), speed, altitude_m, t[-1], start)
+        for k in range(n_az)
+    ]
+    batch = flight.PathBatch.from_paths(radials, np.zeros(n_az))
+    first = sensing.radar_first_detection_s(
+        [site.lat], [site.lon], [site.alt_m], [site.range_m], [site.facing_deg],
+        [site.fov_deg], [site.min_elev_deg], batch, np.full(len(radials), rcs_m2),
+    )[0]  # fmt: skip
+    dist = np.zeros(az.shape)
+    for k, (path, t) in enumerate(zip(radials, first, strict=True)):
+        if np.isfinite(t):
+            i = int(np.searchsorted(path.t_s, t))
+            _, _, d = _GEOD.inv(site.lon, site.lat, path.lon[i], path.lat[i])
+            dist[k] = d
+    return dist, bool(np.any(first == 0.0))
+
+
 def nation_colors(loaded: LoadedScenario) -> dict[str, str]:
     """A colour for each nation of the scenario, in its order."""
     return {
@@ -317,7 +456,6 @@ def scenario_map(loaded: LoadedScenario) -> ScenarioMap | None:
     frame = frame_for(lons, lats)
     nations = nation_colors(loaded)
     raids = raid_colors(loaded)
-    rcs = min((cat.threats[r.type].rcs_m2 for r in raids_all), default=1.0)
     legend: list[LegendItem] = []
     body: list[str] = [
         f'<rect class="sea" x="0" y="0" width="{num(frame.width)}" height="{num(frame.height)}"/>',
@@ -325,7 +463,9 @@ def scenario_map(loaded: LoadedScenario) -> ScenarioMap | None:
         *_graticule(frame),
     ]
 
-    # Radar coverage: scenario radars filled, the units' own radars as outlines.
+    # Radar coverage against the lowest-flying threat (range and 4/3-earth horizon, as
+    # the model detects it): scenario radars filled, the units' own radars as outlines.
+    low = lowest_threat(loaded, paths)
     coverage: list[str] = []
     radars: list[tuple[str, str, tuple[float, float, float], float | None, bool]] = [
         (s.id, s.type, lat_lon_alt(s.at), s.facing_deg, True)
@@ -336,19 +476,21 @@ def scenario_map(loaded: LoadedScenario) -> ScenarioMap | None:
         radar = cat.platforms[u.type].radar
         if radar != "none":
             radars.append((u.id, radar, lat_lon_alt(u.at), u.facing_deg, False))
-    for rid, rtype, (lat, lon, _), facing, fixed in radars:
+    for rid, rtype, at, facing, fixed in radars:
         entry = cat.sensors[rtype]
-        if entry.kind != "radar" or entry.range_m <= 0:
+        if entry.kind != "radar" or entry.range_m <= 0 or low is None:
             continue
-        reach = entry.range_m * rcs**0.25
-        if facing is not None and entry.field_of_regard_deg < 360:
-            half = entry.field_of_regard_deg / 2
-            clon, clat = geodesic_circle(lat, lon, reach, facing - half, facing + half)
-            sector = f"{entry.field_of_regard_deg:g}° sector facing {facing:g}°"
-        else:
-            clon, clat = geodesic_circle(lat, lon, reach)
-            sector = "all round"
-        tip = f"{rid}: {rtype} ({entry.role}), {reach / 1000:,.0f} km against {rcs:g} m², {sector}"
+        site = radar_site(entry, at, facing)
+        clon, clat, reach = detection_outline(site, low.altitudes_m, low.rcs_m2)
+        sector = (
+            f"{site.fov_deg:g}° sector facing {site.facing_deg:g}°"
+            if site.fov_deg < 360
+            else "all round"
+        )
+        tip = (
+            f"{rid}: {rtype} ({entry.role}), detects {low.name} ({low.label},"
+            f" {low.rcs_m2:g} m²) out to {reach.max() / 1000:,.0f} km, {sector}"
+        )
         klass = "coverage" if fixed else "coverage own"
         coverage.append(
             f'<path class="{klass}" d="{_polyline(frame, frame.wrap(clon), clat)}Z">'
@@ -356,11 +498,13 @@ def scenario_map(loaded: LoadedScenario) -> ScenarioMap | None:
         )
     if coverage:
         body.append('<g class="layer" data-layer="coverage">' + "".join(coverage) + "</g>")
+        assert low is not None
         legend.append(
             LegendItem(
                 "radar",
-                f"radar coverage against {rcs:g} m² (the smallest threat radar cross-section"
-                " in the scenario); outlined: the units' own radars",
+                f"radar coverage against {low.name} ({low.label}; the lowest-flying threat"
+                f" in the scenario, RCS {low.rcs_m2:g} m²): where the model detects it,"
+                " limited by range and the 4/3-earth horizon; outlined: the units' own radars",
                 "#c9a227",
             )
         )

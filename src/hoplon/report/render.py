@@ -20,6 +20,7 @@ import numpy as np
 from markupsafe import Markup
 
 from hoplon import __version__
+from hoplon.core.metrics import value_basis_text
 from hoplon.core.stats import proportion_estimate
 from hoplon.report import svg
 from hoplon.report.basemap import LAND_SOURCE
@@ -42,6 +43,7 @@ HEADLINE: tuple[tuple[str, str, svg.Formatter], ...] = (
     ("p_no_leak", "No threat leaks", fmt_percent),
     ("expected_leakers", "Expected leakers", fmt_number),
     ("value_protected", "Value protected", fmt_percent),
+    ("value_protected_attacked", "Value protected (attacked)", fmt_percent),
     ("interceptor_cost_usd", "Interceptor spend", fmt_usd),
     ("cost_exchange_ratio", "Cost-exchange ratio", fmt_number),
 )
@@ -240,6 +242,10 @@ def _cards(data: dict[str, Any]) -> list[dict[str, str]]:
         mean, low, high = est
         ci = _interval_text(low, high, fmt)
         value = fmt(mean)
+        if key == "value_protected":
+            ci = f"all assets · {ci}" if ci else "all assets"
+        if key == "value_protected_attacked":
+            ci = f"attacked targets only · {ci}" if ci else "attacked targets only"
         if key == "expected_leakers":
             ci = f"of {len(threats)} threats · {ci}" if ci else f"of {len(threats)} threats"
         if key == "cost_exchange_ratio":
@@ -758,6 +764,7 @@ def report_html(
         trials_text=(
             f"Monte Carlo over {data['trials']:,} trials (seed {data['seed']}). CI: 95 %"
             " confidence interval of the estimate. Spend is the mean per trial."
+            + (f" {value_basis_text(data['value_basis'])}" if data.get("value_basis") else "")
         ),
         has_threats=has_threats,
         cards=_cards(data),

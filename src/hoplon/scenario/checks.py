@@ -12,6 +12,7 @@ from typing import Any
 from pyproj import Geod
 
 from hoplon.catalog import KIND_MODELS, Catalog, builtin_raw
+from hoplon.catalog.models import infer_tier
 from hoplon.errors import FieldPath, did_you_mean
 from hoplon.scenario.schema import (
     Acsa,
@@ -29,11 +30,16 @@ _GEOD = Geod(ellps="WGS84")
 MAX_RESULT_BYTES = 6 * 1024**3
 
 
-def merge_catalog(scenario: Scenario) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
+def merge_catalog(
+    scenario: Scenario, notes: list[Finding] | None = None
+) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
     """The built-in catalog with the scenario's additions merged in, field by field.
 
     Returns the raw merged mapping (kind → name → fields) and the problems found in the
-    scenario's own entries; invalid entries are left out of the merged mapping.
+    scenario's own entries; invalid entries are left out of the merged mapping. A new
+    interceptor without a ``tier`` gets one inferred from its envelope
+    (:func:`hoplon.catalog.models.infer_tier`); each inference is appended to ``notes``
+    (field path, what was inferred and why) when a list is given.
     """
     from pydantic import ValidationError
 
@@ -43,12 +49,21 @@ def merge_catalog(scenario: Scenario) -> tuple[dict[str, dict[str, Any]], list[F
         for name, fields in getattr(scenario.catalog, kind).items():
             base = merged[kind].get(name, {})
             candidate = {**base, **fields}
+            inferred = infer_tier(candidate) if kind == "interceptors" else None
+            if kind == "interceptors" and "tier" not in candidate and inferred is not None:
+                candidate["tier"] = inferred[0]
+            else:
+                inferred = None
             try:
                 KIND_MODELS[kind].model_validate(candidate)
             except ValidationError as exc:
                 model = KIND_MODELS[kind]
                 accepted = [info.alias or n for n, info in model.model_fields.items()]
-                for err in exc.errors(include_url=False):
+                errors = exc.errors(include_url=False)
+                if kind == "interceptors" and "tier" not in candidate and len(errors) > 1:
+                    # the tier would be inferred once the envelope is right: one message
+                    errors = [e for e in errors if tuple(e["loc"]) != ("tier",)]
+                for err in errors:
                     loc = tuple(p for p in err["loc"] if isinstance(p, str | int) and p != "[key]")
                     msg = err["msg"].removeprefix("Value error, ")
                     if err["type"] == "missing" and not base:
@@ -62,7 +77,24 @@ def merge_catalog(scenario: Scenario) -> tuple[dict[str, dict[str, Any]], list[F
                     findings.append((("catalog", kind, name, *loc), msg))
                 continue
             merged[kind][name] = candidate
+            if inferred is not None and notes is not None:
+                notes.append(
+                    (
+                        ("catalog", kind, name, "tier"),
+                        f"no tier given: inferred '{inferred[0]}' from the envelope "
+                        f"({inferred[1]}); give `tier:` to choose another",
+                    )
+                )
     return merged, findings
+
+
+def _refused_entry(scenario: Scenario, kind: str, name: str, catalog: Catalog) -> bool:
+    """Whether ``name`` is an entry of the scenario's own catalog that was refused.
+
+    Its own errors already say what is wrong with it, so a reference to it is not
+    reported again as an unknown name (one mistake, one message).
+    """
+    return name in getattr(scenario.catalog, kind) and name not in catalog.kind(kind)
 
 
 def _unknown(name: str, kind: str, catalog: Catalog) -> str:
@@ -145,6 +177,8 @@ def _nations(scenario: Scenario) -> Iterator[Finding]:
 def _catalog_names(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
     for i, s in enumerate(scenario.sensors):
         if s.type not in catalog.sensors:
+            if _refused_entry(scenario, "sensors", s.type, catalog):
+                continue
             yield ("sensors", i, "type"), _unknown(s.type, "sensors", catalog)
             continue
         entry = catalog.sensors[s.type]
@@ -159,21 +193,33 @@ def _catalog_names(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
                 "a radar needs a position: at: [lat, lon] or [lat, lon, alt_m]",
             )
     for i, u in enumerate(scenario.units):
-        if u.type not in catalog.platforms:
+        if u.type not in catalog.platforms and not _refused_entry(
+            scenario, "platforms", u.type, catalog
+        ):
             yield ("units", i, "type"), _unknown(u.type, "platforms", catalog)
         for name in u.magazine:
-            if name not in catalog.interceptors:
+            if name not in catalog.interceptors and not _refused_entry(
+                scenario, "interceptors", name, catalog
+            ):
                 yield ("units", i, "magazine", name), _unknown(name, "interceptors", catalog)
     for path, r in scenario.raid_entries():
-        if r.type not in catalog.threats:
+        if r.type not in catalog.threats and not _refused_entry(
+            scenario, "threats", r.type, catalog
+        ):
             yield (*path, "type"), _unknown(r.type, "threats", catalog)
     for i, ag in enumerate(scenario.agreements):
         if isinstance(ag, TechnologyTransfer):
             for j, item in enumerate(ag.items):
-                if item not in catalog.interceptors:
+                if item not in catalog.interceptors and not _refused_entry(
+                    scenario, "interceptors", item, catalog
+                ):
                     yield ("agreements", i, "items", j), _unknown(item, "interceptors", catalog)
     for name, platform in catalog.platforms.items():
-        if platform.radar != "none" and platform.radar not in catalog.sensors:
+        if (
+            platform.radar != "none"
+            and platform.radar not in catalog.sensors
+            and not _refused_entry(scenario, "sensors", platform.radar, catalog)
+        ):
             yield (
                 ("catalog", "platforms", name, "radar"),
                 (_unknown(platform.radar, "sensors", catalog) + "; or 'none'"),
@@ -334,7 +380,9 @@ def _economics(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
     for path, message in check_economics_against_nations(scenario.economics, set(scenario.nations)):
         yield _parse_path(path), message
     for i, line in enumerate(scenario.economics.production):
-        if line.interceptor not in catalog.interceptors:
+        if line.interceptor not in catalog.interceptors and not _refused_entry(
+            scenario, "interceptors", line.interceptor, catalog
+        ):
             yield (
                 ("economics", "production", i, "interceptor"),
                 _unknown(line.interceptor, "interceptors", catalog),

@@ -31,6 +31,8 @@ class LoadedScenario:
     sha256: str
     path: str | None
     positions: Positions
+    notes: tuple[str, ...] = ()
+    """What validation inferred (e.g. an interceptor's tier), located like errors."""
 
 
 def _strip(annotation: Any) -> Any:
@@ -209,7 +211,8 @@ def load_data(
         spec = Scenario.model_validate(raw)
     except ValidationError as exc:
         raise InputError(validation_problems(exc, positions, Scenario), file) from None
-    merged, findings = merge_catalog(spec)
+    inferred: list[Finding] = []
+    merged, findings = merge_catalog(spec, inferred)
     catalog = catalog_from_raw(merged)
     findings += check_scenario(spec, catalog)
     if findings:
@@ -219,7 +222,10 @@ def load_data(
 
         data = json.dumps(raw, sort_keys=True, default=str).encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
-    return LoadedScenario(spec, catalog, digest, None if file == "<scenario>" else file, positions)
+    notes = tuple(p.render(file) for p in findings_to_error(inferred, positions, file).problems)
+    return LoadedScenario(
+        spec, catalog, digest, None if file == "<scenario>" else file, positions, notes
+    )
 
 
 def load_text(text: str, file: str = "<scenario>", data: bytes | None = None) -> LoadedScenario:
