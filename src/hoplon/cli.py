@@ -127,7 +127,8 @@ Workers = Annotated[
         "--workers",
         "-w",
         min=1,
-        help="Processes (default: every core). Results do not depend on it.",
+        max=256,  # hoplon.studies.MAX_WORKERS
+        help="Processes (default: every core; at most 256). Results do not depend on it.",
     ),
 ]
 AsJson = Annotated[

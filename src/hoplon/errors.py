@@ -71,6 +71,11 @@ class InputError(Exception):
         self.file = str(file) if file is not None else None
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[tuple[Problem, ...], str | None]]:
+        # Pickled as its problems and file (not its message), so that a refusal raised in
+        # a worker process or on a Dask worker reaches the user unchanged.
+        return (type(self), (self.problems, self.file))
+
     @classmethod
     def single(
         cls,

@@ -53,6 +53,11 @@ FloatArray = NDArray[np.float64]
 
 #: Largest grid a sweep accepts.
 MAX_POINTS = 100_000
+#: Most local processes a command starts (``--workers``); more than the cores only adds
+#: memory, never speed.
+MAX_WORKERS = 256
+#: Seconds a Dask sweep waits with no worker in the cluster before it stops (exit 2).
+WORKER_TIMEOUT_S = 60.0
 #: Two-sided significance level of the compare tests.
 ALPHA = 0.05
 
@@ -613,6 +618,12 @@ def map_points(
     Results come in the order items finish, not the order given; the index says which.
     When the caller stops early (or raises), the remaining work is cancelled.
     """
+    if workers > MAX_WORKERS:
+        raise InputError.single(
+            f"at most {MAX_WORKERS} processes (got {workers}); more than the cores only "
+            "adds memory",
+            field="--workers",
+        )
     if not items:
         return
     if cluster is not None:
@@ -646,24 +657,67 @@ def map_points(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _n_workers(client: Any) -> int:
+    """Workers the scheduler knows now (0 when it cannot be asked)."""
+    try:
+        return len(client.scheduler_info(n_workers=-1).get("workers", {}))
+    except TypeError:  # pragma: no cover - older distributed without n_workers
+        return len(client.scheduler_info().get("workers", {}))
+    except Exception:
+        return 0
+
+
 def _map_dask(
     fn: Callable[[T], R],
     items: Sequence[T],
     address: str,
     progress: Callable[[int], None] | None,
+    *,
+    worker_timeout_s: float | None = None,
+    poll_s: float = 1.0,
 ) -> Iterator[tuple[int, R]]:
+    """Items as Dask tasks; stops with exit code 2 when the cluster has had no worker for
+    ``worker_timeout_s`` (default :data:`WORKER_TIMEOUT_S`)."""
     from dask.distributed import as_completed
 
+    if worker_timeout_s is None:
+        worker_timeout_s = WORKER_TIMEOUT_S
     client = connect_cluster(address)
     futures: list[Any] = []
     try:
         futures = [client.submit(fn, item, pure=False) for item in items]
         index = {fut.key: i for i, fut in enumerate(futures)}
-        for fut in as_completed(futures, loop=client.loop):
-            value = fut.result()
-            if progress:
-                progress(1)
-            yield index[fut.key], value
+        arriving = as_completed(futures, loop=client.loop)
+        finished = 0
+        checked = time.monotonic()
+        alone_since: float | None = None  # when the cluster was first seen without workers
+        while not arriving.is_empty():
+            batch = arriving.next_batch(block=False) if arriving.has_ready() else []
+            for fut in sorted(batch, key=lambda f: index[f.key]):
+                value = fut.result()
+                finished += 1
+                if progress:
+                    progress(1)
+                yield index[fut.key], value
+            if batch:
+                alone_since = None
+                continue
+            time.sleep(0.02)
+            now = time.monotonic()
+            if now - checked < poll_s:
+                continue
+            checked = now
+            if _n_workers(client) > 0:
+                alone_since = None
+            elif alone_since is None:
+                alone_since = now
+            elif now - alone_since >= worker_timeout_s:
+                raise InputError.single(
+                    f"the Dask cluster has had no worker for {worker_timeout_s:g} s; "
+                    f"{finished} of {len(items)} points finished (a sweep has stored them); "
+                    f"start workers (`dask worker {address}`) and run again with --resume",
+                    field=f"--cluster {address}",
+                )
     finally:
         if futures:
             client.cancel(futures)
@@ -1099,9 +1153,9 @@ def run_point(task: PointTask) -> dict[str, Any]:
     start = time.perf_counter()
     try:
         loaded = load_data(apply_overrides(task.raw, task.overrides), task.file)
-    except InputError as exc:  # validated before the sweep started: this is a bug
-        raise RuntimeError(f"a sweep point failed validation in a worker: {exc.render()}") from None
-    result = Scenario(loaded).run(trials=task.trials, seed=task.seed, workers=1).to_dict()
+        result = Scenario(loaded).run(trials=task.trials, seed=task.seed, workers=1).to_dict()
+    except InputError as exc:  # e.g. geometry refused (waves that overlap): name the --set
+        raise _point_error(exc, task.overrides, task.file) from None
     result["timing"]["wall_s"] = round(time.perf_counter() - start, 4)
     return result
 
@@ -1164,6 +1218,13 @@ class SweepResult:
         }
 
 
+def _kept(stored: int, total: int) -> str:
+    return (
+        f"{stored} of {total} points are stored and kept; when it can be written again, "
+        "run the same sweep with --resume to compute the others"
+    )
+
+
 def run_sweep(
     plan: SweepPlan,
     *,
@@ -1190,7 +1251,7 @@ def run_sweep(
         InputError: ``resume`` without a store; an unreachable cluster.
     """
     from hoplon.core.runner import default_workers
-    from hoplon.store import ResultStore, point_row
+    from hoplon.store import ResultStore, StoreWriteError, point_row
 
     start = time.perf_counter()
     db: ResultStore | None
@@ -1199,48 +1260,59 @@ def run_sweep(
         raise InputError.single(
             "--resume reads the results store; give --store DIR", field="--resume"
         )
-    have: set[str] = set()
-    if db is not None:
-        db.prepare()
-        if resume:
-            have = db.keys()
-        db.write_study(
-            plan.study_id,
-            "sweep",
-            plan.definition(),
-            [(p.key, p.overrides) for p in plan.points],
+    if workers is not None and workers > MAX_WORKERS:
+        raise InputError.single(
+            f"at most {MAX_WORKERS} processes (got {workers}); more than the cores only "
+            "adds memory",
+            field="--workers",
         )
     first_of: dict[str, SweepPoint] = {}
     for p in plan.points:
         first_of.setdefault(p.key, p)
-    todo = [p for key, p in first_of.items() if key not in have]
-    resumed_keys = [key for key in first_of if key in have]
+    figures: dict[str, tuple[dict[str, Any], dict[str, Any], bool]] = {}
+    total = len(first_of)
+    if db is not None:
+        db.prepare()
+        if resume:  # each stored point is verified; a damaged one is quarantined and rerun
+            for key in first_of:
+                stored = db.load_point(key)
+                if stored is not None:
+                    figures[key] = (stored.metrics, stored.timing, True)
+        try:
+            db.write_study(
+                plan.study_id,
+                "sweep",
+                plan.definition(),
+                [(p.key, p.overrides) for p in plan.points],
+            )
+        except StoreWriteError as exc:
+            raise exc.kept(_kept(len(figures), total)) from None
+    todo = [p for key, p in first_of.items() if key not in figures]
+    resumed_keys = [key for key in first_of if key in figures]
     if on_start is not None:
         on_start(len(todo), len(resumed_keys))
     tasks = [PointTask(plan.raw, plan.file, p.overrides, p.seed, p.trials) for p in todo]
     n_workers = default_workers() if workers is None else max(1, workers)
-    figures: dict[str, tuple[dict[str, Any], dict[str, Any], bool]] = {}
     for j, result in map_points(run_point, tasks, n_workers, cluster, progress):
         p = todo[j]
         if db is not None:
-            db.write_point(
-                point_row(
-                    result,
-                    key=p.key,
-                    study=plan.study_id,
-                    kind="sweep",
-                    point=p.index,
-                    file=plan.file,
-                    base_sha256=plan.sha256,
-                    scenario_sha256=p.scenario_sha256,
-                    overrides=p.overrides,
+            try:
+                db.write_point(
+                    point_row(
+                        result,
+                        key=p.key,
+                        study=plan.study_id,
+                        kind="sweep",
+                        point=p.index,
+                        file=plan.file,
+                        base_sha256=plan.sha256,
+                        scenario_sha256=p.scenario_sha256,
+                        overrides=p.overrides,
+                    )
                 )
-            )
+            except StoreWriteError as exc:
+                raise exc.kept(_kept(len(figures), total)) from None
         figures[p.key] = (result["metrics"], result["timing"], False)
-    if db is not None:
-        for key in resumed_keys:
-            stored = db.read_point(key)
-            figures[key] = (stored.metrics, stored.timing, True)
     outcomes = [PointOutcome(p, *figures[p.key]) for p in plan.points]
     return SweepResult(
         plan=plan,

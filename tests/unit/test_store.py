@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -13,12 +14,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import EXAMPLES_DIR
+from hoplon import outfile
 from hoplon.errors import InputError
 from hoplon.store import (
     DEFAULT_QUERY,
     HEADLINE,
     POINT_SCHEMA,
     ResultStore,
+    StoreWriteError,
     point_key,
     point_row,
     record_run,
@@ -123,11 +126,12 @@ def test_a_failed_write_keeps_the_old_file_and_removes_its_temporary(
     store.prepare()
     store.write_point(_row("b" * 64, p=0.5))
 
-    def broken(*args: Any, **kwargs: Any) -> None:
-        raise OSError("disk full")
+    def broken(fd: int, data: bytes) -> None:  # half the file, then the disk is full
+        os.write(fd, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(pq, "write_table", broken)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(outfile, "_write_all", broken)
+    with pytest.raises(StoreWriteError, match="no space left on the device"):
         store.write_point(_row("b" * 64, p=0.7))
     assert [p.name for p in store.points_dir.iterdir()] == ["b" * 64 + ".parquet"]
     assert store.read_point("b" * 64).metrics["p_no_leak"]["mean"] == 0.5

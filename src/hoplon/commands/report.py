@@ -75,12 +75,9 @@ def report(
     from hoplon.report import render_compare_report, render_report, render_sweep_report
 
     start = time.perf_counter()
-    if output.is_dir():  # refuse before any run
-        raise InputError.single(
-            "this is a folder; give the HTML file to write, e.g. -o report.html",
-            file=str(output),
-            field="--output",
-        )
+    from hoplon.outfile import check_output
+
+    check_output(output, field="--output")  # a link, folder or device: refused before any run
     if coalition is not None:
         from hoplon.coalition import METRICS
         from hoplon.errors import did_you_mean

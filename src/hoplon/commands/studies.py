@@ -379,12 +379,36 @@ def results(
     ] = None,
     store: StoreDir = _DEFAULT_STORE,
     as_json: AsJson = False,
+    max_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--max-rows",
+            min=1,
+            help=(
+                "Refuse an answer of more rows than this (default 10,000, at most "
+                "1,000,000): add LIMIT or aggregate."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    allow_external: Annotated[
+        bool,
+        typer.Option(
+            "--allow-external",
+            help=(
+                "Let the SQL read and write files outside the store, ATTACH databases and "
+                "install extensions (off by default: the SQL sees only the store)."
+            ),
+        ),
+    ] = False,
 ) -> None:
-    """Query the results store with DuckDB SQL."""
+    """Query the results store with DuckDB SQL (read-only: it sees only the store)."""
     from hoplon.store import DEFAULT_QUERY, ResultStore
 
     started = time.perf_counter()
-    columns, rows = ResultStore(store).query(sql or DEFAULT_QUERY)
+    columns, rows = ResultStore(store).query(
+        sql or DEFAULT_QUERY, max_rows=max_rows, allow_external=allow_external
+    )
     if as_json:
         records = [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
         sys.stdout.write(json.dumps({"columns": columns, "rows": records}, indent=2) + "\n")

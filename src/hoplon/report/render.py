@@ -22,7 +22,6 @@ from markupsafe import Markup
 from hoplon import __version__
 from hoplon.core.metrics import value_basis_text
 from hoplon.core.stats import proportion_estimate
-from hoplon.errors import InputError
 from hoplon.report import svg
 from hoplon.report.basemap import LAND_SOURCE
 from hoplon.report.mapview import (
@@ -94,24 +93,9 @@ def _page(template: str, **context: Any) -> str:
 
 def _write(html: str, path: str | Path | None) -> str:
     if path is not None:
-        out = Path(path)
-        if out.is_dir():
-            raise InputError.single(
-                "this is a folder; give the HTML file to write, e.g. -o report.html",
-                file=str(out),
-                field="--output",
-            )
-        tmp = out.with_name(out.name + ".tmp")
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(html, encoding="utf-8")
-            tmp.replace(out)
-        except OSError as exc:
-            if tmp.parent.is_dir():
-                tmp.unlink(missing_ok=True)
-            raise InputError.single(
-                f"cannot write the report: {exc.strerror or exc}", file=str(out), field="--output"
-            ) from None
+        from hoplon.outfile import write_output
+
+        write_output(path, html, field="--output")  # safe: see hoplon.outfile
     return html
 
 
