@@ -6,6 +6,7 @@ would be accepted); 1 an internal error (a traceback only with ``--debug``).
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from rich.console import Console
 
 from hoplon import __version__
 from hoplon.errors import InputError
+from hoplon.safetext import plain, visible
 
 try:  # Typer vendors its own copy of Click from 0.20 on
     from typer._click import exceptions as _click_exceptions
@@ -31,8 +33,10 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Text from files is printed as rich Text objects (hoplon.safetext.plain); emoji codes
+# are off everywhere, so a name with ':100:' is printed as written.
+out = Console(highlight=False, soft_wrap=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 ScenarioFile = Annotated[
     Path, typer.Argument(help="Scenario file (YAML, format version 1).", show_default=False)
@@ -204,12 +208,14 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=args, prog_name="hoplon", standalone_mode=False)
     except InputError as exc:
-        err.print(exc.render(), markup=False)
+        err.print(plain(exc.render(), newlines=True))
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except _click_exceptions.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)
+        sys.stderr.write(visible(shown.getvalue(), newlines=True))
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         err.print("interrupted")
@@ -220,9 +226,11 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         err.print(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in Hoplon, not in your input. Run again with --debug for the traceback.",
-            markup=False,
+            plain(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in Hoplon, not in your input. Run again with --debug for the traceback.",
+                newlines=True,
+            )
         )
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
