@@ -38,6 +38,16 @@ app = typer.Typer(
 out = Console(highlight=False, soft_wrap=False, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
+MaxMemory = Annotated[
+    str | None,
+    typer.Option(
+        "--max-memory",
+        help="Refuse work estimated to need more memory than this (e.g. 4GiB, 512MiB; "
+        "default: the memory available, or $HOPLON_MAX_MEMORY).",
+        show_default=False,
+    ),
+]
+
 ScenarioFile = Annotated[
     Path, typer.Argument(help="Scenario file (YAML, format version 1).", show_default=False)
 ]
@@ -63,13 +73,16 @@ def _root(
 
 
 @app.command()
-def validate(file: ScenarioFile) -> None:
+def validate(file: ScenarioFile, max_memory: MaxMemory = None) -> None:
     """Check a scenario and print a summary of what it holds."""
+    from hoplon import memory
     from hoplon.geometry import compile_scenario
     from hoplon.present import print_summary
     from hoplon.scenario import load_scenario
 
+    memory.set_max_memory(max_memory)
     loaded = load_scenario(file)
+    memory.check(loaded, compile_only=True, field="threats", what="compiling this scenario")
     compiled = compile_scenario(loaded)  # geometry refusals (overlapping waves) show here too
     print_summary(loaded, out)
     threats = sum(m.n_threats for m in compiled.waves)
@@ -167,11 +180,14 @@ def run(
     ] = None,
     store: StoreDir = DEFAULT_STORE,
     no_store: NoStore = False,
+    max_memory: MaxMemory = None,
 ) -> None:
     """Run the Monte Carlo: leak probabilities, interceptors spent, costs, per threat."""
+    from hoplon import memory
     from hoplon.api import load
     from hoplon.present import print_result, progress_bar
 
+    memory.set_max_memory(max_memory)
     scenario = load(file)
     n = trials or scenario.spec.trials
     with progress_bar(err, n, f"{scenario.name}") as advance:

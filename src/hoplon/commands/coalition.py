@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from hoplon.cli import AsJson, ScenarioFile, Seed, Trials, Workers, app, err, out
+from hoplon.cli import AsJson, MaxMemory, ScenarioFile, Seed, Trials, Workers, app, err, out
 from hoplon.safetext import plain
 
 
@@ -28,12 +28,15 @@ def coalition(
         str | None,
         typer.Option("--cluster", help="Run the subsets on a Dask cluster: tcp://HOST:PORT."),
     ] = None,
+    max_memory: MaxMemory = None,
 ) -> None:
     """What each ally brings: every subset of the nations, Shapley values, agreement values."""
+    from hoplon import memory
     from hoplon.coalition import coalition_analysis
     from hoplon.core.runner import default_workers
     from hoplon.scenario import load_scenario
 
+    memory.set_max_memory(max_memory)
     loaded = load_scenario(file)
     with err.status("running coalition subsets") as status:
 

@@ -22,6 +22,7 @@ from rich.text import Text
 from hoplon.cli import (
     DEFAULT_STORE,
     AsJson,
+    MaxMemory,
     NoStore,
     ScenarioFile,
     Seed,
@@ -311,9 +312,13 @@ def sweep(
             show_default=False,
         ),
     ] = None,
+    max_memory: MaxMemory = None,
 ) -> None:
     """Sweep scenario fields over a grid: results per point with intervals, stored as they finish."""
+    from hoplon import memory
     from hoplon.studies import plan_sweep, run_sweep
+
+    memory.set_max_memory(max_memory)
 
     if not sets:
         raise InputError.single(
