@@ -67,6 +67,7 @@ def scenario(size: Size) -> dict[str, Any]:
     import random
 
     from pyproj import Geod
+
     from scenarios import ASSETS, theatre
 
     data = theatre(n_threats=size.threats, n_sensors=size.sensors, n_units=size.units)

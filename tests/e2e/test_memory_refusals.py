@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import EXAMPLES_DIR
 
 JAPAN = EXAMPLES_DIR / "japan-layered-bmd.yaml"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXAMPLES_DIR
 
+from conftest import EXAMPLES_DIR
 from hoplon import memory
 from hoplon.errors import InputError
 from hoplon.scenario.loader import load_data
