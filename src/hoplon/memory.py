@@ -283,10 +283,10 @@ def _wave_pairs(
     k = np.empty(len(rows), dtype=np.int64)
     top = np.empty(len(rows))  # apogee (ballistic) or flight altitude, metres
     ballistic = np.zeros(len(rows), dtype=bool)
-    memo: dict[tuple[str, float], tuple[int, float]] = {}
+    memo: dict[tuple[str, int], tuple[int, float]] = {}
     for j, r in enumerate(rows):
         entry = cat.threats[r.type]
-        key = (r.type, round(float(length[j]), 0))
+        key = (r.type, round(float(length[j]) / 1000.0))  # 1 km buckets: ~1 sample
         if key not in memo:
             dist = float(length[j])
             apogee = (
