@@ -219,6 +219,9 @@ def main(argv: list[str] | None = None) -> None:
     from hoplon.commands import register_all
 
     register_all()
+    from hoplon import memory
+
+    memory.set_max_memory(None)  # each command sets its own --max-memory
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
