@@ -38,6 +38,7 @@ sys.path.insert(0, str(HERE))
 import bench_coalition  # noqa: E402
 import bench_engine  # noqa: E402
 import bench_geometry  # noqa: E402
+import bench_memory  # noqa: E402
 import bench_sweep  # noqa: E402
 
 #: name -> (module, title of its README section)
@@ -46,6 +47,7 @@ BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
     "engine": (bench_engine, "Engine"),
     "coalition": (bench_coalition, "Coalition analysis"),
     "sweep": (bench_sweep, "Sweep: local processes"),
+    "memory": (bench_memory, "Memory model"),
 }
 
 

@@ -167,6 +167,9 @@ class Scenario:
         if s < 0:
             raise InputError.single(f"seed must be 0 or more (got {s})", field="seed")
         w = default_workers() if workers is None else max(1, workers)
+        from hoplon import memory
+
+        memory.check(self.loaded, n, workers=w, field="--trials")
         loaded = self.loaded
         units = sensors = None
         notes: list[str] = []

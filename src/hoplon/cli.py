@@ -6,6 +6,7 @@ would be accepted); 1 an internal error (a traceback only with ``--debug``).
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from rich.console import Console
 
 from hoplon import __version__
 from hoplon.errors import InputError
+from hoplon.safetext import plain, visible
 
 try:  # Typer vendors its own copy of Click from 0.20 on
     from typer._click import exceptions as _click_exceptions
@@ -31,8 +33,20 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Text from files is printed as rich Text objects (hoplon.safetext.plain); emoji codes
+# are off everywhere, so a name with ':100:' is printed as written.
+out = Console(highlight=False, soft_wrap=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+MaxMemory = Annotated[
+    str | None,
+    typer.Option(
+        "--max-memory",
+        help="Refuse work estimated to need more memory than this (e.g. 4GiB, 512MiB; "
+        "default: the memory available, or $HOPLON_MAX_MEMORY).",
+        show_default=False,
+    ),
+]
 
 ScenarioFile = Annotated[
     Path, typer.Argument(help="Scenario file (YAML, format version 1).", show_default=False)
@@ -59,13 +73,16 @@ def _root(
 
 
 @app.command()
-def validate(file: ScenarioFile) -> None:
+def validate(file: ScenarioFile, max_memory: MaxMemory = None) -> None:
     """Check a scenario and print a summary of what it holds."""
+    from hoplon import memory
     from hoplon.geometry import compile_scenario
     from hoplon.present import print_gaps, print_summary
     from hoplon.scenario import load_scenario
 
+    memory.set_max_memory(max_memory)
     loaded = load_scenario(file)
+    memory.check(loaded, compile_only=True, field="threats", what="compiling this scenario")
     compiled = compile_scenario(loaded)  # geometry refusals (overlapping waves) show here too
     print_summary(loaded, out)
     threats = sum(m.n_threats for m in compiled.waves)
@@ -166,11 +183,14 @@ def run(
     ] = None,
     store: StoreDir = DEFAULT_STORE,
     no_store: NoStore = False,
+    max_memory: MaxMemory = None,
 ) -> None:
     """Run the Monte Carlo: leak probabilities, interceptors spent, costs, per threat."""
+    from hoplon import memory
     from hoplon.api import load
     from hoplon.present import print_result, progress_bar
 
+    memory.set_max_memory(max_memory)
     scenario = load(file)
     n = trials or scenario.spec.trials
     with progress_bar(err, n, f"{scenario.name}") as advance:
@@ -202,17 +222,22 @@ def main(argv: list[str] | None = None) -> None:
     from hoplon.commands import register_all
 
     register_all()
+    from hoplon import memory
+
+    memory.set_max_memory(None)  # each command sets its own --max-memory
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
         code = app(args=args, prog_name="hoplon", standalone_mode=False)
     except InputError as exc:
-        err.print(exc.render(), markup=False)
+        err.print(plain(exc.render(), newlines=True))
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except _click_exceptions.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)
+        sys.stderr.write(visible(shown.getvalue(), newlines=True))
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         err.print("interrupted")
@@ -223,9 +248,11 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         err.print(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in Hoplon, not in your input. Run again with --debug for the traceback.",
-            markup=False,
+            plain(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in Hoplon, not in your input. Run again with --debug for the traceback.",
+                newlines=True,
+            )
         )
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

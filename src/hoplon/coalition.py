@@ -225,6 +225,16 @@ def coalition_analysis(
     tasks += [
         (loaded, "agreement", (), i, metric, n_trials, s) for i in range(len(spec.agreements))
     ]
+    if cluster is None:  # refuse before any subset runs: each task is one full-size run
+        from hoplon import memory
+
+        memory.check(
+            loaded,
+            n_trials,
+            workers=1,
+            parallel=min(max(1, workers), len(tasks)),
+            what="this coalition analysis",
+        )
     from hoplon.studies import map_points
 
     found: dict[int, tuple[NDArray[np.float64], list[str]]] = {}

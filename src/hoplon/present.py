@@ -10,8 +10,10 @@ from typing import Any
 from pyproj import Geod
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from hoplon.catalog import KINDS, Catalog, builtin_catalog
+from hoplon.safetext import plain, visible
 from hoplon.scenario import LoadedScenario
 from hoplon.scenario.schema import (
     Acsa,
@@ -57,9 +59,13 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
     spec = loaded.spec
     cat = loaded.catalog
     n_threats = sum(r.count for r in spec.threats)
-    console.print(f"[bold]{spec.name}[/bold]  (format {spec.hoplon}, sha256 {loaded.sha256[:12]}…)")
+    console.print(
+        Text.assemble(
+            plain(spec.name, "bold"), f"  (format {spec.hoplon}, sha256 {loaded.sha256[:12]}…)"
+        )
+    )
     if spec.description:
-        console.print(spec.description.strip(), style="dim")
+        console.print(plain(spec.description.strip(), "dim", newlines=True))
     console.print(
         f"{len(spec.nations)} nations · {len(spec.agreements)} agreements · {len(spec.assets)} assets · "
         f"{len(spec.sensors)} sensors · {len(spec.units)} units · {len(spec.threats)} raids "
@@ -70,9 +76,9 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
     nations.add_column("#")
     nations.add_column("what")
     for code, nation in spec.nations.items():
-        nations.add_row(code, nation.name)
+        nations.add_row(plain(code), plain(nation.name))
     for i, ag in enumerate(spec.agreements):
-        nations.add_row(f"agreements[{i}]", describe_agreement(ag))
+        nations.add_row(f"agreements[{i}]", plain(describe_agreement(ag)))
     console.print(nations)
 
     if spec.assets:
@@ -80,7 +86,7 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
         for col in ("id", "nation", "kind", "position", "value"):
             assets.add_column(col, justify="right" if col == "value" else "left")
         for a in spec.assets:
-            assets.add_row(a.id, a.nation, a.kind, _pos(a.at), f"{a.value:g}")
+            assets.add_row(plain(a.id), plain(a.nation), plain(a.kind), _pos(a.at), f"{a.value:g}")
         console.print(assets)
 
     if spec.sensors or spec.units:
@@ -90,12 +96,24 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
         for s in spec.sensors:
             entry = cat.sensors[s.type]
             sensors.add_row(
-                s.id, s.nation, s.type, _pos(s.at), f"{entry.role}, {entry.range_km:,.0f} km", ""
+                plain(s.id),
+                plain(s.nation),
+                plain(s.type),
+                _pos(s.at),
+                plain(f"{entry.role}, {entry.range_km:,.0f} km"),
+                "",
             )
         for u in spec.units:
             platform = cat.platforms[u.type]
             mag = ", ".join(f"{n} × {k}" for n, k in u.magazine.items())
-            sensors.add_row(u.id, u.nation, u.type, _pos(u.at), platform.radar, mag)
+            sensors.add_row(
+                plain(u.id),
+                plain(u.nation),
+                plain(u.type),
+                _pos(u.at),
+                plain(platform.radar),
+                plain(mag),
+            )
         console.print(sensors)
 
     if spec.threats:
@@ -109,10 +127,10 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
             _, _, dist = _GEOD.inv(lon0, lat0, lon1, lat1)
             last = r.launch.at_s + (r.count - 1) * r.launch.every_s
             raids.add_row(
-                r.id,
-                r.type,
+                plain(r.id),
+                plain(r.type),
                 str(r.count),
-                r.target,
+                plain(r.target),
                 f"{dist / 1000:,.0f} km",
                 f"{r.launch.at_s:g}–{last:g} s",
             )
@@ -121,9 +139,11 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
         console.print(f"Note: {note}", markup=False)
     d = spec.doctrine
     console.print(
-        f"Doctrine: {d.shots_per_engagement} per engagement, "
-        f"shoot-look-shoot {'on' if d.shoot_look_shoot else 'off'} ({d.assessment_s:g} s to assess), "
-        f"assignment {d.assignment}."
+        plain(
+            f"Doctrine: {d.shots_per_engagement} per engagement, "
+            f"shoot-look-shoot {'on' if d.shoot_look_shoot else 'off'} ({d.assessment_s:g} s to assess), "
+            f"assignment {d.assignment}."
+        )
     )
 
 
@@ -167,25 +187,39 @@ def print_catalog(
                 else:
                     figures += f"; {e.speed_kms:g} km/s at {e.altitude_m:g} m"
                 figures += f"; ${e.unit_cost_usd / 1e6:,.2f} M ({e.cost_year})"
-            table.add_row(name, figures, e.source, "yes" if e.notional else "no")
+            table.add_row(
+                plain(name), plain(figures), plain(e.source), "yes" if e.notional else "no"
+            )
         console.print(table)
+
+
+def description_column() -> Any:
+    """A progress bar's description column that shows the label as text, never as markup."""
+    from rich.progress import TextColumn
+
+    return TextColumn("{task.description}", style="progress.description", markup=False)
 
 
 @contextmanager
 def progress_bar(console: Console, total: int, label: str) -> Iterator[Callable[[int], None]]:
     """A progress bar on standard error, shown only once the work has lasted a second."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeRemainingColumn,
+    )
 
     start = time.perf_counter()
     progress = Progress(
-        "[progress.description]{task.description}",
+        description_column(),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=console,
         transient=True,
     )
-    task = progress.add_task(label, total=total)
+    task = progress.add_task(visible(label), total=total)
     shown = False
 
     def advance(n: int) -> None:
@@ -214,7 +248,10 @@ def print_result(result: dict[str, Any], console: Console) -> None:
     """The headline metrics, per-target and per-threat tables of a run."""
     m = result["metrics"]
     console.print(
-        f"[bold]{result['scenario']['name']}[/bold]: {result['trials']:,} trials, seed {result['seed']}"
+        Text.assemble(
+            plain(result["scenario"]["name"], "bold"),
+            f": {result['trials']:,} trials, seed {result['seed']}",
+        )
     )
     head = Table(title="Headline (mean and 95% interval)", title_justify="left")
     head.add_column("metric")
@@ -241,16 +278,16 @@ def print_result(result: dict[str, Any], console: Console) -> None:
     spend.add_column("by")
     spend.add_column("mean  [95% interval]", justify="right")
     for k, v in m["shots_by_interceptor"].items():
-        spend.add_row(k, _ci(v, "{:.2f}"))
+        spend.add_row(plain(k), _ci(v, "{:.2f}"))
     for k, v in m["shots_by_nation"].items():
-        spend.add_row(f"nation {k}", _ci(v, "{:.2f}"))
+        spend.add_row(plain(f"nation {k}"), _ci(v, "{:.2f}"))
     console.print(spend)
 
     targets = Table(title="Leakers per target", title_justify="left")
     targets.add_column("target")
     targets.add_column("mean leakers  [95%]", justify="right")
     for k, v in m["leakers_by_target"].items():
-        targets.add_row(k, _ci(v))
+        targets.add_row(plain(k), _ci(v))
     console.print(targets)
 
     threats = Table(title="Threats", title_justify="left")
@@ -261,11 +298,11 @@ def print_result(result: dict[str, Any], console: Console) -> None:
     gaps = 0
     for row in result["threats"]:
         first = "never" if row["first_track_s"] is None else f"{row['first_track_s']:.0f} s"
-        who = ", ".join(row["engageable_by"]) or "[bold red]none[/bold red]"
+        who = plain(", ".join(row["engageable_by"])) or Text("none", style="bold red")
         gaps += not row["engageable_by"]
         threats.add_row(
-            row["id"],
-            row["target"],
+            plain(row["id"]),
+            plain(row["target"]),
             first,
             f"{row['impact_s']:.0f} s",
             who,

@@ -38,9 +38,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from hoplon import __version__
+from hoplon import __version__, memory
 from hoplon.core.stats import Z95, Estimate, mean_estimate, proportion_estimate
 from hoplon.errors import InputError, Problem, did_you_mean
+from hoplon.memory import Estimate as MemoryEstimate
 
 if TYPE_CHECKING:  # pragma: no cover
     from hoplon.api import Result
@@ -52,7 +53,7 @@ R = TypeVar("R")
 FloatArray = NDArray[np.float64]
 
 #: Largest grid a sweep accepts.
-MAX_POINTS = 100_000
+MAX_POINTS = 10_000
 #: Most local processes a command starts (``--workers``); more than the cores only adds
 #: memory, never speed.
 MAX_WORKERS = 256
@@ -1032,6 +1033,8 @@ class SweepPlan:
     trials: int
     points: tuple[SweepPoint, ...]
     study_id: str
+    #: Estimated peak memory of the largest point (one process), from hoplon.memory.
+    memory_estimate: MemoryEstimate | None = None
 
     def definition(self) -> dict[str, Any]:
         """What identifies the study: kind, base file hash, grid, seed and trials."""
@@ -1099,6 +1102,7 @@ def plan_sweep(
     base_seed = base.spec.seed if seed is None else seed
     base_trials = base.spec.trials if trials is None else trials
     points = []
+    largest: MemoryEstimate | None = None
     for i, overrides in enumerate(grid):
         try:
             point_raw = apply_overrides(raw, overrides)
@@ -1113,6 +1117,9 @@ def plan_sweep(
             raise _point_error(exc, overrides, name) from None
         p_seed = loaded.spec.seed if "seed" in overrides else base_seed
         p_trials = loaded.spec.trials if "trials" in overrides else base_trials
+        est = memory.estimate(loaded, p_trials, workers=1)
+        if largest is None or est.total > largest.total:
+            largest = est
         digest = scenario_digest(loaded)
         key = point_key(digest, p_seed, p_trials)
         points.append(SweepPoint(i, overrides, p_seed, p_trials, key, digest))
@@ -1127,6 +1134,7 @@ def plan_sweep(
         trials=base_trials,
         points=tuple(points),
         study_id=study_id(definition),
+        memory_estimate=largest,
     )
 
 
@@ -1254,6 +1262,15 @@ def run_sweep(
     from hoplon.store import ResultStore, StoreWriteError, point_row
 
     start = time.perf_counter()
+    n_workers = default_workers() if workers is None else max(1, workers)
+    if cluster is None and plan.memory_estimate is not None:  # refuse before any point runs
+        memory.enforce(
+            plan.memory_estimate,
+            plan.file,
+            field="--trials",
+            parallel=min(n_workers, len(plan.points)),
+            what="this sweep (its largest point)",
+        )
     db: ResultStore | None
     db = store if isinstance(store, ResultStore) or store is None else ResultStore(store)
     if resume and db is None:
@@ -1292,7 +1309,7 @@ def run_sweep(
     if on_start is not None:
         on_start(len(todo), len(resumed_keys))
     tasks = [PointTask(plan.raw, plan.file, p.overrides, p.seed, p.trials) for p in todo]
-    n_workers = default_workers() if workers is None else max(1, workers)
+    figures: dict[str, tuple[dict[str, Any], dict[str, Any], bool]] = {}
     for j, result in map_points(run_point, tasks, n_workers, cluster, progress):
         p = todo[j]
         if db is not None:

@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from hoplon.cli import AsJson, ScenarioFile, Seed, Trials, Workers, app, err, out
+from hoplon.cli import AsJson, MaxMemory, ScenarioFile, Seed, Trials, Workers, app, err, out
+from hoplon.safetext import plain
 
 
 @app.command()
@@ -26,17 +28,20 @@ def coalition(
         str | None,
         typer.Option("--cluster", help="Run the subsets on a Dask cluster: tcp://HOST:PORT."),
     ] = None,
+    max_memory: MaxMemory = None,
 ) -> None:
     """What each ally brings: every subset of the nations, Shapley values, agreement values."""
+    from hoplon import memory
     from hoplon.coalition import coalition_analysis
     from hoplon.core.runner import default_workers
     from hoplon.scenario import load_scenario
 
+    memory.set_max_memory(max_memory)
     loaded = load_scenario(file)
     with err.status("running coalition subsets") as status:
 
         def tell(what: str) -> None:
-            status.update(f"done: {what}")
+            status.update(plain(f"done: {what}"))
 
         result = coalition_analysis(
             loaded,
@@ -51,9 +56,14 @@ def coalition(
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
     out.print(
-        f"[bold]{loaded.spec.name}[/bold]: {result['metric']} with every nation "
-        f"{result['value_all']:.4f}, with none {result['value_none']:.4f} "
-        f"({result['trials']:,} trials per subset, seed {result['seed']}, {result['method']})"
+        Text.assemble(
+            plain(loaded.spec.name, "bold"),
+            plain(
+                f": {result['metric']} with every nation "
+                f"{result['value_all']:.4f}, with none {result['value_none']:.4f} "
+                f"({result['trials']:,} trials per subset, seed {result['seed']}, {result['method']})"
+            ),
+        )
     )
     shap = Table(
         title="Shapley value: each nation's average marginal contribution", title_justify="left"
@@ -65,13 +75,13 @@ def coalition(
     for nation, est in result["shapley"].items():
         lo, hi = est["ci95"]
         share = f"{est['mean'] / span:.1%}" if span else "—"
-        shap.add_row(nation, f"{est['mean']:+.4f}  [{lo:+.4f}, {hi:+.4f}]", share)
+        shap.add_row(plain(nation), f"{est['mean']:+.4f}  [{lo:+.4f}, {hi:+.4f}]", share)
     out.print(shap)
     subsets = Table(title="Coalitions", title_justify="left")
     subsets.add_column("nations")
-    subsets.add_column(result["metric"], justify="right")
+    subsets.add_column(plain(result["metric"]), justify="right")
     for row in result["subsets"]:
-        subsets.add_row(", ".join(row["nations"]) or "(none)", f"{row['value']:.4f}")
+        subsets.add_row(plain(", ".join(row["nations"]) or "(none)"), f"{row['value']:.4f}")
     out.print(subsets)
     if result["agreements"]:
         ags = Table(title="Agreements: the metric with and without each", title_justify="left")
@@ -83,7 +93,7 @@ def coalition(
             lo, hi = row["contribution"]["ci95"]
             ags.add_row(
                 str(row["index"]),
-                row["description"],
+                plain(row["description"]),
                 f"{row['value_without']:.4f}",
                 f"{row['contribution']['mean']:+.4f}  [{lo:+.4f}, {hi:+.4f}]",
             )

@@ -11,6 +11,7 @@ import typer
 
 from hoplon.cli import Seed, Trials, Workers, app, err
 from hoplon.errors import InputError
+from hoplon.safetext import plain
 
 #: Largest JSON input read, in bytes (a sweep of 100,000 points writes well under this).
 MAX_JSON_BYTES = 256 * 1024 * 1024
@@ -114,7 +115,7 @@ def report(
             from hoplon.coalition import coalition_analysis
             from hoplon.core.runner import default_workers
 
-            err.print(f"coalition: every subset of nations, metric {coalition}", markup=False)
+            err.print(plain(f"coalition: every subset of nations, metric {coalition}"))
             contributions = coalition_analysis(
                 scenario.loaded,
                 metric=coalition,
@@ -125,4 +126,4 @@ def report(
         render_report(result, output, coalition=contributions)
     size_kb = output.stat().st_size / 1024
     took = time.perf_counter() - start
-    err.print(f"wrote {output} ({size_kb:,.0f} KB) in {took:.1f} s", markup=False)
+    err.print(plain(f"wrote {output} ({size_kb:,.0f} KB) in {took:.1f} s"))

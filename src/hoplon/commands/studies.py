@@ -17,10 +17,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from hoplon.cli import (
     DEFAULT_STORE,
     AsJson,
+    MaxMemory,
     NoStore,
     ScenarioFile,
     Seed,
@@ -32,6 +34,7 @@ from hoplon.cli import (
     out,
 )
 from hoplon.errors import InputError
+from hoplon.safetext import plain, visible
 
 if TYPE_CHECKING:  # pragma: no cover
     from hoplon.store import ResultStore
@@ -86,7 +89,9 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
         f"seed {data['seed']}; each compared with A"
     )
     for letter, s in zip(letters, scenarios, strict=True):
-        console.print(f"  {letter}  {escape(s['name'])}  [dim]({escape(s['file'])})[/dim]")
+        console.print(
+            Text.assemble(f"  {letter}  ", plain(s["name"]), "  ", plain(f"({s['file']})", "dim"))
+        )
     table = Table(
         title="Mean [95% interval]; difference from A [95% interval], p-value",
         title_justify="left",
@@ -196,8 +201,10 @@ def _points_progress(
         TimeRemainingColumn,
     )
 
+    from hoplon.present import description_column
+
     progress = Progress(
-        "[progress.description]{task.description}",
+        description_column(),
         BarColumn(),
         MofNCompleteColumn(),
         "points",
@@ -208,11 +215,13 @@ def _points_progress(
         transient=True,
         disable=not console.is_terminal,
     )
-    task = progress.add_task(label, total=None)
+    task = progress.add_task(visible(label), total=None)
 
     def start(todo: int, resumed: int) -> None:
         if resumed:
-            console.print(f"resuming: {resumed} point(s) already in the store, {todo} to run")
+            console.print(
+                plain(f"resuming: {resumed} point(s) already in the store, {todo} to run")
+            )
         progress.update(task, total=todo)
         progress.start()
 
@@ -231,13 +240,16 @@ def print_sweep(data: dict[str, Any], console: Console) -> None:
     from hoplon.studies import show_value
 
     console.print(
-        f"[bold]{escape(info['scenario'])}[/bold]: sweep of {len(data['points'])} points, "
-        f"{info['trials']:,} trials each, seed {info['seed']}"
+        Text.assemble(
+            plain(info["scenario"], "bold"),
+            f": sweep of {len(data['points'])} points, "
+            f"{info['trials']:,} trials each, seed {info['seed']}",
+        )
     )
     table = Table(title="Per point: mean and 95% interval", title_justify="left")
     paths = list(info["set"])
     for path in paths:
-        table.add_column(escape(path), justify="right", overflow="fold")
+        table.add_column(plain(path), justify="right", overflow="fold")
     for metric in ("p_no_leak", "expected_leakers", "value_protected", "interceptor_cost_usd"):
         table.add_column(_label(metric)[0], justify="right")
     table.add_column("cost-exchange ratio", justify="right")
@@ -245,7 +257,7 @@ def print_sweep(data: dict[str, Any], console: Console) -> None:
         table.add_column("", justify="left")
     for point in data["points"]:
         m = point["metrics"]
-        row = [escape(show_value(point["overrides"].get(p))) for p in paths]
+        row: list[str | Text] = [plain(show_value(point["overrides"].get(p))) for p in paths]
         for metric in ("p_no_leak", "expected_leakers", "value_protected", "interceptor_cost_usd"):
             _, scale, fmt = _label(metric)
             row.append(_interval(m.get(metric), scale, fmt))
@@ -257,11 +269,11 @@ def print_sweep(data: dict[str, Any], console: Console) -> None:
     console.print(table)
     where = f"store {info['store']} (study {info['study_id']})" if info["store"] else "not stored"
     console.print(
-        escape(
+        plain(
             f"{info['computed']} computed, {info['resumed']} from the store · "
-            f"{info['executor']} · {info['wall_s']:.1f} s · {where}"
-        ),
-        style="dim",
+            f"{info['executor']} · {info['wall_s']:.1f} s · {where}",
+            "dim",
+        )
     )
 
 
@@ -300,9 +312,13 @@ def sweep(
             show_default=False,
         ),
     ] = None,
+    max_memory: MaxMemory = None,
 ) -> None:
     """Sweep scenario fields over a grid: results per point with intervals, stored as they finish."""
+    from hoplon import memory
     from hoplon.studies import plan_sweep, run_sweep
+
+    memory.set_max_memory(max_memory)
 
     if not sets:
         raise InputError.single(
@@ -419,9 +435,9 @@ def results(
         values = [row[j] for row in rows]
         numeric = all(isinstance(v, int | float) or v is None for v in values)
         table.add_column(
-            escape(column), justify="right" if numeric and values else "left", overflow="fold"
+            plain(column), justify="right" if numeric and values else "left", overflow="fold"
         )
     for row in cells:
-        table.add_row(*(escape(c) for c in row))
+        table.add_row(*(plain(c) for c in row))
     out.print(table)
     err.print(f"{len(rows)} row(s) · {time.perf_counter() - started:.2f} s", style="dim")

@@ -386,6 +386,9 @@ def render_campaign_costs(data: Mapping[str, Any], console: Console) -> None:
     Money in millions of US dollars of the base year (then-year with deflator none).
     """
     from rich.table import Table
+    from rich.text import Text
+
+    from hoplon.safetext import plain
 
     label = f"$M of {data['base_year']}" if data.get("base_year") else "then-year $M"
     units = data["unit_costs"]["interceptors"]
@@ -405,8 +408,8 @@ def render_campaign_costs(data: Mapping[str, Any], console: Console) -> None:
         u = units[row["interceptor"]]
         mean, ci = _est_musd(row["spend_usd"])
         table.add_row(
-            row["nation"],
-            row["interceptor"],
+            plain(row["nation"]),
+            plain(row["interceptor"]),
             f"{row['shots']['mean']:,.2f}",
             _musd(u["unit_cost_usd"]),
             f"{_musd(u['unit_cost_nominal_usd'])} ({u['cost_year']})",
@@ -416,7 +419,7 @@ def render_campaign_costs(data: Mapping[str, Any], console: Console) -> None:
     table.add_section()
     for nation, est in data["spend_by_nation_usd"].items():
         mean, ci = _est_musd(est)
-        table.add_row(nation, "all", "", "", "", mean, ci)
+        table.add_row(plain(nation), "all", "", "", "", mean, ci)
     mean, ci = _est_musd(data["interceptor_spend_usd"])
     table.add_row("Total", "", "", "", "", mean, ci)
     console.print(table)
@@ -429,7 +432,10 @@ def render_campaign_costs(data: Mapping[str, Any], console: Console) -> None:
     for row in data["threats"]:
         u = data["unit_costs"]["threats"][row["type"]]
         table.add_row(
-            row["type"], str(row["count"]), _musd(u["unit_cost_usd"]), _musd(row["spend_usd"])
+            plain(row["type"]),
+            str(row["count"]),
+            _musd(u["unit_cost_usd"]),
+            _musd(row["spend_usd"]),
         )
     table.add_section()
     table.add_row("Total", "", "", _musd(data["threat_spend_usd"]))
@@ -466,17 +472,17 @@ def render_campaign_costs(data: Mapping[str, Any], console: Console) -> None:
         table.add_column(f"years (mean / {p})", justify="right")
         for row in data["replacement"]:
             if row["share"] is None:
-                shared = "—"
+                shared = Text("—")
             else:
                 producers = ", ".join(dict.fromkeys(x["nation"] for x in row["origin_lines"]))
-                shared = (
+                shared = plain(
                     f"{100 * row['share']:.0f} % of {producers} = "
                     f"{row['shared_units_per_year']:,.1f}"
                 )
             w = row["without_licensed_line"]
             table.add_row(
-                row["nation"],
-                row["interceptor"],
+                plain(row["nation"]),
+                plain(row["interceptor"]),
                 f"{row['expended']['mean']:.2f} / {row['expended'][p]:g}",
                 _num(row["own_units_per_year"], 1),
                 shared,
@@ -489,10 +495,12 @@ def render_campaign_costs(data: Mapping[str, Any], console: Console) -> None:
         console.print(table)
 
     for note in data.get("warnings", []):
-        console.print(f"[yellow]warning:[/yellow] {note}", highlight=False)
-    console.print("[bold]Campaign-cost assumptions[/bold]")
+        console.print(
+            Text.assemble(("warning:", "yellow"), " ", plain(note, newlines=True)), highlight=False
+        )
+    console.print(Text("Campaign-cost assumptions", style="bold"))
     for i, note in enumerate(data["assumptions"], 1):
-        console.print(f"  {i}. {note}", highlight=False)
+        console.print(plain(f"  {i}. {note}", newlines=True), highlight=False)
 
 
 def _years_text(years: Mapping[str, float] | None, p: str) -> str:

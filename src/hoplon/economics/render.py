@@ -6,6 +6,9 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from hoplon.safetext import plain
 
 __all__ = ["render_economics"]
 
@@ -36,7 +39,9 @@ def render_economics(result: dict[str, Any], console: Console) -> None:
     """
     label = _money_label(result)
     for program in result["programs"]:
-        table = Table(title=f"Program: {program['name']} ({program['id']})", title_justify="left")
+        table = Table(
+            title=plain(f"Program: {program['name']} ({program['id']})"), title_justify="left"
+        )
         table.add_column("Nation")
         table.add_column(f"Contribution ({label})", justify="right")
         table.add_column("Share", justify="right")
@@ -45,7 +50,7 @@ def render_economics(result: dict[str, Any], console: Console) -> None:
         table.add_column("Share (then-year)", justify="right")
         for nation, usd in program["contributions_usd"].items():
             table.add_row(
-                nation,
+                plain(nation),
                 _musd(usd),
                 _pct(program["shares"][nation]),
                 _musd(program["savings_usd"][nation]),
@@ -70,8 +75,8 @@ def render_economics(result: dict[str, Any], console: Console) -> None:
             f" = {_musd(k['program_cost_usd'])} ({label})"
         )
         table = Table(
-            title=f"Consortium: {k['name']} ({k['id']})",
-            caption=caption,
+            title=plain(f"Consortium: {k['name']} ({k['id']})"),
+            caption=plain(caption),
             title_justify="left",
             caption_justify="left",
         )
@@ -81,7 +86,7 @@ def render_economics(result: dict[str, Any], console: Console) -> None:
         table.add_column(f"Saving vs alone ({label})", justify="right")
         for m in k["members"]:
             table.add_row(
-                m, _pct(k["shares"][m]), _musd(k["costs_usd"][m]), _musd(k["savings_usd"][m])
+                plain(m), _pct(k["shares"][m]), _musd(k["costs_usd"][m]), _musd(k["savings_usd"][m])
             )
         console.print(table)
 
@@ -90,7 +95,7 @@ def render_economics(result: dict[str, Any], console: Console) -> None:
             change = ", ".join(
                 [f"{n} joins" for n in w["join"]] + [f"{n} leaves" for n in w["leave"]]
             )
-            table = Table(title=f"What if {change} ({k['id']})", title_justify="left")
+            table = Table(title=plain(f"What if {change} ({k['id']})"), title_justify="left")
             table.add_column("Nation")
             table.add_column("Share before", justify="right")
             table.add_column("Share after", justify="right")
@@ -99,7 +104,7 @@ def render_economics(result: dict[str, Any], console: Console) -> None:
             table.add_column(f"Saving vs baseline ({label})", justify="right")
             for n, delta in w["share_change"].items():
                 table.add_row(
-                    n,
+                    plain(n),
                     _pct(k["shares"].get(n, 0.0)),
                     _pct(w["shares"].get(n, 0.0)),
                     _pp(delta),
@@ -116,16 +121,19 @@ def render_economics(result: dict[str, Any], console: Console) -> None:
         table.add_column("Licensed from")
         for line in result["production"]:
             table.add_row(
-                line["nation"],
-                line["interceptor"],
+                plain(line["nation"]),
+                plain(line["interceptor"]),
                 f"{line['units_per_year']:g}",
-                line["licensed_from"] or "",
+                plain(line["licensed_from"] or ""),
             )
         console.print(table)
 
-    console.print("[bold]Assumptions[/bold]")
+    console.print(Text("Assumptions", style="bold"))
     for i, note in enumerate(result["assumptions"], 1):
-        console.print(f"  {i}. {note}", highlight=False)
+        console.print(plain(f"  {i}. {note}", newlines=True), highlight=False)
     for name, source in result.get("sources", {}).items():
         if source:
-            console.print(f"  Source ({name.replace('_', ' ')}): {source}", highlight=False)
+            console.print(
+                plain(f"  Source ({name.replace('_', ' ')}): {source}", newlines=True),
+                highlight=False,
+            )

@@ -403,6 +403,9 @@ def check_scenario(scenario: Scenario, catalog: Catalog) -> list[Finding]:
     """Every cross-reference problem in the scenario, in file order of sections."""
     findings: list[Finding] = []
     findings.extend(_economics(scenario, catalog))
+    from hoplon.memory import count_findings
+
+    findings.extend(count_findings(scenario))
     for check in (_ids, _nations, _memory):
         findings.extend(check(scenario))
     for check2 in (_catalog_names, _targets, _rights, _platform_radars):
