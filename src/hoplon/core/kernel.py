@@ -28,10 +28,10 @@ try:  # pragma: no cover - exercised by the import itself
     from numba import njit as _njit
 
     def jit(fn: Callable[..., Any]) -> Callable[..., Any]:
-        return _njit(cache=True, nogil=True)(fn)  # type: ignore[no-any-return]
+        return _njit(cache=True, nogil=True)(fn)
 
     def inline(fn: Callable[..., Any]) -> Callable[..., Any]:
-        return _njit(cache=True, nogil=True, inline="always")(fn)  # type: ignore[no-any-return]
+        return _njit(cache=True, nogil=True, inline="always")(fn)
 
     HAVE_NUMBA = True
 except ImportError:  # pragma: no cover - numba is a declared dependency
@@ -57,11 +57,10 @@ _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 STRIDE = 16
 
 
-def coarse_index(offsets: Any, launch_s: Any) -> tuple[Any, Any]:
-    """Every :data:`STRIDE`-th launch time of each window from its first, as CSR
-    (offsets (W+1,), values): small enough to stay in cache while searching."""
-    lo = offsets[:-1]
-    counts = (offsets[1:] - lo + STRIDE - 1) // STRIDE
+def coarse_index(lo: Any, hi: Any, launch_s: Any) -> tuple[Any, Any]:
+    """Every :data:`STRIDE`-th launch time of each window (points ``lo:hi``) from its
+    first, as CSR (offsets (W+1,), values): small enough to stay in cache."""
+    counts = (hi - lo + STRIDE - 1) // STRIDE
     c_off = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     within = np.arange(int(c_off[-1]), dtype=np.int64) - np.repeat(c_off[:-1], counts)
     return c_off, np.ascontiguousarray(launch_s[np.repeat(lo, counts) + within * STRIDE])
@@ -277,6 +276,7 @@ def run_block(
     spe: int,
     sls: bool,
     assessment_s: float,
+    initial_stock: Any,  # (S,) the magazines
     k0: np.uint64,
     k1: np.uint64,
     wave: np.uint64,
@@ -294,6 +294,23 @@ def run_block(
     ht = np.empty(max(n_threats, 1))
     hk = np.empty(max(n_threats, 1), dtype=np.int64)
     n_events = 0
+    # every trial's first slots, from the initial magazines (channels free, none engaged)
+    init_stock = initial_stock.astype(np.int32)
+    unit_first_s[:] = -np.inf
+    for u in range(n_units):
+        unit_first[u] = chan_off[u] if chan_off[u + 1] > chan_off[u] else -1
+    init_when = np.full(n_threats, np.inf)
+    for t in range(n_threats):
+        if n_slots[t] > 0:
+            w, k, c = _evaluate(
+                t, -np.inf, init_stock, unit_first, unit_first_s, seen, tw_off, tw_idx,
+                w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, chan_off, launch_s,
+                best_launch_s, best_intercept_s, w_first_s, w_first_intercept_s, w_last_s,
+                c_off, coarse_s, best_s, sls,
+            )  # fmt: skip
+            if w >= 0:
+                init_when[t] = w_first_launch_s[w] if k < 0 else best_s[k, 0]
+    init_order = np.argsort(init_when, kind="mergesort")  # stable: ties by threat
     for i in range(n):
         free_at[:] = -np.inf
         chan_free[:] = -np.inf
@@ -305,16 +322,32 @@ def run_block(
         alive_row = alive[i]
         stock_row = stock[i]
         size = 0
-        for t in range(n_threats):
-            if alive_row[t] and n_slots[t] > 0:
-                w, k, c = _evaluate(
-                    t, -np.inf, stock_row, unit_first, unit_first_s, seen, tw_off, tw_idx, w_lo, w_hi,
-                    w_stock, w_unit, w_seen, w_rank, chan_off, launch_s, best_launch_s,
-                    best_intercept_s, w_first_s, w_first_intercept_s, w_last_s, c_off, coarse_s, best_s, sls,
-                )  # fmt: skip
-                if w >= 0:
-                    when = w_first_launch_s[w] if k < 0 else best_s[k, 0]
-                    size = _heap_push(ht, hk, size, when, t)
+        same = True  # the trial starts from the magazines the schedule was made with
+        for q in range(stock_row.shape[0]):
+            if stock_row[q] != init_stock[q]:
+                same = False
+                break
+        if same:  # the first slots' schedule, already sorted (a sorted array is a heap)
+            for j in range(n_threats):
+                t = init_order[j]
+                if init_when[t] == np.inf:
+                    break
+                if alive_row[t]:
+                    ht[size] = init_when[t]
+                    hk[size] = t
+                    size += 1
+        else:
+            for t in range(n_threats):
+                if alive_row[t] and n_slots[t] > 0:
+                    w, k, c = _evaluate(
+                        t, -np.inf, stock_row, unit_first, unit_first_s, seen, tw_off,
+                        tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, chan_off,
+                        launch_s, best_launch_s, best_intercept_s, w_first_s,
+                        w_first_intercept_s, w_last_s, c_off, coarse_s, best_s, sls,
+                    )  # fmt: skip
+                    if w >= 0:
+                        when = w_first_launch_s[w] if k < 0 else best_s[k, 0]
+                        size = _heap_push(ht, hk, size, when, t)
         while size > 0:
             when = ht[0]
             t = hk[0]
