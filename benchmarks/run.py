@@ -38,6 +38,7 @@ sys.path.insert(0, str(HERE))
 import bench_coalition  # noqa: E402
 import bench_engine  # noqa: E402
 import bench_geometry  # noqa: E402
+import bench_kernel  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_sweep  # noqa: E402
 
@@ -45,6 +46,7 @@ import bench_sweep  # noqa: E402
 BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
     "geometry": (bench_geometry, "Geometry compile"),
     "engine": (bench_engine, "Engine"),
+    "kernel": (bench_kernel, "Engine kernel: time order, compiled"),
     "coalition": (bench_coalition, "Coalition analysis"),
     "sweep": (bench_sweep, "Sweep: local processes"),
     "memory": (bench_memory, "Memory model"),

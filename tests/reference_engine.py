@@ -1,13 +1,14 @@
 """A plain, per-trial reference of the engagement engine, written for clarity not speed.
 
 It follows the rules in ``hoplon.core.engine``'s docstring one trial at a time, with
-ordinary Python loops and lists, and draws its chance from the same keyed streams
+ordinary Python loops, lists and a ``heapq`` queue of slots in time order, and draws its chance from the same keyed streams
 (``hoplon.core.engine.chance_stream``: reliability per wave, kills per threat and
 slot), so on the same key the two must agree trial by trial.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -34,16 +35,59 @@ def _engagement(model: Model, w: int, earliest: float) -> tuple[float, float] | 
     return None
 
 
+def _preferred(
+    model: Model,
+    plan: Plan,
+    t: int,
+    free_at: list[float],
+    channels: dict[int, list[float]],
+    stock: list[int],
+    engaged: set[tuple[int, int]],
+) -> tuple | None:
+    """The engagement the doctrine prefers for threat ``t`` now, or None."""
+    best = None
+    for w in plan.threat_windows[t]:
+        w = int(w)
+        s = int(model.windows.stock[w])
+        u = int(model.stock_unit[s])
+        earliest = free_at[t]
+        slot = None
+        if u in channels:  # the channel that comes free first (lowest index on ties)
+            slot = min(range(len(channels[u])), key=lambda c, u=u: channels[u][c])
+            earliest = max(earliest, channels[u][slot])
+        eng = _engagement(model, w, earliest)
+        if eng is None:
+            continue
+        launch, intercept = eng
+        if stock[s] <= 0:
+            continue
+        if not model.shoot_look_shoot and (u, t) in engaged:
+            continue
+        rank = intercept + float(plan.window_rank[w])
+        if best is None or rank < best[0]:
+            best = (rank, w, s, u, launch, intercept, slot)
+    return best
+
+
 def reference_trials(
     model: Model, plan: Plan, key: np.ndarray, n: int, wave: int = 0
 ) -> list[TrialResult]:
-    """Simulate ``n`` trials one by one, with the engine's keyed random streams."""
+    """Simulate ``n`` trials one by one, with the engine's keyed random streams.
+
+    Within a trial the slots are taken in time order: each live threat's next slot waits
+    in a queue at the launch time of the engagement the doctrine prefers for it; the
+    earliest (ties: lowest threat index) is re-evaluated against what is left, and fires
+    if its launch time is unchanged, or waits again at its new launch time.
+    """
     n_threats = model.n_threats
     u_rel = chance_stream(key, wave, RELIABILITY_STREAM).random((n, n_threats))
-    u_dp = [
-        chance_stream(key, wave, int(t) * MAX_SLOTS + int(k)).random(n)
+    u_slot = {
+        (int(t), int(k)): chance_stream(key, wave, int(t) * MAX_SLOTS + int(k)).random(n)
         for t, k in zip(plan.dp_threat, plan.dp_slot, strict=True)
-    ]
+    }
+    n_slots = [0] * n_threats
+    for t in plan.dp_threat:
+        n_slots[int(t)] += 1
     results = []
     for i in range(n):
         alive = [bool(u_rel[i, t] < model.threat_reliability[t]) for t in range(n_threats)]
@@ -57,45 +101,45 @@ def reference_trials(
             if 0 < int(cap) < 1_000_000:
                 channels[u] = [-math.inf] * int(cap)
         engaged: set[tuple[int, int]] = set()
-        for d in range(plan.count):
-            t = int(plan.dp_threat[d])
-            if not alive[t]:
-                continue
-            best = None
-            for w in plan.threat_windows[t]:
-                w = int(w)
-                s = int(model.windows.stock[w])
-                u = int(model.stock_unit[s])
-                earliest = free_at[t]
-                slot = None
-                if u in channels:  # the channel that comes free first (lowest index on ties)
-                    slot = min(range(len(channels[u])), key=lambda c: channels[u][c])
-                    earliest = max(earliest, channels[u][slot])
-                eng = _engagement(model, w, earliest)
-                if eng is None:
-                    continue
-                launch, intercept = eng
-                if stock[s] <= 0:
-                    continue
-                if not model.shoot_look_shoot and (u, t) in engaged:
-                    continue
-                key = intercept + float(plan.window_rank[w])
-                if best is None or key < best[0]:
-                    best = (key, w, s, u, launch, intercept, slot)
+
+        queue: list[tuple[float, int]] = []
+        for t in range(n_threats):
+            if (
+                alive[t]
+                and n_slots[t] > 0
+                and (first := _preferred(model, plan, t, free_at, channels, stock, engaged))
+                is not None
+            ):
+                heapq.heappush(queue, (first[4], t))
+        taken = [0] * n_threats
+        while queue:
+            when, t = heapq.heappop(queue)
+            best = _preferred(model, plan, t, free_at, channels, stock, engaged)
             if best is None:
                 continue
             _, w, s, u, launch, intercept, slot = best
+            if launch != when:
+                heapq.heappush(queue, (launch, t))
+                continue
             fired = min(model.shots_per_engagement, stock[s])
             stock[s] -= fired
             shots[s] += fired
             p = float(model.windows.p_kill[w])
-            if u_dp[d][i] < 1.0 - (1.0 - p) ** fired:
+            if u_slot[(t, taken[t])][i] < 1.0 - (1.0 - p) ** fired:
                 alive[t] = False
                 kills[u] += 1
             free_at[t] = intercept + model.assessment_s
             engaged.add((u, t))
             if slot is not None:
                 channels[u][slot] = intercept
+            taken[t] += 1
+            if (
+                alive[t]
+                and taken[t] < n_slots[t]
+                and (again := _preferred(model, plan, t, free_at, channels, stock, engaged))
+                is not None
+            ):
+                heapq.heappush(queue, (again[4], t))
         leaked = [alive[t] and launched[t] for t in range(n_threats)]
         results.append(TrialResult(leaked, shots, kills, stock))
     return results

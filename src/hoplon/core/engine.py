@@ -5,11 +5,15 @@ Model (see ``docs/model.md``, "Engagement model"):
 - A threat fails at launch with probability ``1 - reliability``; a failed threat is never
   engaged and never leaks.
 - Each threat ``t`` has a short list of *slots* ``k = 0, 1, ...``: its first, second, ...
-  engagement. A **decision point** is one slot of one threat. Decision points are walked
-  in the order of their *nominal* launch time (the time the slot would launch if every
-  earlier slot of that threat had been fired by the doctrine's preferred shooter);
-  that order is fixed once per scenario.
-- At a decision point, for every trial still holding the threat alive, each window
+  engagement. A **decision point** is one slot of one threat; the plan lists them in
+  the order of their *nominal* launch time (the time the slot would launch if every
+  earlier slot of that threat had been fired by the doctrine's preferred shooter).
+- Each trial takes the slots in its own time order (:mod:`hoplon.core.kernel`): a live
+  threat's next slot waits in a queue at the launch time of its preferred engagement; at
+  the head of the queue it is evaluated again and fires if that launch time still holds,
+  else waits again at its new launch time. :func:`simulate_block_nominal` keeps the
+  earlier rule (every trial in the one nominal order, vectorised over trials).
+- At a slot, each window
   ``w`` (a unit's interceptor type able to reach the threat) offers its earliest
   engagement whose launch is at or after the threat's *free time* (``-inf`` at first;
   after a salvo, its intercept time plus ``assessment_s``: no two salvos at one threat
@@ -27,8 +31,9 @@ Model (see ``docs/model.md``, "Engagement model"):
   independent). Interceptors are counted whether or not they kill.
 - A threat alive after its last slot is a leaker.
 
-Everything is vectorised over the trials of a block: the Python loop runs over
-decision points and, inside each, over that threat's few windows — never over trials.
+:func:`simulate_block` runs the compiled kernel over the trials of a block;
+:func:`simulate_block_nominal` is vectorised over them (the Python loop runs over
+decision points and, inside each, over that threat's few windows).
 """
 
 from __future__ import annotations
@@ -65,6 +70,12 @@ class Plan:
     window_rank: FloatArray  # (W,) doctrine preference added to the intercept time
     threat_units: tuple[IntArray, ...]  # per threat, distinct units among its windows
     window_local_unit: IntArray  # (W,) index of the window's unit in threat_units[t]
+    # flat forms for the compiled kernel (hoplon.core.kernel)
+    threat_slots: IntArray  # (T,) decision points (slots) of each threat
+    threat_window_offsets: IntArray  # (T+1,) CSR over threat_window_index
+    threat_window_index: IntArray  # window indices, threat by threat
+    window_seen: IntArray  # (W,) index of the window's (threat, unit) pair
+    channel_offsets: IntArray  # (U+1,) CSR of each unit's fire channels (none: unlimited)
 
     @property
     def count(self) -> int:
@@ -127,6 +138,14 @@ def plan_decision_points(model: Model) -> Plan:
         for k, when in enumerate(nominal[:MAX_SLOTS]):
             dps.append((when, t, k))
     dps.sort()
+    slots = np.zeros(n_threats, dtype=np.int64)
+    for _, t, _ in dps:
+        slots[t] += 1
+    sizes = np.array([ws.size for ws in threat_windows], dtype=np.int64)
+    unit_counts = np.array([u.size for u in threat_units], dtype=np.int64)
+    seen_base = np.concatenate([[0], np.cumsum(unit_counts)]).astype(np.int64)
+    capacity = np.asarray(model.unit_capacity, dtype=np.int64)
+    channels = np.where((capacity > 0) & (capacity < 1_000_000), capacity, 0)
     return Plan(
         dp_threat=np.array([d[1] for d in dps], dtype=np.int64),
         dp_slot=np.array([d[2] for d in dps], dtype=np.int64),
@@ -137,6 +156,15 @@ def plan_decision_points(model: Model) -> Plan:
         window_rank=rank,
         threat_units=tuple(threat_units),
         window_local_unit=local,
+        threat_slots=slots,
+        threat_window_offsets=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+        threat_window_index=(
+            np.concatenate(threat_windows).astype(np.int64)
+            if threat_windows
+            else np.zeros(0, dtype=np.int64)
+        ),
+        window_seen=(seen_base[win.threat] + local).astype(np.int64),
+        channel_offsets=np.concatenate([[0], np.cumsum(channels)]).astype(np.int64),
     )
 
 
@@ -207,6 +235,50 @@ def block_key(seq: np.random.SeedSequence) -> NDArray[np.uint64]:
     return np.asarray(seq.generate_state(2, dtype=np.uint64), dtype=np.uint64)
 
 
+_TABLES: dict[int, tuple[Plan, tuple[object, ...]]] = {}
+
+
+def kernel_tables(model: Model, plan: Plan) -> tuple[object, ...]:
+    """The model and plan as the kernel's flat arguments, built once per plan.
+
+    Windows are renumbered threat by threat (a threat's windows side by side, in the
+    plan's order, windows without points dropped), so the kernel reads them in sequence.
+    """
+    cached = _TABLES.get(id(plan))
+    if cached is not None and cached[0] is plan:
+        return cached[1]
+    from hoplon.core.kernel import coarse_index
+
+    win = model.windows
+    order = plan.threat_window_index
+    order = order[win.offsets[order + 1] > win.offsets[order]]
+    counts = np.bincount(win.threat[order], minlength=model.n_threats)
+    tw_off = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    lo = np.ascontiguousarray(win.offsets[order])
+    hi = np.ascontiguousarray(win.offsets[order + 1])
+    spe = model.shots_per_engagement
+    p = win.p_kill[order]
+    salvo_kill = 1.0 - (1.0 - p[:, None]) ** np.arange(spe + 1)[None, :]
+    n_seen = int(plan.window_seen.max()) + 1 if plan.window_seen.size else 0
+    c_off, coarse_s = coarse_index(lo, hi, win.launch_s)
+    tables: tuple[object, ...] = (
+        plan.threat_slots, tw_off, np.arange(order.size, dtype=np.int64), lo, hi,
+        win.stock[order].astype(np.int64), plan.window_unit[order],
+        plan.window_interceptor[order], plan.window_seen[order], n_seen,
+        plan.window_rank[order].astype(float), np.ascontiguousarray(salvo_kill),
+        plan.channel_offsets, win.launch_s, win.best_launch_s, win.best_intercept_s,
+        win.launch_s[lo], win.best_launch_s[lo], win.best_intercept_s[lo],
+        win.launch_s[np.maximum(hi - 1, 0)], c_off, coarse_s,
+        np.ascontiguousarray(np.stack([win.best_launch_s, win.best_intercept_s], axis=1)),
+        int(spe), bool(model.shoot_look_shoot), float(model.assessment_s),
+        model.stock_initial.astype(np.int32),
+    )  # fmt: skip
+    if len(_TABLES) > 64:
+        _TABLES.clear()
+    _TABLES[id(plan)] = (plan, tables)
+    return tables
+
+
 def simulate_block(
     model: Model,
     plan: Plan,
@@ -216,7 +288,59 @@ def simulate_block(
     record_first: bool = False,
     wave: int = 0,
 ) -> BlockOutcome:
-    """Run ``n`` trials of one wave.
+    """Run ``n`` trials of one wave, each in its own time order (the compiled kernel).
+
+    Args:
+        model: the compiled scenario wave.
+        plan: its decision points (:func:`plan_decision_points`).
+        key: the block's Philox key (:func:`block_key`); draws come from
+            :func:`chance_stream` by (wave, threat, slot).
+        n: trials in this block.
+        stock0: interceptors held at the start, (n, S); the magazines when None.
+        record_first: keep the first trial's engagements in ``events``.
+        wave: index of the wave, which separates the waves' streams.
+    """
+    from hoplon.core.kernel import run_block
+
+    n_threats = model.n_threats
+    draws = chance_stream(key, wave, RELIABILITY_STREAM).random((n, n_threats))
+    launched = draws < model.threat_reliability[None, :]
+    alive = launched.copy()
+    if stock0 is None:
+        stock = np.repeat(model.stock_initial.astype(np.int32)[None, :], n, axis=0)
+    else:
+        stock = np.array(stock0, dtype=np.int32, order="C")
+    shots = np.zeros((n, model.n_stocks), dtype=np.int32)
+    kills = np.zeros((n, model.n_units), dtype=np.int32)
+    events = np.zeros((plan.count if record_first else 0, 7))
+    written = run_block(
+        alive, stock, shots, kills, events, *kernel_tables(model, plan),
+        np.uint64(key[0]), np.uint64(key[1]), np.uint64(wave), MAX_SLOTS,
+    )  # fmt: skip
+    recorded = [
+        (int(e[0]), int(e[1]), int(e[2]), float(e[3]), float(e[4]), int(e[5]), bool(e[6]))
+        for e in events[:written]
+    ]
+    return BlockOutcome(alive & launched, launched, shots, kills, stock, recorded)
+
+
+def simulate_block_nominal(
+    model: Model,
+    plan: Plan,
+    key: NDArray[np.uint64],
+    n: int,
+    stock0: NDArray[np.int32] | None = None,
+    record_first: bool = False,
+    wave: int = 0,
+) -> BlockOutcome:
+    """Run ``n`` trials of one wave in the nominal order, vectorised over trials (numpy).
+
+    The engine before per-trial time order: every trial walks the decision points in
+    the one nominal order of the plan, so a slot whose launch is delayed in a trial (its
+    unit's channels busy, its preferred magazine empty) still takes magazines and
+    channels before slots that launch earlier in that trial. Kept as the pure-numpy
+    baseline of the benchmarks; it agrees with :func:`simulate_block` wherever the two
+    orders do not compete for a magazine or a channel.
 
     Args:
         model: the compiled scenario wave.
