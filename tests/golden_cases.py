@@ -47,6 +47,9 @@ CASES: dict[str, list[str]] = {
     "compare-japan-campaign": [
         "compare", f"{EX}/japan-layered-bmd.yaml", f"{EX}/japan-campaign-costs.yaml", "-n", TRIALS,
     ],
+    "compare-japan-yokosuka-patriot": [
+        "compare", f"{EX}/japan-layered-bmd.yaml", f"{EX}/japan-yokosuka-patriot.yaml", "-n", TRIALS,
+    ],
     "sweep-japan-yokosuka-raid": [
         "sweep", f"{EX}/japan-layered-bmd.yaml", "--set", "threats[3].count=1..3", "-n", "2000",
     ],
