@@ -1309,7 +1309,6 @@ def run_sweep(
     if on_start is not None:
         on_start(len(todo), len(resumed_keys))
     tasks = [PointTask(plan.raw, plan.file, p.overrides, p.seed, p.trials) for p in todo]
-    figures: dict[str, tuple[dict[str, Any], dict[str, Any], bool]] = {}
     for j, result in map_points(run_point, tasks, n_workers, cluster, progress):
         p = todo[j]
         if db is not None:

@@ -192,6 +192,9 @@ class Threat(Entry):
 EXO_FLOOR_KM = 50.0
 #: A ceiling at or above this altitude, with a lower floor, is high terminal (``high``), km.
 HIGH_CEILING_KM = 40.0
+#: A ground range at or above this, against air-breathing threats only, is area air
+#: defense (``lower``); below it, point defense (``point``), km.
+AREA_RANGE_KM = 100.0
 BALLISTIC_CLASSES: tuple[str, ...] = ("srbm", "mrbm", "irbm", "icbm")
 
 
@@ -211,7 +214,9 @@ def infer_tier(fields: Mapping[str, Any]) -> tuple[str, str] | None:
     2. ``max_alt_km >= 40`` (it reaches the upper atmosphere, from a lower floor) →
        ``high``;
     3. ``sspk`` names a ballistic class (srbm, mrbm, irbm, icbm) → ``lower``;
-    4. otherwise (air-breathing threats only) → ``point``.
+    4. ``max_range_km >= 100`` (area air defense against air-breathing threats) →
+       ``lower``;
+    5. otherwise (air-breathing threats only, short range) → ``point``.
 
     Returns ``(tier, reason)``, or None when the fields needed are missing or not
     numbers (their own errors say so).
@@ -234,6 +239,12 @@ def infer_tier(fields: Mapping[str, Any]) -> tuple[str, str] | None:
         return "lower", (
             f"ceiling {ceiling:g} km below {HIGH_CEILING_KM:g} km, engages ballistic "
             f"missiles ({', '.join(ballistic)}) (lower tier)"
+        )
+    reach = _number(fields.get("max_range_km"))
+    if reach is not None and reach >= AREA_RANGE_KM:
+        return "lower", (
+            f"ceiling {ceiling:g} km below {HIGH_CEILING_KM:g} km, no ballistic class, range "
+            f"{reach:g} km >= {AREA_RANGE_KM:g} km (area air defense, lower tier)"
         )
     return "point", (
         f"ceiling {ceiling:g} km below {HIGH_CEILING_KM:g} km, engages no ballistic class "
