@@ -51,14 +51,17 @@ class Problem:
     column: int | None = None
 
     def render(self, file: str | None) -> str:
-        where = file or "<input>"
+        """``file:line:col: field: message`` on one line; control characters that came from
+        the input (a newline in a value, an escape sequence) are shown as escapes."""
+        from hoplon.safetext import visible
+
+        where = visible(file or "<input>")
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
+        message, field = visible(self.message), visible(self.field)
+        return f"{where}: {field}: {message}" if field else f"{where}: {message}"
 
 
 class InputError(Exception):
