@@ -83,5 +83,6 @@ def test_the_documented_dask_commands_bind_an_address_and_the_risk_is_stated() -
     assert len(commands) >= 4
     for command in commands:
         assert "--host " in command, command  # never every interface by default
+        assert "--dashboard-address " in command, command  # nor its HTTP server
     assert "runs anyone's code" in text and "--protocol tls" in text
     assert "DASK_DISTRIBUTED__COMM__TLS__CA_FILE" in text
