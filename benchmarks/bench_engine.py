@@ -39,10 +39,10 @@ from typing import Any
 
 import numpy as np
 
+from hoplon.compile import compile_scenario
 from hoplon.core.engine import BLOCK_TRIALS, block_key, plan_decision_points, simulate_block
 from hoplon.core.model import Model
 from hoplon.core.runner import Outcomes, run_trials
-from hoplon.geometry import compile_scenario
 from hoplon.scenario.loader import load_scenario
 from scenarios import load_theatre
 

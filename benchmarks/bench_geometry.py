@@ -4,7 +4,7 @@ The scenario is :func:`scenarios.theatre` (by default 1,000 threats, 50 radars, 
 units; the units' own radars come on top of the 50). It reports:
 
 - the time to validate the scenario (``load_data``);
-- the time of :func:`hoplon.geometry.compile_scenario`: the first call in the process
+- the time of :func:`hoplon.compile.waves.compile_scenario`: the first call in the process
   and the best and median of the repeats that follow;
 - where that time goes, from one more compile during which the kernels that
   ``compile_raids`` calls are wrapped in timers: *paths* (sampling each raid's path,
@@ -37,10 +37,10 @@ from unittest import mock
 
 import numpy as np
 
-import hoplon.geometry
+import hoplon.compile.windows
+from hoplon.compile import compile_scenario
 from hoplon.core import flight, sensing, windows
 from hoplon.core.engine import plan_decision_points
-from hoplon.geometry import compile_scenario
 from scenarios import load_theatre
 
 #: The compile target of the flight-and-sensing issue, seconds (on a 2-core machine).
@@ -104,12 +104,12 @@ def timed_kernels() -> Iterator[dict[str, list[float]]]:
                 staticmethod(wrap(flight.PathBatch.from_paths, "paths")),
             )
         )
-        # geometry.py imported engagement_windows by name: wrap it where it is looked up.
+        # compile/windows.py imported engagement_windows by name: wrap it where it is looked up.
         stack.enter_context(
             mock.patch.object(
-                hoplon.geometry,
+                hoplon.compile.windows,
                 "engagement_windows",
-                wrap(hoplon.geometry.engagement_windows, "windows"),
+                wrap(hoplon.compile.windows.engagement_windows, "windows"),
             )
         )
         yield spent

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from hoplon.compile import compile_scenario
 from hoplon.core.engine import (
     MAX_SLOTS,
     block_key,
@@ -36,7 +37,6 @@ from hoplon.core.engine import (
     simulate_block_nominal,
 )
 from hoplon.core.model import Model
-from hoplon.geometry import compile_scenario
 from hoplon.scenario.loader import load_scenario
 from scenarios import load_theatre
 
@@ -101,7 +101,7 @@ def peak_memory(trials: int, seed: int) -> dict[str, Any]:
     code = (
         "import resource, sys, time\n"
         "from hoplon.core.runner import run_trials\n"
-        "from hoplon.geometry import compile_scenario\n"
+        "from hoplon.compile import compile_scenario\n"
         "from hoplon.scenario.loader import load_scenario\n"
         f"waves = compile_scenario(load_scenario({str(JAPAN)!r})).waves\n"
         "start = time.perf_counter()\n"

@@ -1,6 +1,6 @@
 """Benchmark: the memory model's estimate against the measured peak resident memory.
 
-Target (untrusted-input issue): the estimate of :mod:`hoplon.memory` is within a factor of
+Target (untrusted-input issue): the estimate of :mod:`hoplon.compile.memory` is within a factor of
 2 of the peak resident memory (RSS) of a real run, on at least five scenario sizes from
 10 to 100,000 threats.
 
@@ -89,8 +89,8 @@ def scenario(size: Size) -> dict[str, Any]:
 
 def child(size: Size) -> dict[str, Any]:
     """Measure one size in this process: estimate, compile, run; peak RSS after each."""
-    from hoplon import memory
     from hoplon.api import Scenario
+    from hoplon.compile import memory
     from hoplon.scenario.loader import load_data
 
     after_import = memory.peak_rss_bytes()
@@ -159,7 +159,7 @@ def _gib(n: float) -> str:
 def report(result: dict[str, Any]) -> str:
     lines = [
         "Peak RSS of one child process per size (validate, estimate, compile, run with one "
-        "worker); the estimate is `hoplon.memory.estimate(loaded, trials, workers=1)`.",
+        "worker); the estimate is `hoplon.compile.memory.estimate(loaded, trials, workers=1)`.",
         "",
         "| scenario | trials | path columns | windows | points | compile | run "
         "| estimate compile (GiB) | peak after compile (GiB) | estimate run (GiB) "
@@ -185,7 +185,7 @@ def report(result: dict[str, Any]) -> str:
         "Largest terms of each estimate:",
         "",
     ]
-    from hoplon.memory import size_text
+    from hoplon.compile.memory import size_text
 
     for r in result["rows"]:
         top = sorted(r["parts"].items(), key=lambda kv: -kv[1])[:4]

@@ -45,7 +45,8 @@ def run(config: Config = DEFAULT, profile: bool = False) -> dict[str, Any]:
     ``profile`` is accepted for the protocol of ``benchmarks/run.py`` and ignored: the
     work happens in other processes.
     """
-    from hoplon.studies import PointTask, plan_sweep, run_point, run_sweep
+    from hoplon.analysis.sweep import PointTask, plan_sweep, run_point, run_sweep
+    from hoplon.io.store import ResultStore
 
     plan = plan_sweep(REPO / config.scenario, [config.set], trials=config.trials, seed=config.seed)
     # Warm up: import and compile once in this process, so that neither run pays for it.
@@ -58,7 +59,7 @@ def run(config: Config = DEFAULT, profile: bool = False) -> dict[str, Any]:
         for _ in range(config.repeat):
             with tempfile.TemporaryDirectory(prefix="hoplon-bench-sweep-") as store:
                 start = time.perf_counter()
-                result = run_sweep(plan, workers=workers, store=store)
+                result = run_sweep(plan, workers=workers, store=ResultStore(store))
                 walls.append(time.perf_counter() - start)
                 engines.append(sum(p.timing["engine_s"] for p in result.points))
                 stored = len(list((Path(store) / "points").glob("*.parquet")))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES_DIR, run_cli
-from hoplon.store import ResultStore
+from hoplon.io.store import ResultStore
 
 JAPAN = EXAMPLES_DIR / "japan-layered-bmd.yaml"
 SWEEP = [

@@ -13,7 +13,7 @@ from hoplon.errors import InputError
 
 def test_losing_every_dask_worker_is_reported_after_the_timeout() -> None:
     distributed = pytest.importorskip("dask.distributed")
-    from hoplon.studies import _map_dask
+    from hoplon.execute import _map_dask
 
     with distributed.LocalCluster(
         n_workers=1,
@@ -41,7 +41,7 @@ def test_losing_every_dask_worker_is_reported_after_the_timeout() -> None:
     message = info.value.render()
     assert "has had no worker for 2 s" in message
     assert "1 of 3 points finished" in message and "--resume" in message
-    assert f"--cluster {address}" in message
+    assert f"cluster {address}" in message  # the library names its argument; the CLI, --cluster
     assert seen == [0]
     assert took < 15, f"took {took:.1f} s to notice"
 
@@ -49,7 +49,8 @@ def test_losing_every_dask_worker_is_reported_after_the_timeout() -> None:
 def test_a_refusal_on_a_dask_worker_reaches_the_caller_unchanged() -> None:
     distributed = pytest.importorskip("dask.distributed")
     from conftest import EXAMPLES_DIR
-    from hoplon.studies import PointTask, _map_dask, plan_sweep, run_point
+    from hoplon.analysis.sweep import PointTask, plan_sweep, run_point
+    from hoplon.execute import _map_dask
 
     plan = plan_sweep(EXAMPLES_DIR / "coalition-defense.yaml", ["waves[1].start_s=100"],
                       trials=50)  # fmt: skip
@@ -67,7 +68,7 @@ def test_a_refusal_on_a_dask_worker_reaches_the_caller_unchanged() -> None:
     ):
         list(_map_dask(run_point, [task], cluster.scheduler_address, None))
     (problem,) = info.value.problems
-    assert problem.field == "--set waves[1].start_s=100"
+    assert problem.field == "set waves[1].start_s=100"  # the CLI names it --set
     assert "starts at 100 s, before the last threat of wave 'first-wave' lands" in problem.message
 
 

@@ -162,7 +162,7 @@ def test_readme_comparison_shows_its_figures(
 
 
 def test_report_doc_offers_the_coalition_metrics_the_command_takes(run_main: Run) -> None:
-    from hoplon.coalition import METRICS
+    from hoplon.analysis.coalition import METRICS
 
     text = (REPO_ROOT / "docs" / "report.md").read_text(encoding="utf-8")
     after = text.split("`--coalition METRIC`", 1)[1]
@@ -284,7 +284,7 @@ def test_catalog_command_lists_the_frigate_launchers_the_doc_gives() -> None:
 
     from rich.console import Console
 
-    from hoplon.present import print_catalog
+    from hoplon.present.text import print_catalog
 
     buffer = io.StringIO()
     print_catalog(Console(file=buffer, width=1000), "platforms")

@@ -73,7 +73,7 @@ def test_a_quoted_inf_set_value_is_text_and_a_number_field_refuses_it(run_main) 
 
 
 def test_finite_exponents_are_still_numbers() -> None:
-    from hoplon.studies import parse_values
+    from hoplon.analysis.grid import parse_values
 
     assert parse_values("1e3,2.5E-1") == [1000.0, 0.25]
 
@@ -100,8 +100,8 @@ def test_the_same_field_under_two_spellings_is_refused(run_main, first, second, 
 
 
 def test_different_fields_of_one_item_are_not_the_same_field() -> None:
+    from hoplon.analysis.grid import check_distinct_fields, parse_set
     from hoplon.scenario.yamlio import parse_yaml
-    from hoplon.studies import check_distinct_fields, parse_set
 
     raw, _ = parse_yaml(BASE.read_text(encoding="utf-8"), str(BASE))
     sets = [parse_set("threats[mrbm-tokyo].count=1,2"), parse_set("threats[0].launch.at_s=3")]
@@ -109,7 +109,8 @@ def test_different_fields_of_one_item_are_not_the_same_field() -> None:
 
 
 def test_field_location_resolves_ids_and_bracketed_keys() -> None:
-    from hoplon.studies import field_location, parse_path
+    from hoplon.errors import parse_path
+    from hoplon.scenario.paths import field_location
 
     raw = {"units": [{"id": "a"}, {"id": "b", "magazine": {"X.Y": 1}}], "doctrine": {}}
     assert field_location(raw, parse_path('units[b].magazine["X.Y"]')) == (
@@ -154,7 +155,7 @@ def test_cluster_addresses_dask_cannot_use_are_refused_at_once(
 def test_tls_with_certificates_configured_passes_the_address_check(tmp_path: Path) -> None:
     import dask.config
 
-    from hoplon.studies import check_cluster_address
+    from hoplon.execute import check_cluster_address
 
     keys = {f"distributed.comm.tls.{k}": str(tmp_path / k) for k in ("ca-file", "client.cert")}
     keys["distributed.comm.tls.client.key"] = str(tmp_path / "key")
@@ -190,7 +191,7 @@ def test_report_refuses_json_that_is_not_a_regular_file(run_main, tmp_path: Path
 def test_report_refuses_json_over_the_size_limit(
     run_main, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hoplon.commands import report
+    from hoplon.cli.commands import report
 
     monkeypatch.setattr(report, "MAX_JSON_BYTES", 1000)
     path = tmp_path / "big.json"

@@ -3,7 +3,7 @@
 A scenario of 400,000 threats would take tens of GiB to compile; before the memory
 model, ``validate`` and ``run`` started compiling it and were killed by the
 out-of-memory killer. Each command now estimates what it needs from the scenario's
-counts (:mod:`hoplon.memory`) and refuses in well under 5 s. Limits are given with
+counts (:mod:`hoplon.compile.memory`) and refuses in well under 5 s. Limits are given with
 ``--max-memory`` (or ``$HOPLON_MAX_MEMORY``) so the tests do not depend on the machine.
 """
 

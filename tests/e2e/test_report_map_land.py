@@ -1,6 +1,6 @@
 """The report map fills land and sea where they are, in every part of the world.
 
-Each region's scenario is rendered with :func:`hoplon.report.mapview.scenario_map`;
+Each region's scenario is rendered with :func:`hoplon.present.html.mapview.scenario_map`;
 the land path of the SVG is parsed back into polygons and points of known geography
 (inland towns, open sea) are projected with the map's own frame and tested with the
 non-zero winding rule, which is how SVG fills a path by default. The points are chosen
@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 import yaml
 
-from hoplon.report.mapview import Frame, scenario_map
+from hoplon.present.html.mapview import Frame, scenario_map
 from hoplon.scenario import load_scenario
 
 # name: (frame corners (south-west, north-east) as [lat, lon], land points, sea points)

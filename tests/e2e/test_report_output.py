@@ -52,7 +52,7 @@ def test_report_onto_dev_full_is_refused_before_anything_runs(run_main) -> None:
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")
     from hoplon.errors import InputError
-    from hoplon.outfile import check_output
+    from hoplon.io.outfile import check_output
 
     with pytest.raises(InputError, match="this is a device"):
         check_output("/dev/full")

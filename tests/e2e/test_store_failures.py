@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES_DIR
-from hoplon.store import ResultStore
+from hoplon.io.store import ResultStore
 
 JAPAN = EXAMPLES_DIR / "japan-layered-bmd.yaml"
 COALITION = EXAMPLES_DIR / "coalition-defense.yaml"
@@ -44,11 +44,11 @@ def _intact(store: Path) -> None:
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from hoplon.studies import plan_sweep, run_sweep
+    from hoplon.analysis.sweep import plan_sweep, run_sweep
 
     store = tmp_path_factory.mktemp("reference") / "store"
     run_sweep(plan_sweep(JAPAN, [f"threats[0].count=1..{POINTS}"], trials=300), workers=1,
-              store=store)  # fmt: skip
+              store=ResultStore(store))  # fmt: skip
     return store
 
 
@@ -56,7 +56,7 @@ class _FillAfter:
     """Injected into the writer: the disk is full after ``room`` whole files."""
 
     def __init__(self, room: int, error: int = errno.ENOSPC) -> None:
-        from hoplon import outfile
+        from hoplon.io import outfile
 
         self.room, self.error, self.original = room, error, outfile._write_all
 
@@ -72,7 +72,9 @@ def test_a_full_disk_during_a_sweep_exits_2_keeps_what_was_stored_and_resumes(
     reference: Path, tmp_path: Path, run_main, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = tmp_path / "store"
-    monkeypatch.setattr("hoplon.outfile._write_all", _FillAfter(room=3))  # the manifest, 2 points
+    monkeypatch.setattr(
+        "hoplon.io.outfile._write_all", _FillAfter(room=3)
+    )  # the manifest, 2 points
     code, out, err = run_main(*SWEEP, "--store", store, "--json")
     assert code == 2, err
     assert out == ""  # no half JSON either
@@ -97,7 +99,7 @@ def test_a_full_disk_in_run_and_compare_exits_2_with_one_line(
     command: str, tmp_path: Path, run_main, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = tmp_path / "store"
-    monkeypatch.setattr("hoplon.outfile._write_all", _FillAfter(room=1))  # the manifest only
+    monkeypatch.setattr("hoplon.io.outfile._write_all", _FillAfter(room=1))  # the manifest only
     args = [JAPAN] if command == "run" else [JAPAN, JAPAN]
     code, out, err = run_main(command, *args, "--trials", "200", "--store", store, "--json")
     assert code == 2, err
@@ -114,7 +116,7 @@ def test_an_unwritable_store_exits_2_with_one_line(
     """As root permissions do not bind, so the refusal is injected; see also the
     read-only tmpfs below."""
     store = tmp_path / "store"
-    monkeypatch.setattr("hoplon.outfile._write_all", _FillAfter(room=0, error=errno.EACCES))
+    monkeypatch.setattr("hoplon.io.outfile._write_all", _FillAfter(room=0, error=errno.EACCES))
     code, _, err = run_main("run", JAPAN, "--trials", "200", "--store", store)
     assert code == 2, err
     (line,) = err.strip().splitlines()
@@ -210,7 +212,7 @@ def test_a_refusal_inside_a_worker_exits_2_with_its_message(run_main) -> None:
 
 def test_workers_are_capped(run_main) -> None:
     from hoplon.errors import InputError
-    from hoplon.studies import MAX_WORKERS, map_points
+    from hoplon.execute import MAX_WORKERS, map_points
 
     code, _, err = run_main("sweep", JAPAN, "--set", "threats[0].count=1,2", "--workers", "1000",
                             "--no-store")  # fmt: skip

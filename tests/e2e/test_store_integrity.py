@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import EXAMPLES_DIR
-from hoplon.store import ResultStore
+from hoplon.io.store import ResultStore
 
 JAPAN = EXAMPLES_DIR / "japan-layered-bmd.yaml"
 POINTS = 4
@@ -31,11 +31,11 @@ def _figures(store: Path) -> dict[str, tuple[str, int, str]]:
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A sweep never interrupted: the figures every repaired store must end with."""
-    from hoplon.studies import plan_sweep, run_sweep
+    from hoplon.analysis.sweep import plan_sweep, run_sweep
 
     store = tmp_path_factory.mktemp("reference") / "store"
     plan = plan_sweep(JAPAN, [f"threats[0].count=1..{POINTS}"], trials=300)
-    run_sweep(plan, workers=1, store=store)
+    run_sweep(plan, workers=1, store=ResultStore(store))
     return store
 
 
@@ -256,7 +256,7 @@ def test_a_file_copied_from_an_old_or_foreign_store_is_not_read(
 def test_many_foreign_files_give_a_bounded_number_of_warnings(
     reference: Path, tmp_path: Path, run_main
 ) -> None:
-    from hoplon.store import MAX_WARNINGS
+    from hoplon.io.store import MAX_WARNINGS
 
     store = tmp_path / "store"
     shutil.copytree(reference, store)

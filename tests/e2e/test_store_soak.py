@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES_DIR, REPO_ROOT
-from hoplon.store import ResultStore
+from hoplon.io.store import ResultStore
 
 SCENARIO = EXAMPLES_DIR / "sm3-block-iia-burden-sharing.yaml"
 POINTS = 200
@@ -50,12 +50,12 @@ def _sweep(store: Path, *extra: str) -> list[str]:
 
 
 def test_a_sweep_killed_five_times_at_random_ends_with_every_point_once(tmp_path: Path) -> None:
-    from hoplon.studies import plan_sweep, run_sweep
+    from hoplon.analysis.sweep import plan_sweep, run_sweep
 
     started = time.monotonic()
     rng = random.Random(19)
     reference = tmp_path / "reference"
-    run_sweep(plan_sweep(SCENARIO, SETS, trials=TRIALS), workers=2, store=reference)
+    run_sweep(plan_sweep(SCENARIO, SETS, trials=TRIALS), workers=2, store=ResultStore(reference))
 
     store = tmp_path / "soak"
     env = dict(os.environ, PYTHONIOENCODING="utf-8")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES_DIR, REPO_ROOT, run_cli
-from hoplon.store import ResultStore
+from hoplon.io.store import ResultStore
 
 JAPAN = EXAMPLES_DIR / "japan-layered-bmd.yaml"
 POINTS = 8

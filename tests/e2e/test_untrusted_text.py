@@ -138,7 +138,7 @@ def test_a_file_name_with_markup_is_shown_verbatim(run_main, tmp_path: Path):
 def test_progress_bars_show_labels_as_text():
     from rich.progress import Progress
 
-    from hoplon.present import description_column
+    from hoplon.present.text import description_column
     from hoplon.safetext import visible
 
     buffer = io.StringIO()
@@ -154,7 +154,7 @@ def test_progress_bars_show_labels_as_text():
 
 
 def test_sweep_progress_shows_the_label_as_text():
-    from hoplon.commands.studies import _points_progress
+    from hoplon.cli.commands.studies import _points_progress
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, width=200, emoji=False)

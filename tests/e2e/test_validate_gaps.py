@@ -69,7 +69,7 @@ EXPECTED = {
 
 
 def test_each_unit_gets_its_reason() -> None:
-    from hoplon.engageability import scenario_gaps
+    from hoplon.compile.engageability import scenario_gaps
 
     gaps = scenario_gaps(load_text(EVERY_REASON))
     assert [g.threat for g in gaps] == ["srbm#1", "srbm#2"]
@@ -80,7 +80,7 @@ def test_each_unit_gets_its_reason() -> None:
 
 
 def test_a_fly_out_through_the_earth_is_named() -> None:
-    from hoplon.engageability import scenario_gaps
+    from hoplon.compile.engageability import scenario_gaps
 
     (gap,) = scenario_gaps(load_text(THROUGH_THE_EARTH))
     assert gap.kinds == {"ddg-far": "earth"}

@@ -17,13 +17,18 @@ from rich.console import Console
 
 import hoplon
 from hoplon.economics import Economics, ProductionLine, us_gdp_deflator
-from hoplon.economics.campaign import (
+from hoplon.errors import InputError
+from hoplon.present.economics import render_campaign_costs
+from hoplon.results.campaign import (
     campaign_costs,
     expended_percentile,
-    render_campaign_costs,
     replacement_rows,
 )
-from hoplon.errors import InputError
+
+
+def _costs(result):
+    return campaign_costs(result.scenario, result.waves, result.outcomes)
+
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "japan-campaign-costs.yaml"
 
@@ -80,7 +85,7 @@ def test_a_2020_cost_in_2025_dollars_is_the_deflator_ratio():
         threats={"T": (1_000_000.0, 2025, 1)},
         economics={"base_year": 2025, "deflator": "us-gdp"},
     )
-    out = campaign_costs(r)
+    out = _costs(r)
     x = out["unit_costs"]["interceptors"]["X"]
     assert x["cost_year"] == 2020
     assert x["unit_cost_nominal_usd"] == 1_000_000.0
@@ -101,7 +106,7 @@ def test_deflator_none_keeps_then_year_dollars():
         threats={"T": (500_000.0, 2024, 1)},
         economics={"deflator": "none"},
     )
-    out = campaign_costs(r)
+    out = _costs(r)
     assert out["base_year"] is None
     assert out["unit_costs"]["interceptors"]["X"]["unit_cost_usd"] == 1_000_000.0
     assert out["interceptor_spend_usd"]["mean"] == 1_000_000.0
@@ -121,7 +126,7 @@ def _two_nation_result(**econ: Any) -> Any:
 
 
 def test_spend_per_nation_and_type_sums_to_the_total():
-    out = campaign_costs(_two_nation_result())
+    out = _costs(_two_nation_result())
     total = out["interceptor_spend_usd"]["mean"]
     by_nation = out["spend_by_nation_usd"]
     assert set(by_nation) == {"JPN", "USA"}
@@ -142,7 +147,7 @@ def test_spend_per_nation_and_type_sums_to_the_total():
 
 def test_cost_exchange_ratio_is_spend_over_attacker_spend():
     r = _two_nation_result()
-    out = campaign_costs(r)
+    out = _costs(r)
     d = us_gdp_deflator()
     attack = 5 * 2e6 * d[2025] / d[2024] + 3 * 1e6 * d[2025] / d[2022]
     assert out["threat_spend_usd"] == pytest.approx(attack, rel=1e-12)
@@ -163,7 +168,7 @@ def test_no_attacker_spend_gives_no_ratio():
         threats={"T": (0.0, 2024, 2)},
         economics={"base_year": 2025},
     )
-    assert campaign_costs(r)["cost_exchange_ratio"] is None
+    assert _costs(r)["cost_exchange_ratio"] is None
 
 
 def test_expended_percentile_is_an_observed_count():
@@ -241,8 +246,8 @@ def test_replacement_with_only_a_licensed_line_and_no_line_at_all():
 
 
 def test_campaign_costs_carries_replacement_only_with_production():
-    assert campaign_costs(_two_nation_result())["replacement"] is None
-    out = campaign_costs(
+    assert _costs(_two_nation_result())["replacement"] is None
+    out = _costs(
         _two_nation_result(
             production=[
                 {"nation": "USA", "interceptor": "A", "units_per_year": 50},
@@ -262,7 +267,7 @@ def test_campaign_costs_carries_replacement_only_with_production():
 
 def test_refusals():
     with pytest.raises(ValueError, match="economics"):
-        campaign_costs(
+        _costs(
             _result(
                 [[1]],
                 stocks=[("JPN", "X")],
@@ -272,7 +277,7 @@ def test_refusals():
             )
         )
     with pytest.raises(InputError, match="cost_year 1990"):
-        campaign_costs(
+        _costs(
             _result(
                 [[1]],
                 stocks=[("JPN", "X")],
@@ -285,7 +290,7 @@ def test_refusals():
 
 def test_the_example_runs_and_japan_spends():
     result = hoplon.load(EXAMPLE).run(trials=300, seed=3)
-    out = campaign_costs(result)
+    out = _costs(result)
     assert out["base_year"] == 2025
     assert out["spend_by_nation_usd"]["JPN"]["mean"] > 0
     assert out["threat_spend_usd"] > 0

@@ -9,10 +9,11 @@ import pytest
 
 from conftest import EXAMPLES_DIR as EXAMPLES_DIR_FOR_WAVES
 from hoplon import api
-from hoplon.coalition import coalition_analysis, make_variant, shapley_exact
+from hoplon.analysis.coalition import coalition_analysis, shapley_exact
 from hoplon.core.acsa import AcsaResupply, pair_flows, rebalance
 from hoplon.errors import InputError
 from hoplon.scenario import load_text
+from hoplon.scenario.transforms import drop_agreement, without
 
 # A US radar off Japan sees an MRBM aimed at Tokyo; a Japanese launcher with no radar
 # of its own ("remote launcher") sits under the trajectory's terminal phase.
@@ -120,14 +121,19 @@ def test_fielding_without_the_right_is_refused():
 
 def test_dropping_a_transfer_empties_what_it_gave():
     loaded = load_text(RIGHTS, "rights.yaml")
-    variant = make_variant(loaded, drop_agreements=[0])
+    variant = drop_agreement(loaded, [0])
     # SM-3 Block IIA is co-produced by Japan, so it stays; Block IB came by the transfer
-    assert variant.loaded.spec.units[0].magazine == {"SM-3 Block IIA": 2}
-    assert any("no longer holds SM-3 Block IB" in n for n in variant.notes)
-    with pytest.raises(InputError):
-        make_variant(loaded, drop_agreements=[7])
-    with pytest.raises(InputError):
-        make_variant(loaded, without=["FRA"])
+    assert variant.spec.units[0].magazine == {"SM-3 Block IIA": 2}
+    assert any("no longer holds SM-3 Block IB" in n for n in variant.variant)
+    with pytest.raises(InputError, match="no agreement 7") as info:
+        drop_agreement(loaded, [7])
+    assert info.value.problems[0].field == "agreements"  # a scenario field, not a CLI flag
+    with pytest.raises(InputError, match="'FRA' is not one of the scenario's nations") as info:
+        without(loaded, ["FRA"])
+    assert info.value.problems[0].field == "nations"
+    left_out = without(loaded, ["JPN"])
+    assert left_out.absent == {"JPN"} and left_out.spec == loaded.spec
+    assert left_out.variant == ["without the units and sensors of JPN"]
 
 
 # --- Shapley values on constructed games (per-trial arrays of length 1)

@@ -15,9 +15,9 @@ from hoplon.economics import (
     cost_shares,
     money_in_base_usd,
     parse_membership_change,
-    render_economics,
     run_economics,
 )
+from hoplon.present.economics import render_economics
 
 
 def _program(contributions: dict[str, Any], **econ: Any) -> Economics:

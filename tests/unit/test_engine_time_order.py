@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from engine_fixtures import make_model
+from hoplon.compile import compile_scenario
 from hoplon.core.engine import (
     RELIABILITY_STREAM,
     block_key,
@@ -16,7 +17,6 @@ from hoplon.core.engine import (
     simulate_block_nominal,
 )
 from hoplon.core.kernel import philox_uniform
-from hoplon.geometry import compile_scenario
 from hoplon.scenario.loader import load_scenario
 from reference_engine import reference_trials
 

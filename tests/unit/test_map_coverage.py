@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hoplon.compile import raid_path
 from hoplon.core import flight, geo, sensing
-from hoplon.geometry import raid_path
-from hoplon.report.mapview import scenario_map
+from hoplon.present.html.mapview import scenario_map
 from hoplon.scenario import load_scenario
 
 _COVERAGE = re.compile(r'<path class="(coverage[^"]*)" d="M([^"]*)Z"><title>([^<]*)</title>')

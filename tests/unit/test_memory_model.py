@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from conftest import EXAMPLES_DIR
-from hoplon import memory
+from hoplon.compile import memory
 from hoplon.errors import InputError
+from hoplon.scenario.checks import count_findings
 from hoplon.scenario.loader import load_data
 
 JAPAN = EXAMPLES_DIR / "japan-layered-bmd.yaml"
@@ -80,7 +81,7 @@ def test_the_sensor_limit_is_named() -> None:
     raw = _japan()
     sensor = next(s for s in raw["sensors"] if "at" in s)
     raw["sensors"] = [dict(sensor, id=f"radar-{i}") for i in range(memory.MAX_SENSORS + 1)]
-    findings = memory.count_findings(load_data(_japan(), "j.yaml").spec.model_copy())
+    findings = count_findings(load_data(_japan(), "j.yaml").spec.model_copy())
     assert findings == []
     with pytest.raises(InputError) as info:
         load_data(raw, "big.yaml")

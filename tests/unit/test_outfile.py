@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from hoplon import outfile
 from hoplon.errors import InputError, Problem
-from hoplon.outfile import UnsafeTarget, write_bytes_atomic, write_output
+from hoplon.io import outfile
+from hoplon.io.outfile import UnsafeTarget, write_bytes_atomic, write_output
 
 
 def test_a_new_file_and_a_replaced_file_are_written_whole_with_no_temporary(
@@ -84,7 +84,7 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary(
     with pytest.raises(InputError) as info:
         write_output(target, "new and longer")
     assert "No space left on device" in info.value.render()
-    assert info.value.problems[0].field == "--output"
+    assert info.value.problems[0].field == "output"  # the CLI names it --output
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 

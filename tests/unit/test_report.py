@@ -14,10 +14,10 @@ import yaml
 
 from hoplon.api import Result, Scenario
 from hoplon.cli import main
-from hoplon.report import render_compare_report, render_report, render_sweep_report
-from hoplon.report.basemap import clip_ring, decode_arcs, land_rings, topology_rings
-from hoplon.report.mapview import frame_for, geodesic_circle
-from hoplon.report.svg import fmt_percent, fmt_usd, nice_ticks
+from hoplon.present.html import render_compare_report, render_report, render_sweep_report
+from hoplon.present.html.basemap import clip_ring, decode_arcs, land_rings, topology_rings
+from hoplon.present.html.mapview import frame_for, geodesic_circle
+from hoplon.present.html.svg import fmt_percent, fmt_usd, nice_ticks
 from hoplon.scenario.loader import load_data
 
 REPO = Path(__file__).resolve().parents[2]

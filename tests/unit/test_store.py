@@ -14,20 +14,17 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import EXAMPLES_DIR
-from hoplon import outfile
-from hoplon.errors import InputError
-from hoplon.store import (
+from hoplon.errors import InputError, StoreWriteError
+from hoplon.io import outfile
+from hoplon.io.store import (
     DEFAULT_QUERY,
     HEADLINE,
     POINT_SCHEMA,
     ResultStore,
-    StoreWriteError,
-    point_key,
     point_row,
     record_run,
-    scenario_digest,
-    study_id,
 )
+from hoplon.results.keys import point_key, scenario_digest, study_id
 
 
 def _result(p: float = 0.9, trials: int = 1000, seed: int = 7) -> dict[str, Any]:

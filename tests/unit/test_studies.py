@@ -12,25 +12,18 @@ import numpy as np
 import pytest
 
 from conftest import EXAMPLES_DIR, write_japan_with_yokosuka_patriot
-from hoplon.errors import InputError
-from hoplon.studies import (
-    OverrideError,
-    Select,
-    apply_overrides,
+from hoplon.analysis.compare import (
     compare_results,
     draws_aligned,
-    expand_grid,
-    format_parts,
-    map_points,
     paired_difference,
-    parse_path,
-    parse_scalar,
-    parse_set,
-    parse_values,
-    plan_sweep,
     trial_values,
     welch_difference,
 )
+from hoplon.analysis.grid import expand_grid, parse_scalar, parse_set, parse_values
+from hoplon.analysis.sweep import plan_sweep
+from hoplon.errors import InputError, OverrideError, Select, format_path, parse_path
+from hoplon.execute import map_points
+from hoplon.scenario.paths import apply_overrides
 
 JAPAN = EXAMPLES_DIR / "japan-layered-bmd.yaml"
 
@@ -74,7 +67,7 @@ def test_format_parts_gives_back_a_path_that_parses_to_the_same_parts() -> None:
         'x["12"]',
     ]:
         parts = parse_path(text)
-        assert parse_path(format_parts(parts)) == parts
+        assert parse_path(format_path(parts)) == parts
 
 
 # ---------------------------------------------------------------------------- values
@@ -142,7 +135,7 @@ def test_parse_set_splits_at_the_first_equals_sign_and_names_the_option() -> Non
     assert spec.values == ("a=b",)
     with pytest.raises(InputError) as info:
         parse_set("threats[0].count")
-    assert info.value.problems[0].field == "--set threats[0].count"
+    assert info.value.problems[0].field == "set threats[0].count"  # the CLI: --set
     assert "PATH=VALUES" in info.value.problems[0].message
 
 
@@ -221,7 +214,7 @@ def test_plan_sweep_validates_every_point_and_names_the_failing_set() -> None:
         plan_sweep(JAPAN, ["threats[0].count=2..0..-1"])  # the last point, 0, is refused
     problem = info.value.problems[0]
     assert info.value.file == str(JAPAN)
-    assert problem.field == "--set threats[0].count=0"
+    assert problem.field == "set threats[0].count=0"  # the CLI: --set
     assert problem.message.startswith("threats[0].count: ")
     assert "greater than or equal to 1" in problem.message
 
@@ -230,7 +223,7 @@ def test_plan_sweep_validates_every_point_and_names_the_failing_set() -> None:
     assert "did you mean 'shots_per_engagement'" in info.value.render()
     with pytest.raises(InputError) as info:
         plan_sweep(JAPAN, ["units[9].magazine.PAC-3 MSE=4"])
-    assert info.value.problems[0].field == "--set units[9].magazine.PAC-3 MSE=4"
+    assert info.value.problems[0].field == "set units[9].magazine.PAC-3 MSE=4"
     assert "accepted: 0 to 4" in info.value.problems[0].message
     with pytest.raises(InputError, match="at least one --set"):
         plan_sweep(JAPAN, [])
@@ -429,7 +422,7 @@ def test_map_points_passes_errors_on_and_handles_no_items() -> None:
 def test_trials_pair_only_when_blocks_and_threat_counts_match() -> None:
     from types import SimpleNamespace
 
-    from hoplon.studies import draws_aligned
+    from hoplon.analysis.compare import draws_aligned
 
     def result(*threats: int, seed: int = 1, trials: int = 40_000) -> SimpleNamespace:
         waves = [SimpleNamespace(n_threats=n) for n in threats]

@@ -27,8 +27,8 @@ import numpy as np
 import pytest
 
 from conftest import REPO_ROOT
+from hoplon.analysis.wta import load_wta
 from hoplon.core.wta import expected_destroyed, solve_wta
-from hoplon.wta_instance import load_wta
 
 INSTANCE = REPO_ROOT / "tests" / "data" / "wta_bracken_mccormick.yaml"
 PUBLISHED_CONTINUOUS = 1735.57  # GAMS WEAPONS, two decimals

@@ -2,7 +2,7 @@
 
 Everything here is plain numpy arrays and tuples of strings, SI units (metres,
 seconds, US dollars of the catalog entry's year), built once per scenario by
-:func:`hoplon.geometry.compile_scenario` and never modified afterwards. The
+:func:`hoplon.compile.waves.compile_scenario` and never modified afterwards. The
 engine (:mod:`hoplon.core.engine`) draws chance against it, vectorised over
 trials.
 

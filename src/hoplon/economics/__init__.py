@@ -5,7 +5,6 @@ Public API:
 - :class:`Economics` (and its parts) — the validated ``economics:`` section;
 - :func:`check_economics_against_nations` — nations named here but not in the scenario;
 - :func:`run_economics` — the result dict of ``hoplon econ FILE``;
-- :func:`render_economics` — that result as terminal tables;
 - :func:`parse_membership_change` — ``"seasparrow:JPN"`` -> ``("seasparrow", "JPN")``;
 - :func:`money_in_base_usd` — any amount, currency and year in the result's dollars;
 - rates and deflators: :func:`annual_average_rate`, :func:`deflate`.
@@ -30,7 +29,6 @@ from hoplon.economics.rates import (
     ecb_currencies,
     to_usd,
 )
-from hoplon.economics.render import render_economics
 from hoplon.economics.schema import (
     Candidate,
     Consortium,
@@ -67,7 +65,6 @@ __all__ = [
     "money_in_base_usd",
     "parse_membership_change",
     "program_result",
-    "render_economics",
     "run_economics",
     "to_usd",
     "us_gdp_deflator",

@@ -13,7 +13,7 @@ from pyproj import Geod
 
 from hoplon.catalog import KIND_MODELS, Catalog, builtin_raw
 from hoplon.catalog.models import infer_tier
-from hoplon.errors import FieldPath, did_you_mean
+from hoplon.errors import FieldPath, did_you_mean, parse_field_path
 from hoplon.scenario.schema import (
     Acsa,
     CollectiveDefense,
@@ -28,6 +28,14 @@ _GEOD = Geod(ellps="WGS84")
 
 #: Largest memory a run's per-trial results may take, bytes.
 MAX_RESULT_BYTES = 6 * 1024**3
+
+
+#: Most threats in a scenario (all raids of all waves): a scenario could not mean more.
+MAX_THREATS = 1_000_000
+#: Most units in a scenario.
+MAX_UNITS = 10_000
+#: Most sensors in a scenario.
+MAX_SENSORS = 10_000
 
 
 def merge_catalog(
@@ -378,7 +386,7 @@ def _economics(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
     from hoplon.economics import check_economics_against_nations
 
     for path, message in check_economics_against_nations(scenario.economics, set(scenario.nations)):
-        yield _parse_path(path), message
+        yield parse_field_path(path), message
     for i, line in enumerate(scenario.economics.production):
         if line.interceptor not in catalog.interceptors and not _refused_entry(
             scenario, "interceptors", line.interceptor, catalog
@@ -389,22 +397,41 @@ def _economics(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
             )
 
 
-def _parse_path(text: str) -> FieldPath:
-    """``economics.consortia[0].members[3]`` → ("economics", "consortia", 0, "members", 3)."""
-    import re
-
-    parts: list[str | int] = []
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", text):
-        parts.append(int(index) if index else name)
-    return tuple(parts)
+def count_findings(spec: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
+    """Counts no scenario could mean: more threats, units or sensors than the limits."""
+    findings: list[tuple[tuple[str | int, ...], str]] = []
+    n_threats = sum(r.count for _, r in spec.raid_entries())
+    if n_threats > MAX_THREATS:
+        findings.append(
+            (
+                ("threats",),
+                f"{n_threats:,} threats in all; at most {MAX_THREATS:,} are accepted "
+                "(MAX_THREATS, docs/scenario-format.md)",
+            )
+        )
+    if len(spec.units) > MAX_UNITS:
+        findings.append(
+            (
+                ("units",),
+                f"{len(spec.units):,} units; at most {MAX_UNITS:,} are accepted "
+                "(MAX_UNITS, docs/scenario-format.md)",
+            )
+        )
+    if len(spec.sensors) > MAX_SENSORS:
+        findings.append(
+            (
+                ("sensors",),
+                f"{len(spec.sensors):,} sensors; at most {MAX_SENSORS:,} are accepted "
+                "(MAX_SENSORS, docs/scenario-format.md)",
+            )
+        )
+    return findings
 
 
 def check_scenario(scenario: Scenario, catalog: Catalog) -> list[Finding]:
     """Every cross-reference problem in the scenario, in file order of sections."""
     findings: list[Finding] = []
     findings.extend(_economics(scenario, catalog))
-    from hoplon.memory import count_findings
-
     findings.extend(count_findings(scenario))
     for check in (_ids, _nations, _memory):
         findings.extend(check(scenario))

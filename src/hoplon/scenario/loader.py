@@ -33,6 +33,21 @@ class LoadedScenario:
     positions: Positions
     notes: tuple[str, ...] = ()
     """What validation inferred (e.g. an interceptor's tier), located like errors."""
+    absent: frozenset[str] = frozenset()
+    """Nations whose units and sensors take no part (their units stay targets); set by
+    :func:`hoplon.scenario.transforms.without`."""
+    changes: tuple[str, ...] = ()
+    """What the what-if transforms changed besides ``absent``, in the order applied."""
+    raw: Any = None
+    """The plain data the scenario was validated from (for :func:`~hoplon.scenario.transforms.override`)."""
+
+    @property
+    def variant(self) -> list[str]:
+        """What this scenario leaves out of the file's, as the result's ``variant`` notes."""
+        notes = list(self.changes)
+        if self.absent:
+            notes.append(f"without the units and sensors of {', '.join(sorted(self.absent))}")
+        return notes
 
 
 def _strip(annotation: Any) -> Any:
@@ -224,7 +239,7 @@ def load_data(
     digest = hashlib.sha256(data).hexdigest()
     notes = tuple(p.render(file) for p in findings_to_error(inferred, positions, file).problems)
     return LoadedScenario(
-        spec, catalog, digest, None if file == "<scenario>" else file, positions, notes
+        spec, catalog, digest, None if file == "<scenario>" else file, positions, notes, raw=raw
     )
 
 

@@ -1,0 +1,61 @@
+"""One run of the Monte Carlo: compile a scenario once, draw chance over the trials.
+
+What-ifs (nations left out, agreements dropped) are applied before, as scenario
+transforms (:mod:`hoplon.scenario.transforms`); this module only compiles and runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from hoplon.compile import compile_scenario, memory
+from hoplon.core.runner import default_workers, run_trials
+from hoplon.errors import InputError
+from hoplon.results.records import Result
+from hoplon.scenario.checks import memory_refusal
+from hoplon.scenario.loader import LoadedScenario
+
+__all__ = ["run_scenario"]
+
+
+def run_scenario(
+    loaded: LoadedScenario,
+    trials: int | None = None,
+    seed: int | None = None,
+    workers: int | None = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Result:
+    """Run the Monte Carlo of a validated scenario.
+
+    Args:
+        loaded: the scenario (with any what-if transforms applied).
+        trials: number of trials (default: the scenario's ``trials``).
+        seed: random seed (default: the scenario's ``seed``).
+        workers: processes (default 1; ``None`` for every core). Results do not
+            depend on it.
+        progress: called with the number of trials finished after each block.
+
+    Raises:
+        InputError: trials below 1, a negative seed, or a run that would not fit in
+            memory (field ``trials``).
+    """
+    spec = loaded.spec
+    n = spec.trials if trials is None else trials
+    s = spec.seed if seed is None else seed
+    if n < 1:
+        raise InputError.single(f"trials must be at least 1 (got {n})", field="trials")
+    refusal = memory_refusal(spec, n)
+    if refusal:
+        raise InputError.single(refusal, file=loaded.path, field="trials")
+    if s < 0:
+        raise InputError.single(f"seed must be 0 or more (got {s})", field="seed")
+    w = default_workers() if workers is None else max(1, workers)
+    memory.check(loaded, n, workers=w, field="trials")
+    compiled = compile_scenario(loaded)
+    start = time.perf_counter()
+    outcomes = run_trials(
+        compiled.waves, n, s, workers=w, resupply=compiled.resupply, progress=progress
+    )
+    engine_s = time.perf_counter() - start
+    return Result(loaded, compiled.waves, outcomes, compiled.compile_s, engine_s, w, loaded.variant)

@@ -1,0 +1,209 @@
+"""The ``hoplon`` command: a thin layer over the Python API.
+
+Exit codes: 0 success; 2 bad input (the message names the file, line, field and what
+would be accepted); 1 an internal error (a traceback only with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from hoplon._version import __version__
+from hoplon.errors import InputError
+
+app = typer.Typer(
+    name="hoplon",
+    help="Coalition air and missile defense analysis: how much security, at what cost, paid by whom.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+# Text from files is printed as rich Text objects (hoplon.safetext.plain); emoji codes
+# are off everywhere, so a name with ':100:' is printed as written.
+out = Console(highlight=False, soft_wrap=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+MaxMemory = Annotated[
+    str | None,
+    typer.Option(
+        "--max-memory",
+        help="Refuse work estimated to need more memory than this (e.g. 4GiB, 512MiB; "
+        "default: the memory available, or $HOPLON_MAX_MEMORY).",
+        show_default=False,
+    ),
+]
+
+ScenarioFile = Annotated[
+    Path, typer.Argument(help="Scenario file (YAML, format version 1).", show_default=False)
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"hoplon {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show Python tracebacks for internal errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Hoplon: coalition air and missile defense analysis."""
+
+
+@app.command()
+def validate(file: ScenarioFile, max_memory: MaxMemory = None) -> None:
+    """Check a scenario and print a summary of what it holds."""
+    from hoplon.compile import compile_scenario, memory
+    from hoplon.present.text import print_gaps, print_summary
+    from hoplon.scenario import load_scenario
+
+    memory.set_max_memory(max_memory)
+    loaded = load_scenario(file)
+    memory.check(loaded, compile_only=True, field="threats", what="compiling this scenario")
+    compiled = compile_scenario(loaded)  # geometry refusals (overlapping waves) show here too
+    print_summary(loaded, out)
+    threats = sum(m.n_threats for m in compiled.waves)
+    windows = sum(m.windows.count for m in compiled.waves)
+    gaps = sum(1 for m in compiled.waves for who in m.engageable_by() if not who)
+    out.print(
+        f"Geometry: {threats} threats, {windows} engagement windows"
+        + (f", [bold red]{gaps} threat(s) no unit can engage[/bold red]" if gaps else "")
+        + f" (compiled in {compiled.compile_s:.2f} s)."
+    )
+    if gaps:
+        print_gaps(loaded, out)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (for editors) on standard output."""
+    from hoplon.scenario.schema import Scenario
+
+    document = Scenario.model_json_schema(by_alias=True)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "Hoplon scenario (format version 1)"
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+@app.command()
+def catalog(
+    kind: Annotated[
+        str | None,
+        typer.Argument(help="interceptors | sensors | platforms | threats (default: all)."),
+    ] = None,
+) -> None:
+    """List the built-in catalog entries with their key figures and sources."""
+    from hoplon.catalog import KINDS
+    from hoplon.present.text import print_catalog
+
+    if kind is not None and kind not in KINDS:
+        from hoplon.errors import did_you_mean
+
+        raise InputError.single(
+            f"unknown catalog kind '{kind}'{did_you_mean(kind, KINDS)}; accepted: {', '.join(KINDS)}",
+            field="KIND",
+        )
+    print_catalog(out, kind)
+
+
+Trials = Annotated[
+    int | None, typer.Option("--trials", "-n", min=1, help="Trials (default: the scenario's).")
+]
+Seed = Annotated[
+    int | None,
+    typer.Option(
+        "--seed", "-s", min=0, max=2**63 - 1, help="Random seed (default: the scenario's)."
+    ),
+]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-w",
+        min=1,
+        max=256,  # hoplon.execute.MAX_WORKERS
+        help="Processes (default: every core; at most 256). Results do not depend on it.",
+    ),
+]
+AsJson = Annotated[
+    bool, typer.Option("--json", help="Print the JSON result contract on standard output.")
+]
+StoreDir = Annotated[
+    Path,
+    typer.Option(
+        "--store",
+        envvar="HOPLON_STORE",
+        help="Results store folder: every result is written there as Parquet (created if missing).",
+    ),
+]
+NoStore = Annotated[bool, typer.Option("--no-store", help="Write nothing to the results store.")]
+#: The results store used when --store is not given (also $HOPLON_STORE).
+DEFAULT_STORE = Path("hoplon-results")
+
+
+@app.command()
+def run(
+    file: ScenarioFile,
+    trials: Trials = None,
+    seed: Seed = None,
+    workers: Workers = None,
+    as_json: AsJson = False,
+    without: Annotated[
+        list[str] | None,
+        typer.Option("--without", help="Leave out a nation's units and sensors (repeatable)."),
+    ] = None,
+    drop_agreement: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--drop-agreement", min=0, help="Leave out agreement INDEX (0-based; repeatable)."
+        ),
+    ] = None,
+    store: StoreDir = DEFAULT_STORE,
+    no_store: NoStore = False,
+    max_memory: MaxMemory = None,
+) -> None:
+    """Run the Monte Carlo: leak probabilities, interceptors spent, costs, per threat."""
+    from hoplon.api import load
+    from hoplon.compile import memory
+    from hoplon.present.text import print_result, progress_bar
+
+    memory.set_max_memory(max_memory)
+    scenario = load(file)
+    n = trials or scenario.spec.trials
+    with progress_bar(err, n, f"{scenario.name}") as advance:
+        result = scenario.run(
+            trials=trials,
+            seed=seed,
+            workers=workers,
+            progress=advance,
+            without=without or (),
+            drop_agreements=drop_agreement or (),
+        )
+    if not no_store:
+        from hoplon.io.store import record_run
+
+        record_run(result, store)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        data = result.to_dict()
+        print_result(data, out)
+        if "campaign_costs" in data:
+            from hoplon.present.economics import render_campaign_costs
+
+            render_campaign_costs(data["campaign_costs"], out)

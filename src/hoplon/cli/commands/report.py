@@ -1,0 +1,129 @@
+"""``hoplon report``: one self-contained HTML file for a run, a sweep or a comparison."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hoplon.cli.app import Seed, Trials, Workers, app, err
+from hoplon.errors import InputError
+from hoplon.safetext import plain
+
+#: Largest JSON input read, in bytes (a sweep of 100,000 points writes well under this).
+MAX_JSON_BYTES = 256 * 1024 * 1024
+
+
+def _study_json(file: Path) -> dict[str, Any]:
+    """A sweep or compare result (``--json`` output) read from a file."""
+    from hoplon.scenario.yamlio import read_regular_file
+
+    raw = read_regular_file(file, MAX_JSON_BYTES, "the JSON output of `hoplon sweep` or `compare`")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError.single(
+            f"the file is not valid UTF-8 text (byte {exc.start})", file=str(file)
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InputError.single(
+            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=str(file)
+        ) from None
+    except RecursionError:
+        raise InputError.single(
+            "the JSON is nested too deeply to be a sweep or compare result", file=str(file)
+        ) from None
+    if not isinstance(data, dict) or not (
+        "points" in data or ("scenarios" in data and "metrics" in data)
+    ):
+        raise InputError.single(
+            "a JSON input must be the output of `hoplon sweep --json` (with `points`) or"
+            " `hoplon compare --json` (with `scenarios` and `metrics`)",
+            file=str(file),
+        )
+    return data
+
+
+@app.command()
+def report(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Scenario file (YAML), or the JSON output of `hoplon sweep` or `hoplon compare`.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+    trials: Trials = None,
+    seed: Seed = None,
+    workers: Workers = None,
+    coalition: Annotated[
+        str | None,
+        typer.Option(
+            "--coalition",
+            help="Also compute each nation's Shapley contribution to this metric"
+            " (p_no_leak or value_protected) and each agreement's value.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write a self-contained HTML report: map, results with intervals, spend, timeline."""
+    from hoplon.present.html import render_compare_report, render_report, render_sweep_report
+
+    start = time.perf_counter()
+    from hoplon.io.outfile import check_output
+
+    check_output(output, field="--output")  # a link, folder or device: refused before any run
+    if coalition is not None:
+        from hoplon.analysis.coalition import METRICS
+        from hoplon.errors import did_you_mean
+
+        if coalition not in METRICS:
+            raise InputError.single(
+                f"unknown metric '{coalition}'{did_you_mean(coalition, METRICS)}; accepted: "
+                f"{', '.join(METRICS)}",
+                field="--coalition",
+            )
+    if file.suffix.lower() == ".json":
+        data = _study_json(file)
+        try:
+            if "points" in data:
+                render_sweep_report(data, output)
+            else:
+                render_compare_report(data, output)
+        except (TypeError, KeyError, ValueError, AttributeError, IndexError, RecursionError) as exc:
+            raise InputError.single(
+                f"this JSON does not have the shape of `hoplon sweep --json` or `hoplon compare "
+                f"--json` output ({type(exc).__name__}: {exc}); write it with one of those",
+                file=str(file),
+            ) from None
+    else:
+        from hoplon.api import load
+        from hoplon.present.text import progress_bar
+
+        scenario = load(file)
+        n = trials or scenario.spec.trials
+        with progress_bar(err, n, scenario.name) as advance:
+            result = scenario.run(trials=trials, seed=seed, workers=workers, progress=advance)
+        contributions = None
+        if coalition is not None:
+            from hoplon.analysis.coalition import coalition_analysis
+            from hoplon.core.runner import default_workers
+
+            err.print(plain(f"coalition: every subset of nations, metric {coalition}"))
+            contributions = coalition_analysis(
+                scenario.loaded,
+                metric=coalition,
+                trials=trials,
+                seed=seed,
+                workers=default_workers() if workers is None else workers,
+            )
+        render_report(result, output, coalition=contributions)
+    size_kb = output.stat().st_size / 1024
+    took = time.perf_counter() - start
+    err.print(plain(f"wrote {output} ({size_kb:,.0f} KB) in {took:.1f} s"))

@@ -1,0 +1,97 @@
+"""The entry point: every command registered, refusals turned into exit code 2.
+
+A refusal (:class:`~hoplon.errors.InputError`) is printed as one located line per
+problem, with the library's field names mapped to the options the user gave
+(:func:`option_names`); anything else that escapes is an internal error (exit code 1).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import sys
+
+import typer
+
+from hoplon.cli.app import app, err
+from hoplon.errors import InputError
+from hoplon.safetext import plain, visible
+
+try:  # Typer vendors its own copy of Click from 0.20 on
+    from typer._click import exceptions as _click_exceptions
+except ImportError:  # pragma: no cover - older Typer
+    from click import exceptions as _click_exceptions  # type: ignore[no-redef]
+
+#: Library fields the command line sets with an option of another name.
+_RENAMED = {
+    "nations": "--without",
+    "agreements": "--drop-agreement",
+    "max_memory": "--max-memory",
+    "max_rows": "--max-rows",
+}
+#: Library fields (first word) the command line sets with the option ``--<field>``.
+_OPTIONS = ("trials", "seed", "workers", "cluster", "set", "store", "resume", "metric", "output")
+
+
+def option_names(exc: InputError) -> InputError:
+    """The refusal with each library field the command line sets named as its option.
+
+    The library names scenario fields and arguments (``nations``, ``set threats[0].count=..``);
+    a user of the command line gave ``--without`` or ``--set``. Problems located in a file
+    (with a line) keep their field: they come from the scenario, not an option.
+    """
+    problems = []
+    for p in exc.problems:
+        field = p.field
+        if p.line is None and field:
+            word, _, rest = field.partition(" ")
+            if field in _RENAMED:
+                field = _RENAMED[field]
+            elif word == "set":  # a sweep point names each of its --set values
+                field = re.sub(r"(^| )set (?=[^=]*=)", r"\1--set ", field)
+            elif word in _OPTIONS:
+                field = f"--{word}" + (f" {rest}" if rest else "")
+        problems.append(dataclasses.replace(p, field=field))
+    return type(exc)(problems, exc.file)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the command, turning errors into exit codes 2 and 1."""
+    from hoplon.cli.commands import register_all
+
+    register_all()
+    from hoplon.compile import memory
+
+    memory.set_max_memory(None)  # each command sets its own --max-memory
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        code = app(args=args, prog_name="hoplon", standalone_mode=False)
+    except InputError as exc:
+        err.print(plain(option_names(exc).render(), newlines=True))
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except _click_exceptions.ClickException as exc:
+        shown = io.StringIO()
+        exc.show(file=shown)
+        sys.stderr.write(visible(shown.getvalue(), newlines=True))
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:
+        if debug:
+            raise
+        err.print(
+            plain(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in Hoplon, not in your input. Run again with --debug for the traceback.",
+                newlines=True,
+            )
+        )
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,127 @@
+"""Step 1 of compiling: targets, each raid's sampled path, and its threats with launch times.
+
+Every threat of a raid flies the raid's one path (same launch point, same target); only
+its launch time differs (``launch.at_s + k * launch.every_s`` within the wave).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hoplon.core import flight
+from hoplon.scenario.loader import LoadedScenario
+from hoplon.scenario.schema import Raid, lat_lon_alt
+
+#: Sampling step of ballistic paths, seconds.
+BALLISTIC_DT_S = 1.0
+#: Sampling step of cruise missile and aircraft paths, seconds.
+AIR_BREATHING_DT_S = 1.0
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What may be attacked: the assets, then the units (ships are targets too), in file order."""
+
+    ids: list[str]
+    nation: list[str]
+    value: list[float]
+    index: dict[str, int]
+    targeted: set[str]
+    """Ids some raid of the scenario (any wave) aims at."""
+
+
+def targets(loaded: LoadedScenario) -> Targets:
+    """The scenario's targets: its assets and all its units, in file order."""
+    spec = loaded.spec
+    ids = [a.id for a in spec.assets] + [u.id for u in spec.units]
+    return Targets(
+        ids=ids,
+        nation=[a.nation for a in spec.assets] + [u.nation for u in spec.units],
+        value=[a.value for a in spec.assets] + [u.value for u in spec.units],
+        index={tid: g for g, tid in enumerate(ids)},
+        targeted={raid.target for _, raid in spec.raid_entries()},
+    )
+
+
+def raid_path(loaded: LoadedScenario, raid: Raid) -> flight.Path:
+    """The sampled path every threat of a raid flies (from its launch point to its target)."""
+    spec, entry = loaded.spec, loaded.catalog.threats[raid.type]
+    places = {a.id: a.at for a in spec.assets} | {u.id: u.at for u in spec.units}
+    lat0, lon0, _ = lat_lon_alt(raid.from_)
+    lat1, lon1, _ = lat_lon_alt(places[raid.target])
+    if entry.flight == "ballistic":
+        return flight.ballistic_path(
+            lat0, lon0, lat1, lon1, float(entry.burn_time_s or 0.0),
+            str(entry.trajectory), dt_s=BALLISTIC_DT_S,
+        )  # fmt: skip
+    if entry.flight == "cruise":
+        return flight.cruise_path(
+            lat0, lon0, lat1, lon1, entry.speed_ms, float(entry.altitude_m or 0.0),
+            dt_s=AIR_BREATHING_DT_S,
+        )  # fmt: skip
+    return flight.aircraft_path(
+        lat0, lon0, lat1, lon1, entry.speed_ms, float(entry.altitude_m or 0.0),
+        entry.release_range_m, dt_s=AIR_BREATHING_DT_S,
+    )  # fmt: skip
+
+
+@dataclass
+class Threats:
+    """The threats of one wave, one entry per threat, and the raids' paths."""
+
+    ids: list[str] = field(default_factory=list)
+    raid: list[str] = field(default_factory=list)
+    klass: list[str] = field(default_factory=list)
+    launch: list[float] = field(default_factory=list)
+    target: list[int] = field(default_factory=list)
+    reliability: list[float] = field(default_factory=list)
+    cost: list[float] = field(default_factory=list)
+    ballistic: list[bool] = field(default_factory=list)
+    paths: list[flight.Path] = field(default_factory=list)
+    raid_paths: list[flight.Path] = field(default_factory=list)
+    """One per raid: its threats fly the same route."""
+    raid_rcs: list[float] = field(default_factory=list)
+    row_of: list[int] = field(default_factory=list)
+    """Each threat's raid, an index into ``raid_paths``."""
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def launch_s(self) -> NDArray[np.float64]:
+        return np.asarray(self.launch, dtype=float)
+
+    def batch(self) -> flight.PathBatch | None:
+        """Every threat's path, with its launch time, for the vectorised kernels."""
+        return flight.PathBatch.from_paths(self.paths, self.launch_s) if self.paths else None
+
+
+def expand_raids(
+    loaded: LoadedScenario, raids: Sequence[Raid], tg: Targets, wave_start_s: float
+) -> Threats:
+    """Each raid's path (sampled once) and its ``count`` threats, in raid order."""
+    cat = loaded.catalog
+    out = Threats()
+    for raid in raids:
+        entry = cat.threats[raid.type]
+        g = tg.index[raid.target]
+        path = raid_path(loaded, raid)
+        out.raid_paths.append(path)
+        out.raid_rcs.append(entry.rcs_m2)
+        for k in range(raid.count):
+            out.row_of.append(len(out.raid_paths) - 1)
+            out.paths.append(path)
+            out.ids.append(f"{raid.id}#{k + 1}")
+            out.raid.append(raid.id)
+            out.klass.append(entry.threat_class)
+            out.launch.append(wave_start_s + raid.launch.at_s + k * raid.launch.every_s)
+            out.target.append(g)
+            out.reliability.append(entry.reliability)
+            out.cost.append(entry.unit_cost_usd)
+            out.ballistic.append(entry.flight == "ballistic")
+    return out

@@ -1,9 +1,0 @@
-"""Presentation of results: the self-contained HTML report."""
-
-from hoplon.report.render import (
-    render_compare_report,
-    render_report,
-    render_sweep_report,
-)
-
-__all__ = ["render_compare_report", "render_report", "render_sweep_report"]

@@ -1,0 +1,82 @@
+"""What identifies a result: the scenario as run, a point of a study, a study.
+
+Keys are SHA-256 digests of canonical JSON, so the same question always gets the same
+key wherever it is asked; the results store (:mod:`hoplon.io.store`) files points by them
+and a sweep resumes by them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from hoplon._version import __version__
+from hoplon.results.contract import CONTRACT
+from hoplon.scenario.loader import LoadedScenario
+
+__all__ = ["canonical_json", "point_key", "scenario_digest", "study_id"]
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no spaces: the same data always gives the same text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def scenario_digest(loaded: LoadedScenario) -> str:
+    """SHA-256 (hex) of a validated scenario as it runs: the scenario and its catalog.
+
+    The scenario's ``seed`` and ``trials`` are left out (a run's own seed and trials go
+    into :func:`point_key`), so the digest says *what* is simulated: two files, or two
+    sweep points reached by different ``--set`` options, that validate to the same
+    scenario have the same digest, whatever their comments, key order or defaults
+    written out.
+    """
+    spec = loaded.spec.model_dump(mode="json", by_alias=True)
+    spec.pop("seed", None)
+    spec.pop("trials", None)
+    catalog = {
+        kind: {
+            name: entry.model_dump(mode="json") for name, entry in loaded.catalog.kind(kind).items()
+        }
+        for kind in ("interceptors", "sensors", "platforms", "threats")
+    }
+    material = canonical_json({"scenario": spec, "catalog": catalog})
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def point_key(scenario: str, seed: int, trials: int, variant: Sequence[str] | None = None) -> str:
+    """The key of a point: SHA-256 (hex) of everything its figures depend on.
+
+    Args:
+        scenario: :func:`scenario_digest` of the scenario as run (overrides applied).
+        seed: random seed of the run.
+        trials: number of trials.
+        variant: for a run with nations or agreements left out, what was left out.
+
+    The Hoplon version and the contract number are part of the key, so a new release
+    recomputes rather than reuses. (A development checkout keeps its version number, so
+    results of an older engine in the same version are taken as current.)
+    """
+    material = canonical_json(
+        {
+            "scenario": scenario,
+            "seed": int(seed),
+            "trials": int(trials),
+            "variant": list(variant or []),
+            "hoplon": __version__,
+            "contract": CONTRACT,
+        }
+    )
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def study_id(definition: Mapping[str, Any]) -> str:
+    """A study's id: the first 16 hex digits of the SHA-256 of its definition.
+
+    The same study (same kind, files, grid, seed and trials) always gets the same id, so
+    an interrupted sweep resumed later continues the same study.
+    """
+    material = canonical_json({**definition, "hoplon": __version__})
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,105 @@
+"""Typed result records: what an analysis hands to every edge (terminal, JSON, store, report).
+
+:class:`Result` is one run of the Monte Carlo; its :meth:`Result.to_dict` is the JSON
+result contract (docs/output-contract.md, version :data:`hoplon.results.contract.CONTRACT`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from hoplon._version import __version__
+from hoplon.core.metrics import contract_metrics, threat_rows, transfer_rows, value_basis
+from hoplon.core.model import Model
+from hoplon.core.runner import Outcomes
+from hoplon.results.contract import CONTRACT
+from hoplon.scenario import LoadedScenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
+
+__all__ = ["Result"]
+
+
+@dataclass
+class Result:
+    """The outcome of a run: per-trial outcomes and the compiled waves they came from."""
+
+    scenario: LoadedScenario
+    waves: list[Model]
+    outcomes: Outcomes
+    compile_s: float
+    engine_s: float
+    workers: int
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON result contract (output-contract.md), as plain Python data."""
+        spec = self.scenario.spec
+        trials = self.outcomes.trials
+        return {
+            "contract": CONTRACT,
+            "hoplon_version": __version__,
+            "scenario": {"name": spec.name, "sha256": self.scenario.sha256},
+            "seed": self.outcomes.seed,
+            "trials": trials,
+            "metrics": contract_metrics(self.waves, self.outcomes),
+            "value_basis": value_basis(self.waves),
+            "threats": threat_rows(self.waves, self.outcomes),
+            **(
+                {"acsa_transfers": transfer_rows(self.waves, self.outcomes)}
+                if len(self.waves) > 1
+                else {}
+            ),
+            "sample_trial": self.sample_trial(),
+            **self._campaign_costs(),
+            **({"variant": self.notes} if self.notes else {}),
+            "timing": {
+                "compile_s": round(self.compile_s, 4),
+                "engine_s": round(self.engine_s, 4),
+                "trials_per_s": round(trials / self.engine_s, 1) if self.engine_s > 0 else None,
+                "decision_points": self.outcomes.decision_points,
+                "workers": self.outcomes.workers_used,
+            },
+        }
+
+    def _campaign_costs(self) -> dict[str, Any]:
+        """Campaign costs in base-year dollars, when the scenario has `economics:`."""
+        if self.scenario.spec.economics is None:
+            return {}
+        from hoplon.results.campaign import campaign_costs
+
+        return {"campaign_costs": campaign_costs(self.scenario, self.waves, self.outcomes)}
+
+    def sample_trial(self) -> list[dict[str, Any]]:
+        """The engagements of trial 0, in launch order (for timelines)."""
+        rows = []
+        for w, events in enumerate(self.outcomes.events):
+            model = self.waves[w]
+            for t, u, i, launch, intercept, shots, killed in events:
+                rows.append(
+                    {
+                        "threat": model.threat_ids[t],
+                        "unit": model.unit_ids[u],
+                        "interceptor": model.interceptor_names[i],
+                        "launch_s": round(launch, 3),
+                        "intercept_s": round(intercept, 3),
+                        "shots": shots,
+                        "killed": killed,
+                    }
+                )
+        return sorted(rows, key=lambda r: r["launch_s"])
+
+    def to_frame(self) -> pandas.DataFrame:
+        """Per-threat table: id, raid, target, first track, impact, engageable_by, p_leak."""
+        import pandas as pd
+
+        rows = []
+        for row in threat_rows(self.waves, self.outcomes):
+            p = row.pop("p_leak")
+            row["engageable_by"] = ", ".join(row["engageable_by"])
+            row["p_leak"] = p["mean"]
+            row["p_leak_low"], row["p_leak_high"] = p["ci95"]
+            rows.append(row)
+        return pd.DataFrame(rows)

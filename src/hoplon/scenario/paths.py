@@ -1,0 +1,134 @@
+"""Field paths applied to scenario data: set a field, find where a path lands, overrides.
+
+The grammar of a path (``units[patriot-tokyo].magazine.PAC-3 MSE``) is
+:func:`hoplon.errors.parse_path`; this module applies parsed paths to the plain data a
+scenario file holds, before it is validated again.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from hoplon.errors import (
+    OverrideError,
+    Select,
+    SelectPart,
+    did_you_mean,
+    format_path,
+    parse_path,
+)
+
+
+def _ids(items: list[Any]) -> list[str]:
+    return [str(item["id"]) for item in items if isinstance(item, dict) and "id" in item]
+
+
+def set_field(raw: dict[str, Any], parts: Sequence[SelectPart], value: Any) -> None:
+    """Set the field at ``parts`` in ``raw`` (in place), creating missing mappings.
+
+    A missing key is added (validation then refuses an unknown field and names the
+    accepted ones); a list item must exist.
+
+    Raises:
+        OverrideError: the path does not fit the data (index out of range, no item with
+            that id, a field of a single value, a name on a list).
+    """
+    node: Any = raw
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        where = format_path(parts[:depth]) or "the scenario"
+        if isinstance(node, dict):
+            if isinstance(part, int):
+                fields = ", ".join(map(str, node)) or "none yet"
+                raise OverrideError(
+                    f"{where} is a mapping, not a list; address its fields by name "
+                    f"(fields: {fields})"
+                )
+            key = part.text if isinstance(part, Select) else part
+            if last:
+                node[key] = value
+                return
+            if node.get(key) is None:
+                node[key] = {}
+            node = node[key]
+        elif isinstance(node, list):
+            if isinstance(part, int):
+                if not 0 <= part < len(node):
+                    accepted = f"0 to {len(node) - 1}" if node else "none: the list is empty"
+                    raise OverrideError(
+                        f"{where} has {len(node)} item{'s' if len(node) != 1 else ''}; "
+                        f"index {part} is out of range (accepted: {accepted})"
+                    )
+                index = part
+            elif isinstance(part, Select):
+                ids = _ids(node)
+                found = [
+                    k
+                    for k, item in enumerate(node)
+                    if isinstance(item, dict) and str(item.get("id")) == part.text
+                ]
+                if not found:
+                    raise OverrideError(
+                        f"no item of {where} has id '{part.text}'{did_you_mean(part.text, ids)}; "
+                        f"ids: {', '.join(ids) or 'none'}; or give an index 0 to {len(node) - 1}"
+                    )
+                index = found[0]
+            else:
+                raise OverrideError(
+                    f"{where} is a list; address an item by index ({where}[0]) "
+                    f"or by id ({where}[{(_ids(node) or ['some-id'])[0]}]), not by '.{part}'"
+                )
+            if last:
+                node[index] = value
+                return
+            node = node[index]
+        else:
+            raise OverrideError(f"{where} is a single value ({node!r}); it has no field {part!r}")
+
+
+def field_location(raw: Any, parts: Sequence[SelectPart]) -> tuple[SelectPart, ...]:
+    """Where ``parts`` lands in ``raw``: ids resolved to list indexes, ``[key]`` to ``.key``.
+
+    Two spellings of one field (``threats[0]`` and ``threats[mrbm-tokyo]``,
+    ``doctrine[assessment_s]`` and ``doctrine.assessment_s``) have the same location. A
+    part that addresses nothing yet is kept as it is (:func:`set_field` refuses it or adds
+    the key).
+    """
+    node: Any = raw
+    out: list[SelectPart] = []
+    for part in parts:
+        key: SelectPart = part
+        if isinstance(node, list) and isinstance(part, Select):
+            found = [
+                k
+                for k, item in enumerate(node)
+                if isinstance(item, dict) and str(item.get("id")) == part.text
+            ]
+            key = found[0] if found else part
+        elif isinstance(part, Select):
+            key = part.text
+        out.append(key)
+        if isinstance(node, dict) and isinstance(key, str):
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            node = None
+    return tuple(out)
+
+
+def apply_overrides(raw: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of ``raw`` with each ``path: value`` of ``overrides`` set, in order.
+
+    Raises:
+        OverrideError: naming the path that does not fit.
+    """
+    out = copy.deepcopy(dict(raw))
+    for path, value in overrides.items():
+        try:
+            set_field(out, parse_path(path), value)
+        except OverrideError as exc:
+            raise OverrideError(f"{path}: {exc}") from None
+    return out
