@@ -44,6 +44,7 @@ from hoplon.errors import InputError
 from hoplon.scenario.checks import MAX_SENSORS, MAX_THREATS, MAX_UNITS
 
 if TYPE_CHECKING:  # pragma: no cover
+    from hoplon.catalog import Catalog
     from hoplon.scenario.loader import LoadedScenario
     from hoplon.scenario.schema import Raid, Scenario
 
@@ -254,29 +255,15 @@ def _stock_arrays(loaded: LoadedScenario) -> _Stocks:
     )
 
 
-def _wave_pairs(
-    loaded: LoadedScenario, raids: Sequence[Raid], stocks: _Stocks
-) -> tuple[int, int, float]:
-    """Longest path (samples), candidate (stock, threat) pairs, and the path samples of
-    those pairs that could hold intercept points (unit within reach of the path, the
-    time within reach, the share of the flight inside the altitude band)."""
+def _path_shapes(
+    rows: Sequence[Raid], cat: Catalog, length: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Each raid's path samples, its top (apogee, or flight altitude; metres) and whether
+    it is ballistic; raids of one type and length (1 km buckets) are sized once."""
     from hoplon.core import flight as fl
-    from hoplon.core.geo import geodesic_distance_m
-    from hoplon.scenario.schema import lat_lon_alt
 
-    spec, cat = loaded.spec, loaded.catalog
-    places = {a.id: a.at for a in spec.assets} | {u.id: u.at for u in spec.units}
-    target_nation = {a.id: a.nation for a in spec.assets} | {u.id: u.nation for u in spec.units}
-    allowed = _defends(spec)
-    rows = [r for r in raids if r.type in cat.threats and r.target in places]
-    if not rows:
-        return 1, 0, 0.0
-    start = np.array([lat_lon_alt(r.from_)[:2] for r in rows], dtype=float)
-    end = np.array([lat_lon_alt(places[r.target])[:2] for r in rows], dtype=float)
-    length = np.asarray(geodesic_distance_m(start[:, 0], start[:, 1], end[:, 0], end[:, 1]))
-    count = np.array([r.count for r in rows], dtype=float)
     k = np.empty(len(rows), dtype=np.int64)
-    top = np.empty(len(rows))  # apogee (ballistic) or flight altitude, metres
+    top = np.empty(len(rows))
     ballistic = np.zeros(len(rows), dtype=bool)
     memo: dict[tuple[str, int], tuple[int, float]] = {}
     for j, r in enumerate(rows):
@@ -292,6 +279,30 @@ def _wave_pairs(
             memo[key] = (_samples(dist, entry.flight, entry), apogee)
         k[j], top[j] = memo[key]
         ballistic[j] = entry.flight == "ballistic"
+    return k, top, ballistic
+
+
+def _wave_pairs(
+    loaded: LoadedScenario, raids: Sequence[Raid], stocks: _Stocks
+) -> tuple[int, int, float]:
+    """Longest path (samples), candidate (stock, threat) pairs, and the path samples of
+    those pairs that could hold intercept points (unit within reach of the path, the
+    time within reach, the share of the flight inside the altitude band)."""
+    from hoplon.core.geo import geodesic_distance_m
+    from hoplon.scenario.schema import lat_lon_alt
+
+    spec, cat = loaded.spec, loaded.catalog
+    places = {a.id: a.at for a in spec.assets} | {u.id: u.at for u in spec.units}
+    target_nation = {a.id: a.nation for a in spec.assets} | {u.id: u.nation for u in spec.units}
+    allowed = _defends(spec)
+    rows = [r for r in raids if r.type in cat.threats and r.target in places]
+    if not rows:
+        return 1, 0, 0.0
+    start = np.array([lat_lon_alt(r.from_)[:2] for r in rows], dtype=float)
+    end = np.array([lat_lon_alt(places[r.target])[:2] for r in rows], dtype=float)
+    length = np.asarray(geodesic_distance_m(start[:, 0], start[:, 1], end[:, 0], end[:, 1]))
+    count = np.array([r.count for r in rows], dtype=float)
+    k, top, ballistic = _path_shapes(rows, cat, length)
     longest = int(k.max())
     n_s = stocks.unit.shape[0]
     if n_s == 0:
@@ -357,6 +368,32 @@ def _defends(spec: Scenario) -> dict[str, set[str]]:
     return out
 
 
+def _radar_count(loaded: LoadedScenario) -> int:
+    """Radars as the sensing kernels count them: scenario radars and platform radars."""
+    spec, cat = loaded.spec, loaded.catalog
+    placed = sum(
+        1
+        for s in spec.sensors
+        if s.type in cat.sensors and cat.sensors[s.type].kind != "space-infrared"
+    )
+    return placed + sum(
+        1 for u in spec.units if u.type in cat.platforms and cat.platforms[u.type].radar != "none"
+    )
+
+
+def _wave_parts(
+    t_w: int, n_raids: int, k_w: int, n_radars: int, n_units: int, pairs: int, pair_samples: float
+) -> dict[str, int]:
+    """Bytes each compile step of one wave holds at its peak."""
+    return {
+        "paths": (t_w + n_raids) * k_w * PATH_SAMPLE_BYTES,
+        "detection": t_w * (n_radars * RADAR_THREAT_BYTES + n_units * UNIT_THREAT_BYTES),
+        "candidate pairs": pairs * PAIR_BYTES,
+        "intercept points": int(pair_samples * POINT_FRACTION * POINT_BYTES)
+        + min(POINT_WORK_BYTES, int(pair_samples) * 80),
+    }
+
+
 def estimate(
     loaded: LoadedScenario,
     trials: int | None = None,
@@ -367,15 +404,9 @@ def estimate(
     ``trials`` trials in ``workers`` processes of) a validated scenario."""
     from hoplon.core.engine import block_trials
 
-    spec, cat = loaded.spec, loaded.catalog
+    spec = loaded.spec
     n_trials = spec.trials if trials is None else trials
-    n_radars = sum(
-        1
-        for s in spec.sensors
-        if s.type in cat.sensors and cat.sensors[s.type].kind != "space-infrared"
-    ) + sum(
-        1 for u in spec.units if u.type in cat.platforms and cat.platforms[u.type].radar != "none"
-    )
+    n_radars = _radar_count(loaded)
     n_units = len(spec.units)
     stocks = [(u.nation, name) for u in spec.units for name in u.magazine]
 
@@ -403,13 +434,7 @@ def estimate(
         n_raids = len(raids)
         k_w = -(-longest // 64) * 64
         columns = max(columns, k_w)
-        wave_parts = {
-            "paths": (t_w + n_raids) * k_w * PATH_SAMPLE_BYTES,
-            "detection": t_w * (n_radars * RADAR_THREAT_BYTES + n_units * UNIT_THREAT_BYTES),
-            "candidate pairs": pairs * PAIR_BYTES,
-            "intercept points": int(pair_samples * POINT_FRACTION * POINT_BYTES)
-            + min(POINT_WORK_BYTES, int(pair_samples) * 80),
-        }
+        wave_parts = _wave_parts(t_w, n_raids, k_w, n_radars, n_units, pairs, pair_samples)
         model_w = int(pair_samples * POINT_FRACTION * 8 * 3) + t_w * THREAT_OBJECT_BYTES
         compile_peaks.append(kept + sum(wave_parts.values()))
         kept += model_w
