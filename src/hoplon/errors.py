@@ -9,6 +9,7 @@ escapes is an internal error (exit code 1).
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -168,6 +169,18 @@ class Problem:
         return f"{where}: {field}: {message}" if field else f"{where}: {message}"
 
 
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in words (disk full, read-only, no permission, ...)."""
+    words = {
+        errno.ENOSPC: "no space left on the device",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "no permission",
+        errno.EPERM: "no permission",
+        errno.EDQUOT: "the disk quota is exceeded",
+    }
+    return words.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
 class InputError(Exception):
     """A refused input. Carries one or more located :class:`Problem` records."""
 
@@ -194,6 +207,24 @@ class InputError(Exception):
         column: int | None = None,
     ) -> InputError:
         return cls(Problem(message, field, line, column), file)
+
+    @classmethod
+    def from_os(
+        cls,
+        exc: OSError,
+        action: str,
+        *,
+        file: str | Path | None = None,
+        field: str = "",
+        then: str = "",
+    ) -> InputError:
+        """A refusal for a failed file operation: ``cannot <action>: <reason>[; <then>]``.
+
+        The one conversion of an :class:`OSError` into a refusal (exit code 2), with the
+        reason in words (:func:`os_reason`).
+        """
+        message = f"cannot {action}: {os_reason(exc)}" + (f"; {then}" if then else "")
+        return cls(Problem(message, field), file)
 
     def render(self, limit: int = 10) -> str:
         """The message shown to the user: the first problems, one per line."""

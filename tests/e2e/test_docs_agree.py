@@ -284,7 +284,7 @@ def test_catalog_command_lists_the_frigate_launchers_the_doc_gives() -> None:
 
     from rich.console import Console
 
-    from hoplon.present.text import print_catalog
+    from hoplon.present.terminal import print_catalog
 
     buffer = io.StringIO()
     print_catalog(Console(file=buffer, width=1000), "platforms")

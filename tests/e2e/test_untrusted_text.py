@@ -138,7 +138,7 @@ def test_a_file_name_with_markup_is_shown_verbatim(run_main, tmp_path: Path):
 def test_progress_bars_show_labels_as_text():
     from rich.progress import Progress
 
-    from hoplon.present.text import description_column
+    from hoplon.present.terminal import description_column
     from hoplon.safetext import visible
 
     buffer = io.StringIO()

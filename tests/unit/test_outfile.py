@@ -83,7 +83,7 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary(
     monkeypatch.setattr(outfile, "_write_all", full)
     with pytest.raises(InputError) as info:
         write_output(target, "new and longer")
-    assert "No space left on device" in info.value.render()
+    assert "no space left on the device" in info.value.render()
     assert info.value.problems[0].field == "output"  # the CLI names it --output
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]

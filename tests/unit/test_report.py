@@ -17,7 +17,8 @@ from hoplon.cli import main
 from hoplon.present.html import render_compare_report, render_report, render_sweep_report
 from hoplon.present.html.basemap import clip_ring, decode_arcs, land_rings, topology_rings
 from hoplon.present.html.mapview import frame_for, geodesic_circle
-from hoplon.present.html.svg import fmt_percent, fmt_usd, nice_ticks
+from hoplon.present.html.svg import nice_ticks
+from hoplon.present.text import fmt_percent, fmt_usd
 from hoplon.scenario.loader import load_data
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,7 +79,7 @@ def test_every_section_and_chart_is_there(japan_html: str) -> None:
     ):
         assert f'data-chart="{chart}"' in japan_html, chart
     # Headline figures with their intervals.
-    assert "No threat leaks" in japan_html and "95% CI" in japan_html
+    assert "P(no leaker)" in japan_html and "95% CI" in japan_html
     # The map: coastlines, one envelope per unit and interceptor type, one track per raid.
     land = re.search(r'class="land" d="([^"]*)"', japan_html)
     assert land is not None and len(land.group(1)) > 1000

@@ -63,7 +63,7 @@ def test_the_json_says_which_targets_each_metric_counts(result) -> None:  # type
 
 
 def test_the_terminal_table_shows_both_and_says_what_counts(result) -> None:  # type: ignore[no-untyped-def]
-    from hoplon.present.text import print_result
+    from hoplon.present.terminal import print_result
 
     buf = io.StringIO()
     print_result(result.to_dict(), Console(file=buf, width=200, color_system=None))

@@ -31,6 +31,7 @@ from hoplon.core.stats import Z95, Estimate, mean_estimate, proportion_estimate
 from hoplon.errors import (
     InputError,
 )
+from hoplon.results.contract import COMPARED, CONTRACT
 from hoplon.results.records import Result
 from hoplon.scenario.loader import load_scenario
 
@@ -38,16 +39,6 @@ FloatArray = NDArray[np.float64]
 
 #: Two-sided significance level of the compare tests.
 ALPHA = 0.05
-
-
-#: The headline metrics compared, in the table's order (plus shots by nation).
-COMPARE_METRICS = (
-    "p_no_leak",
-    "expected_leakers",
-    "value_protected",
-    "interceptor_cost_usd",
-    "cost_exchange_ratio",
-)
 
 
 def trial_values(result: Result) -> dict[str, FloatArray]:
@@ -201,7 +192,7 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         """The comparison as JSON data (see docs/studies.md)."""
         return {
-            "contract": 1,
+            "contract": CONTRACT,
             "hoplon_version": __version__,
             "seed": self.seed,
             "trials": self.trials,
@@ -241,7 +232,7 @@ def compare_results(files: Sequence[str], results: Sequence[Result]) -> Comparis
     if len(seeds) != 1 or len(trials) != 1:
         raise ValueError("compared results must share one seed and one number of trials")
     values = [trial_values(r) for r in results]
-    names = list(COMPARE_METRICS)
+    names = list(COMPARED)
     for v in values:
         names += [k for k in v if k.startswith("shots_by_nation.") and k not in names]
     base = results[0]

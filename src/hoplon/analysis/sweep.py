@@ -26,6 +26,7 @@ from hoplon.errors import (
     StoreWriteError,
 )
 from hoplon.execute import MAX_WORKERS, map_points
+from hoplon.results.contract import CONTRACT
 from hoplon.scenario.paths import apply_overrides
 
 
@@ -230,7 +231,7 @@ class SweepResult:
         """The sweep as JSON data (see docs/studies.md)."""
         plan = self.plan
         return {
-            "contract": 1,
+            "contract": CONTRACT,
             "hoplon_version": __version__,
             "sweep": {
                 "file": plan.file,

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hoplon.core.wta import WTAInfeasibleError, WTAResult, solve_wta
 from hoplon.errors import FieldPath, InputError, Problem, did_you_mean, format_path
-from hoplon.scenario.loader import validation_problems
+from hoplon.scenario.loader import locate, validation_problems
 from hoplon.scenario.yamlio import Positions, parse_yaml, read_text
 
 Name = Annotated[str, Field(min_length=1, max_length=100)]
@@ -85,16 +85,8 @@ class LoadedWTA:
     positions: Positions
 
 
-def _locate(positions: Positions, path: FieldPath) -> tuple[int | None, int | None]:
-    for cut in range(len(path), -1, -1):
-        pos = positions.get(path[:cut])
-        if pos is not None:
-            return pos
-    return None, None
-
-
 def _problem(message: str, path: FieldPath, positions: Positions) -> Problem:
-    line, column = _locate(positions, path)
+    line, column = locate(positions, path)
     return Problem(message, format_path(path), line, column)
 
 

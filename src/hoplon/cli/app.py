@@ -69,7 +69,7 @@ def _root(
 def validate(file: ScenarioFile, max_memory: MaxMemory = None) -> None:
     """Check a scenario and print a summary of what it holds."""
     from hoplon.compile import compile_scenario, memory
-    from hoplon.present.text import print_gaps, print_summary
+    from hoplon.present.terminal import print_gaps, print_summary
     from hoplon.scenario import load_scenario
 
     memory.set_max_memory(max_memory)
@@ -109,7 +109,7 @@ def catalog(
 ) -> None:
     """List the built-in catalog entries with their key figures and sources."""
     from hoplon.catalog import KINDS
-    from hoplon.present.text import print_catalog
+    from hoplon.present.terminal import print_catalog
 
     if kind is not None and kind not in KINDS:
         from hoplon.errors import did_you_mean
@@ -180,7 +180,7 @@ def run(
     """Run the Monte Carlo: leak probabilities, interceptors spent, costs, per threat."""
     from hoplon.api import load
     from hoplon.compile import memory
-    from hoplon.present.text import print_result, progress_bar
+    from hoplon.present.terminal import print_result, progress_bar
 
     memory.set_max_memory(max_memory)
     scenario = load(file)

@@ -172,10 +172,10 @@ def write_output(path: str | Path, data: bytes | str, *, field: str = "output") 
     except UnsafeTarget as exc:
         raise InputError.single(str(exc.strerror), file=str(target), field=field) from None
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise InputError.single(
-            f"cannot write the file: {reason}; nothing was written (a file already there "
-            "is unchanged)",
-            file=str(target),
+        raise InputError.from_os(
+            exc,
+            "write the file",
+            file=target,
             field=field,
+            then="nothing was written (a file already there is unchanged)",
         ) from None

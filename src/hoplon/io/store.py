@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import hashlib
 import json
 import os
@@ -381,10 +380,8 @@ class ResultStore:
             self.points_dir.mkdir(parents=True, exist_ok=True)
             self.studies_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise InputError.single(
-                f"cannot create the results store: {exc.strerror}",
-                file=str(self.root),
-                field="store",
+            raise InputError.from_os(
+                exc, "create the results store", file=self.root, field="store"
             ) from None
         self.remove_stale_temporaries()
 
@@ -411,20 +408,15 @@ class ResultStore:
 
     def write_error(self, exc: OSError, what: str) -> StoreWriteError:
         """The exit-2 refusal for a failed write: names the store and the reason."""
-        reason = exc.strerror or str(exc)
-        if exc.errno == errno.ENOSPC:
-            reason = "no space left on the device"
-        elif exc.errno == errno.EROFS:
-            reason = "the file system is read-only"
-        elif exc.errno in (errno.EACCES, errno.EPERM):
-            reason = "no permission to write there"
-        elif exc.errno == errno.EDQUOT:
-            reason = "the disk quota is exceeded"
-        message = (
-            f"cannot write {what} to the results store: {reason}; nothing half-written is "
-            "left in it"
+        error = StoreWriteError.from_os(
+            exc,
+            f"write {what} to the results store",
+            file=self.root,
+            field="store",
+            then="nothing half-written is left in it",
         )
-        return StoreWriteError(Problem(message, "store"), str(self.root))
+        assert isinstance(error, StoreWriteError)
+        return error
 
     def _write(self, table: pa.Table, path: Path, what: str) -> None:
         try:
@@ -673,10 +665,8 @@ class ResultStore:
         try:
             paths = sorted(folder.iterdir())
         except OSError as exc:
-            raise InputError.single(
-                f"cannot read the results store: {exc.strerror or exc}",
-                file=str(folder),
-                field="store",
+            raise InputError.from_os(
+                exc, "read the results store", file=folder, field="store"
             ) from None
         skipped = 0
         for path in paths:

@@ -9,14 +9,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from hoplon.present.text import bounds, musd, pattern
 from hoplon.results.campaign import EXPENDED_PERCENTILE
 from hoplon.safetext import plain
 
 __all__ = ["render_campaign_costs", "render_economics"]
-
-
-def _musd(x: float) -> str:
-    return f"{x / 1e6:,.1f}"
 
 
 def _pct(x: float) -> str:
@@ -53,19 +50,19 @@ def render_economics(result: dict[str, Any], console: Console) -> None:
         for nation, usd in program["contributions_usd"].items():
             table.add_row(
                 plain(nation),
-                _musd(usd),
+                musd(usd),
                 _pct(program["shares"][nation]),
-                _musd(program["savings_usd"][nation]),
-                _musd(program["contributions_nominal_usd"][nation]),
+                musd(program["savings_usd"][nation]),
+                musd(program["contributions_nominal_usd"][nation]),
                 _pct(program["shares_nominal"][nation]),
             )
         table.add_section()
         table.add_row(
             "Total",
-            _musd(program["total_usd"]),
+            musd(program["total_usd"]),
             _pct(1.0 if program["total_usd"] > 0 else 0.0),
             "",
-            _musd(program["total_nominal_usd"]),
+            musd(program["total_nominal_usd"]),
             "",
         )
         console.print(table)
@@ -74,7 +71,7 @@ def render_economics(result: dict[str, Any], console: Console) -> None:
         pc = k["program_cost"]
         caption = (
             f"rule: {k['rule']}; program cost {pc['amount']:,.0f} {pc['currency']} of {pc['year']}"
-            f" = {_musd(k['program_cost_usd'])} ({label})"
+            f" = {musd(k['program_cost_usd'])} ({label})"
         )
         table = Table(
             title=plain(f"Consortium: {k['name']} ({k['id']})"),
@@ -88,7 +85,7 @@ def render_economics(result: dict[str, Any], console: Console) -> None:
         table.add_column(f"Saving vs alone ({label})", justify="right")
         for m in k["members"]:
             table.add_row(
-                plain(m), _pct(k["shares"][m]), _musd(k["costs_usd"][m]), _musd(k["savings_usd"][m])
+                plain(m), _pct(k["shares"][m]), musd(k["costs_usd"][m]), musd(k["savings_usd"][m])
             )
         console.print(table)
 
@@ -110,8 +107,8 @@ def render_economics(result: dict[str, Any], console: Console) -> None:
                     _pct(k["shares"].get(n, 0.0)),
                     _pct(w["shares"].get(n, 0.0)),
                     _pp(delta),
-                    _musd(w["costs_usd"].get(n, 0.0)),
-                    _musd(w["saving_vs_baseline_usd"][n]),
+                    musd(w["costs_usd"].get(n, 0.0)),
+                    musd(w["saving_vs_baseline_usd"][n]),
                 )
             console.print(table)
 
@@ -146,7 +143,7 @@ def render_economics(result: dict[str, Any], console: Console) -> None:
 
 def _est_musd(e: Mapping[str, Any]) -> tuple[str, str]:
     low, high = e["ci95"]
-    return _musd(e["mean"]), f"{_musd(low)} – {_musd(high)}"
+    return musd(e["mean"]), bounds(low, high, musd, dash=True)
 
 
 def _num(x: float | None, digits: int = 2) -> str:
@@ -184,8 +181,8 @@ def render_campaign_costs(data: Mapping[str, Any], console: Console) -> None:
             plain(row["nation"]),
             plain(row["interceptor"]),
             f"{row['shots']['mean']:,.2f}",
-            _musd(u["unit_cost_usd"]),
-            f"{_musd(u['unit_cost_nominal_usd'])} ({u['cost_year']})",
+            musd(u["unit_cost_usd"]),
+            f"{musd(u['unit_cost_nominal_usd'])} ({u['cost_year']})",
             mean,
             ci,
         )
@@ -207,18 +204,18 @@ def render_campaign_costs(data: Mapping[str, Any], console: Console) -> None:
         table.add_row(
             plain(row["type"]),
             str(row["count"]),
-            _musd(u["unit_cost_usd"]),
-            _musd(row["spend_usd"]),
+            musd(u["unit_cost_usd"]),
+            musd(row["spend_usd"]),
         )
     table.add_section()
-    table.add_row("Total", "", "", _musd(data["threat_spend_usd"]))
+    table.add_row("Total", "", "", musd(data["threat_spend_usd"]))
     console.print(table)
     cer = data["cost_exchange_ratio"]
     if cer:
         low, high = cer["ci95"]
         console.print(
             f"Cost-exchange ratio (defender ÷ attacker spend): {cer['mean']:.3g} "
-            f"(95 % interval {low:.3g} – {high:.3g})",
+            f"(95 % interval {bounds(low, high, pattern('{:.3g}'), dash=True)})",
             highlight=False,
         )
     else:

@@ -1,313 +1,132 @@
-"""Terminal presentation: rich tables for scenarios and the catalog."""
+"""Text of figures, once for every renderer: estimates with intervals, money, metric names.
+
+The terminal tables (:mod:`hoplon.present.terminal`, :mod:`hoplon.present.studies`,
+:mod:`hoplon.present.economics`) and the HTML report (:mod:`hoplon.present.html`) format
+every estimate, interval, dollar amount and headline metric through these functions.
+"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from pyproj import Geod
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from hoplon.results.contract import BY_KEY, kind, label
 
-from hoplon.catalog import KINDS, Catalog, builtin_catalog
-from hoplon.safetext import plain, visible
-from hoplon.scenario import LoadedScenario
-from hoplon.scenario.describe import describe_agreement
-from hoplon.scenario.schema import lat_lon_alt
-
-_GEOD = Geod(ellps="WGS84")
+#: A number -> its text.
+Formatter = Callable[[float], str]
 
 
-def _pos(at: tuple[float, ...] | None) -> str:
-    if at is None:
-        return "theater-wide"
-    lat, lon, alt = lat_lon_alt(at)
-    text = f"{lat:.2f}°, {lon:.2f}°"
-    return text + (f", {alt:,.0f} m" if alt else "")
+def fmt_number(value: float) -> str:
+    """A number for an axis or label: thousands separated, at most 3 significant digits."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return f"{value:,.0f}"
+    if magnitude >= 1:
+        return f"{value:.3g}"
+    return f"{value:.2g}"
 
 
-def print_summary(loaded: LoadedScenario, console: Console) -> None:
-    """What a scenario holds: nations, agreements, assets, sensors, units, raids, doctrine."""
-    spec = loaded.spec
-    cat = loaded.catalog
-    n_threats = sum(r.count for r in spec.threats)
-    console.print(
-        Text.assemble(
-            plain(spec.name, "bold"), f"  (format {spec.hoplon}, sha256 {loaded.sha256[:12]}…)"
-        )
-    )
-    if spec.description:
-        console.print(plain(spec.description.strip(), "dim", newlines=True))
-    console.print(
-        f"{len(spec.nations)} nations · {len(spec.agreements)} agreements · {len(spec.assets)} assets · "
-        f"{len(spec.sensors)} sensors · {len(spec.units)} units · {len(spec.threats)} raids "
-        f"({n_threats} threats) · {spec.trials:,} trials, seed {spec.seed}"
-    )
-
-    nations = Table(title="Nations and agreements", title_justify="left")
-    nations.add_column("#")
-    nations.add_column("what")
-    for code, nation in spec.nations.items():
-        nations.add_row(plain(code), plain(nation.name))
-    for i, ag in enumerate(spec.agreements):
-        nations.add_row(f"agreements[{i}]", plain(describe_agreement(ag)))
-    console.print(nations)
-
-    if spec.assets:
-        assets = Table(title="Defended assets", title_justify="left")
-        for col in ("id", "nation", "kind", "position", "value"):
-            assets.add_column(col, justify="right" if col == "value" else "left")
-        for a in spec.assets:
-            assets.add_row(plain(a.id), plain(a.nation), plain(a.kind), _pos(a.at), f"{a.value:g}")
-        console.print(assets)
-
-    if spec.sensors or spec.units:
-        sensors = Table(title="Sensors and shooters", title_justify="left")
-        for col in ("id", "nation", "type", "position", "radar / role", "magazine"):
-            sensors.add_column(col)
-        for s in spec.sensors:
-            entry = cat.sensors[s.type]
-            sensors.add_row(
-                plain(s.id),
-                plain(s.nation),
-                plain(s.type),
-                _pos(s.at),
-                plain(f"{entry.role}, {entry.range_km:,.0f} km"),
-                "",
-            )
-        for u in spec.units:
-            platform = cat.platforms[u.type]
-            mag = ", ".join(f"{n} × {k}" for n, k in u.magazine.items())
-            sensors.add_row(
-                plain(u.id),
-                plain(u.nation),
-                plain(u.type),
-                _pos(u.at),
-                plain(platform.radar),
-                plain(mag),
-            )
-        console.print(sensors)
-
-    if spec.threats:
-        places = {a.id: a.at for a in spec.assets} | {u.id: u.at for u in spec.units}
-        raids = Table(title="Threats", title_justify="left")
-        for col in ("raid", "type", "count", "target", "ground range", "launches"):
-            raids.add_column(col, justify="right" if col in ("count", "ground range") else "left")
-        for r in spec.threats:
-            lat0, lon0, _ = lat_lon_alt(r.from_)
-            lat1, lon1, _ = lat_lon_alt(places[r.target])
-            _, _, dist = _GEOD.inv(lon0, lat0, lon1, lat1)
-            last = r.launch.at_s + (r.count - 1) * r.launch.every_s
-            raids.add_row(
-                plain(r.id),
-                plain(r.type),
-                str(r.count),
-                plain(r.target),
-                f"{dist / 1000:,.0f} km",
-                f"{r.launch.at_s:g}–{last:g} s",
-            )
-        console.print(raids)
-    for note in loaded.notes:
-        console.print(f"Note: {note}", markup=False)
-    d = spec.doctrine
-    console.print(
-        plain(
-            f"Doctrine: {d.shots_per_engagement} per engagement, "
-            f"shoot-look-shoot {'on' if d.shoot_look_shoot else 'off'} ({d.assessment_s:g} s to assess), "
-            f"assignment {d.assignment}."
-        )
-    )
+def fmt_percent(value: float) -> str:
+    """A share as a percentage: ``0.91`` -> ``91%``, keeping small values visible."""
+    pct = 100.0 * value
+    if pct == 0:
+        return "0%"
+    if abs(pct) < 1:
+        return f"{pct:.2f}%"
+    if abs(pct) < 10:
+        return f"{pct:.1f}%"
+    return f"{pct:.0f}%"
 
 
-def print_catalog(
-    console: Console, kind: str | None = None, catalog: Catalog | None = None
-) -> None:
-    """The catalog's entries with key figures and sources, one table per kind."""
-    cat = catalog or builtin_catalog()
-    kinds = [kind] if kind else list(KINDS)
-    for k in kinds:
-        table = Table(title=k.capitalize(), title_justify="left", show_lines=False)
-        table.add_column("name", style="bold")
-        table.add_column("key figures")
-        table.add_column("source")
-        table.add_column("notional")
-        for name, e in cat.kind(k).items():
-            if k == "interceptors":
-                sspk = ", ".join(f"{c} {p:g}" for c, p in e.sspk.items())
-                figures = (
-                    f"{e.tier} tier; range {e.min_range_km:g}–{e.max_range_km:g} km, "
-                    f"alt {e.min_alt_km:g}–{e.max_alt_km:g} km, {e.avg_speed_kms:g} km/s; "
-                    f"SSPK {sspk}; reliability {e.reliability:g}; "
-                    f"${e.unit_cost_usd / 1e6:,.2f} M ({e.cost_year}); producers {', '.join(e.producers)}"
-                )
-            elif k == "sensors":
-                figures = (
-                    f"{e.kind}, {e.role}; {e.range_km:,g} km vs 1 m²; "
-                    f"{e.field_of_regard_deg:g}° field of regard; track {e.track_time_s:g} s"
-                    + (f"; latency {e.latency_s:g} s" if e.latency_s else "")
-                )
-            elif k == "platforms":
-                channels = "unlimited" if e.fire_channels is None else str(e.fire_channels)
-                figures = (
-                    f"radar {e.radar}; {e.launchers} launchers; {channels} fire channels; "
-                    f"reaction {e.reaction_s:g} s"
-                )
-            else:
-                figures = f"{e.threat_class}, {e.flight}; range {e.max_range_km:,g} km; RCS {e.rcs_m2:g} m²"
-                if e.flight == "ballistic":
-                    figures += f"; {e.trajectory}, burn {e.burn_time_s:g} s"
-                else:
-                    figures += f"; {e.speed_kms:g} km/s at {e.altitude_m:g} m"
-                figures += f"; ${e.unit_cost_usd / 1e6:,.2f} M ({e.cost_year})"
-            table.add_row(
-                plain(name), plain(figures), plain(e.source), "yes" if e.notional else "no"
-            )
-        console.print(table)
+def fmt_usd(value: float) -> str:
+    """US dollars in thousands, millions or billions: ``$279M``, ``$1.2B``."""
+    magnitude = abs(value)
+    if magnitude >= 1e9:
+        return f"${value / 1e9:.3g}B"
+    if magnitude >= 1e6:
+        return f"${value / 1e6:.3g}M"
+    if magnitude >= 1e3:
+        return f"${value / 1e3:.3g}k"
+    return f"${value:.0f}"
 
 
-def description_column() -> Any:
-    """A progress bar's description column that shows the label as text, never as markup."""
-    from rich.progress import TextColumn
-
-    return TextColumn("{task.description}", style="progress.description", markup=False)
+def musd(value: float) -> str:
+    """Dollars as millions with one decimal, for tables headed "$M": ``1,234.5``."""
+    return f"{value / 1e6:,.1f}"
 
 
-@contextmanager
-def progress_bar(console: Console, total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on standard error, shown only once the work has lasted a second."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TimeRemainingColumn,
-    )
-
-    start = time.perf_counter()
-    progress = Progress(
-        description_column(),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    )
-    task = progress.add_task(visible(label), total=total)
-    shown = False
-
-    def advance(n: int) -> None:
-        nonlocal shown
-        progress.advance(task, n)
-        if not shown and time.perf_counter() - start > 1.0 and console.is_terminal:
-            progress.start()
-            shown = True
-
-    try:
-        yield advance
-    finally:
-        if shown:
-            progress.stop()
+def pattern(fmt: str, scale: float = 1.0) -> Formatter:
+    """A formatter from a format pattern (``"{:.4f}"``) and a scale (1e-6: millions)."""
+    return lambda x: fmt.format(x * scale)
 
 
-def _ci(est: dict[str, Any], fmt: str = "{:.3f}") -> str:
-    mean = fmt.format(est["mean"])
-    if "ci95" not in est:
-        return mean
-    lo, hi = est["ci95"]
-    return f"{mean}  [{fmt.format(lo)}, {fmt.format(hi)}]"
+def signed(fmt: Formatter) -> Formatter:
+    """The same formatter with a ``+`` before what is not negative."""
+
+    def text(x: float) -> str:
+        shown = fmt(x)
+        return shown if shown.startswith("-") else "+" + shown
+
+    return text
 
 
-def print_result(result: dict[str, Any], console: Console) -> None:
-    """The headline metrics, per-target and per-threat tables of a run."""
-    m = result["metrics"]
-    console.print(
-        Text.assemble(
-            plain(result["scenario"]["name"], "bold"),
-            f": {result['trials']:,} trials, seed {result['seed']}",
-        )
-    )
-    head = Table(title="Headline (mean and 95% interval)", title_justify="left")
-    head.add_column("metric")
-    head.add_column("value", justify="right")
-    head.add_row("P(no leaker)", _ci(m["p_no_leak"]))
-    head.add_row("expected leakers", _ci(m["expected_leakers"]))
-    head.add_row("value protected (all assets)", _ci(m["value_protected"]))
-    if "value_protected_attacked" in m:
-        head.add_row("value protected (attacked only)", _ci(m["value_protected_attacked"]))
-    head.add_row(
-        "interceptor spend (USD M)", _ci(_scale(m["interceptor_cost_usd"], 1e-6), "{:,.1f}")
-    )
-    head.add_row("threat cost (USD M)", f"{m['threat_cost_usd']['mean'] / 1e6:,.1f}")
-    ratio = m["cost_exchange_ratio"]["mean"]
-    head.add_row("cost-exchange ratio", "—" if ratio is None else f"{ratio:.2f}")
-    console.print(head)
-    basis = result.get("value_basis")
-    if basis:
-        from hoplon.core.metrics import value_basis_text
-
-        console.print(value_basis_text(basis), style="dim")
-
-    spend = Table(title="Interceptors fired per trial", title_justify="left")
-    spend.add_column("by")
-    spend.add_column("mean  [95% interval]", justify="right")
-    for k, v in m["shots_by_interceptor"].items():
-        spend.add_row(plain(k), _ci(v, "{:.2f}"))
-    for k, v in m["shots_by_nation"].items():
-        spend.add_row(plain(f"nation {k}"), _ci(v, "{:.2f}"))
-    console.print(spend)
-
-    targets = Table(title="Leakers per target", title_justify="left")
-    targets.add_column("target")
-    targets.add_column("mean leakers  [95%]", justify="right")
-    for k, v in m["leakers_by_target"].items():
-        targets.add_row(plain(k), _ci(v))
-    console.print(targets)
-
-    threats = Table(title="Threats", title_justify="left")
-    for col in ("threat", "target", "first track", "impact", "engageable by", "P(leak)"):
-        threats.add_column(
-            col, justify="right" if col in ("first track", "impact", "P(leak)") else "left"
-        )
-    gaps = 0
-    for row in result["threats"]:
-        first = "never" if row["first_track_s"] is None else f"{row['first_track_s']:.0f} s"
-        who = plain(", ".join(row["engageable_by"])) or Text("none", style="bold red")
-        gaps += not row["engageable_by"]
-        threats.add_row(
-            plain(row["id"]),
-            plain(row["target"]),
-            first,
-            f"{row['impact_s']:.0f} s",
-            who,
-            f"{row['p_leak']['mean']:.3f}",
-        )
-    console.print(threats)
-    if gaps:
-        console.print(f"[bold red]{gaps} threat(s) no unit can engage.[/bold red]")
-    timing = result["timing"]
-    console.print(
-        f"compile {timing['compile_s']:.2f} s · engine {timing['engine_s']:.2f} s · "
-        f"{timing['trials_per_s']:,.0f} trials/s · {timing['decision_points']} decision points",
-        style="dim",
-    )
+def bounds(low: float, high: float, fmt: Formatter, *, dash: bool = False) -> str:
+    """A 95 % interval: ``[low, high]``, or ``low – high`` with ``dash``."""
+    return f"{fmt(low)} – {fmt(high)}" if dash else f"[{fmt(low)}, {fmt(high)}]"
 
 
-def _scale(est: dict[str, Any], factor: float) -> dict[str, Any]:
-    out = {"mean": est["mean"] * factor}
-    if "ci95" in est:
-        out["ci95"] = [x * factor for x in est["ci95"]]
-    return out
+def estimate(
+    est: Mapping[str, Any] | None, fmt: Formatter, *, sep: str = "  ", dash: bool = False
+) -> str:
+    """An estimate of the contract (``{"mean", "ci95"}``): ``mean  [low, high]``; the mean
+    alone when it has no interval; ``—`` when there is none."""
+    if est is None or est.get("mean") is None:
+        return "—"
+    text = fmt(est["mean"])
+    if est.get("ci95"):
+        low, high = est["ci95"]
+        text += sep + bounds(low, high, fmt, dash=dash)
+    return text
 
 
-def print_gaps(loaded: LoadedScenario, console: Console) -> None:
-    """Why each threat no unit can engage cannot be engaged, unit by unit."""
-    from hoplon.compile.engageability import describe_gaps, scenario_gaps
+def p_value(p: float) -> str:
+    """A p-value as the tables show it."""
+    return "p<0.0001" if p < 1e-4 else f"p={p:.4f}"
 
-    lines = describe_gaps(scenario_gaps(loaded))
-    if not lines:
-        return
-    console.print("[bold red]Threats no unit can engage, and why (per unit):[/bold red]")
-    for line in lines:
-        console.print(f"  {line}", markup=False)
+
+#: How a table shows each kind of headline metric: format and scale.
+_TABLE_FORMAT: dict[str, tuple[str, float]] = {
+    "share": ("{:.4f}", 1.0),
+    "count": ("{:.3f}", 1.0),
+    "usd": ("{:,.1f}", 1e-6),
+    "ratio": ("{:.3f}", 1.0),
+}
+
+#: How the report shows each kind of headline metric.
+_CARD_FORMAT: dict[str, Formatter] = {
+    "share": fmt_percent,
+    "count": fmt_number,
+    "usd": fmt_usd,
+    "ratio": fmt_number,
+}
+
+
+def metric_column(key: str) -> tuple[str, Formatter]:
+    """A metric's column heading and formatter in a terminal table (money in USD M)."""
+    if key.startswith("shots_by_nation."):
+        return label(key), pattern("{:.2f}")
+    k = kind(key)
+    if k is None:
+        return key, pattern("{:.4g}")
+    fmt, scale = _TABLE_FORMAT[k]
+    heading = label(key) + (" (USD M)" if k == "usd" else "")
+    return heading, pattern(fmt, scale)
+
+
+def metric_card(key: str) -> tuple[str, Formatter]:
+    """A headline metric's title and formatter on the report's cards."""
+    name = BY_KEY[key].label
+    return name[0].upper() + name[1:], _CARD_FORMAT[BY_KEY[key].kind]

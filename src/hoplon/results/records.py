@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from hoplon._version import __version__
 from hoplon.core.metrics import contract_metrics, threat_rows, transfer_rows, value_basis
 from hoplon.core.model import Model
 from hoplon.core.runner import Outcomes
+from hoplon.core.stats import Estimate, proportion_estimate
 from hoplon.results.contract import CONTRACT
 from hoplon.scenario import LoadedScenario
 
@@ -90,6 +93,30 @@ class Result:
                     }
                 )
         return sorted(rows, key=lambda r: r["launch_s"])
+
+    def target_hits(self) -> dict[str, tuple[int, Estimate]]:
+        """For each attacked target: how many threats aim at it, and the chance that at
+        least one of them leaks (a proportion over trials, with its Wilson interval)."""
+        if not self.waves or self.outcomes.leaked.shape[1] == 0:
+            return {}
+        aimed = np.concatenate([m.threat_target for m in self.waves])
+        out: dict[str, tuple[int, Estimate]] = {}
+        for g, tid in enumerate(self.waves[0].target_ids):
+            mask = aimed == g
+            if mask.any():
+                hit = proportion_estimate(self.outcomes.leaked[:, mask].any(axis=1))
+                out[tid] = (int(mask.sum()), hit)
+        return out
+
+    def economics(self) -> dict[str, Any] | None:
+        """The burden-sharing result of the scenario's ``economics:`` section, if any
+        (:func:`hoplon.economics.run_economics`)."""
+        spec = self.scenario.spec.economics
+        if spec is None:
+            return None
+        from hoplon.economics import run_economics
+
+        return run_economics(spec)
 
     def to_frame(self) -> pandas.DataFrame:
         """Per-threat table: id, raid, target, first track, impact, engageable_by, p_leak."""

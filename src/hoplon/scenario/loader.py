@@ -160,7 +160,8 @@ def _message(err: Any, parent: Any, key: str | None) -> str:
     return msg
 
 
-def _locate(positions: Positions, path: FieldPath) -> tuple[int | None, int | None]:
+def locate(positions: Positions, path: FieldPath) -> tuple[int | None, int | None]:
+    """(line, column) of ``path`` in the file, or of the nearest field around it."""
     for cut in range(len(path), -1, -1):
         pos = positions.get(path[:cut])
         if pos is not None:
@@ -188,7 +189,7 @@ def validation_problems(
         if shown in seen:
             continue
         seen.add(shown)
-        line, column = _locate(positions, path)
+        line, column = locate(positions, path)
         problems.append(Problem(_message(err, parent, key), shown, line, column))
     return problems
 
@@ -196,7 +197,7 @@ def validation_problems(
 def findings_to_error(findings: list[Finding], positions: Positions, file: str) -> InputError:
     problems = []
     for path, message in findings:
-        line, column = _locate(positions, path)
+        line, column = locate(positions, path)
         problems.append(Problem(message, format_path(path), line, column))
     return InputError(problems, file)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-import pycountry
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -20,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from hoplon.economics.schema import Economics
+from hoplon.economics.schema import Economics, check_nation_code
 
 FORMAT_VERSION = 1
 #: Most trials a run accepts (memory is also checked against the scenario's size).
@@ -57,18 +56,8 @@ Position = Annotated[
 ]
 
 
-def _check_nation_code(code: str) -> str:
-    if not isinstance(code, str) or len(code) != 3 or not code.isupper():
-        raise ValueError(
-            f"'{code}' is not an ISO 3166 alpha-3 code (three capital letters, e.g. JPN)"
-        )
-    if pycountry.countries.get(alpha_3=code) is None:
-        raise ValueError(f"'{code}' is not an ISO 3166 alpha-3 country code")
-    return code
-
-
 NationCode = Annotated[
-    str, AfterValidator(_check_nation_code), Field(description="ISO 3166 alpha-3 code, e.g. JPN.")
+    str, AfterValidator(check_nation_code), Field(description="ISO 3166 alpha-3 code, e.g. JPN.")
 ]
 Identifier = Annotated[
     str,

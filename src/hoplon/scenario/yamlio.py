@@ -152,7 +152,7 @@ def read_regular_file(path: Path, limit: int, wanted: str) -> bytes:
     except FileNotFoundError:
         raise InputError.single("no such file", file=file) from None
     except OSError as exc:
-        raise InputError.single(f"cannot read the file: {exc.strerror}", file=file) from None
+        raise InputError.from_os(exc, "read the file", file=file) from None
     if not stat.S_ISREG(mode):
         kind = _not_regular(mode)
         raise InputError.single(f"this is {kind}, not a regular file; give {wanted}", file=file)
@@ -163,7 +163,7 @@ def read_regular_file(path: Path, limit: int, wanted: str) -> bytes:
     except IsADirectoryError:
         raise InputError.single(f"this is a folder; give {wanted}", file=file) from None
     except OSError as exc:
-        raise InputError.single(f"cannot read the file: {exc.strerror}", file=file) from None
+        raise InputError.from_os(exc, "read the file", file=file) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -180,9 +180,7 @@ def read_regular_file(path: Path, limit: int, wanted: str) -> bytes:
             try:
                 chunk = os.read(fd, min(1 << 20, limit + 1 - total))
             except OSError as exc:
-                raise InputError.single(
-                    f"cannot read the file: {exc.strerror}", file=file
-                ) from None
+                raise InputError.from_os(exc, "read the file", file=file) from None
             if not chunk:
                 break
             chunks.append(chunk)

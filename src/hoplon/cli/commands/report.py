@@ -104,7 +104,7 @@ def report(
             ) from None
     else:
         from hoplon.api import load
-        from hoplon.present.text import progress_bar
+        from hoplon.present.terminal import progress_bar
 
         scenario = load(file)
         n = trials or scenario.spec.trials

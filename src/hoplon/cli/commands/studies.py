@@ -15,9 +15,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
 from hoplon.cli.app import (
     DEFAULT_STORE,
@@ -34,6 +31,7 @@ from hoplon.cli.app import (
     out,
 )
 from hoplon.errors import InputError
+from hoplon.present.studies import print_comparison, print_query, print_sweep
 from hoplon.safetext import plain, visible
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,91 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _DEFAULT_STORE = DEFAULT_STORE
 
-#: How each compared metric is shown: label, scale, format.
-_SHOWN: dict[str, tuple[str, float, str]] = {
-    "p_no_leak": ("P(no leaker)", 1.0, "{:.4f}"),
-    "expected_leakers": ("expected leakers", 1.0, "{:.3f}"),
-    "value_protected": ("value protected", 1.0, "{:.4f}"),
-    "interceptor_cost_usd": ("interceptor spend (USD M)", 1e-6, "{:,.1f}"),
-    "cost_exchange_ratio": ("cost-exchange ratio", 1.0, "{:.3f}"),
-}
-
-
-def _label(metric: str) -> tuple[str, float, str]:
-    if metric.startswith("shots_by_nation."):
-        return f"shots by {metric.split('.', 1)[1]}", 1.0, "{:.2f}"
-    return _SHOWN.get(metric, (metric, 1.0, "{:.4g}"))
-
-
-def _interval(est: dict[str, Any] | None, scale: float, fmt: str) -> str:
-    if est is None or est.get("mean") is None:
-        return "—"
-    text = fmt.format(est["mean"] * scale)
-    if est.get("ci95"):
-        lo, hi = est["ci95"]
-        text += escape(f"\n[{fmt.format(lo * scale)}, {fmt.format(hi * scale)}]")
-    return text
-
-
-def _signed(fmt: str, x: float) -> str:
-    text = fmt.format(x)
-    return text if text.startswith("-") else "+" + text
-
-
-def _p(p: float) -> str:
-    return "p<0.0001" if p < 1e-4 else f"p={p:.4f}"
-
-
 # ------------------------------------------------------------------------------ compare
-
-
-def print_comparison(data: dict[str, Any], console: Console) -> None:
-    """The side-by-side table of a comparison (``Comparison.to_dict()``)."""
-    scenarios = data["scenarios"]
-    letters = [chr(ord("A") + i) if i < 26 else f"S{i}" for i in range(len(scenarios))]
-    console.print(
-        f"[bold]Comparison[/bold]: {len(scenarios)} scenarios, {data['trials']:,} trials each, "
-        f"seed {data['seed']}; each compared with A"
-    )
-    for letter, s in zip(letters, scenarios, strict=True):
-        console.print(
-            Text.assemble(f"  {letter}  ", plain(s["name"]), "  ", plain(f"({s['file']})", "dim"))
-        )
-    table = Table(
-        title="Mean [95% interval]; difference from A [95% interval], p-value",
-        title_justify="left",
-    )
-    table.add_column("metric")
-    table.add_column("A", justify="right")
-    for letter in letters[1:]:
-        table.add_column(letter, justify="right")
-        table.add_column(f"{letter} − A", justify="right")
-    for metric, ests in data["metrics"].items():
-        label, scale, fmt = _label(metric)
-        row = [label, _interval(ests[0], scale, fmt)]
-        for est, diff in zip(ests[1:], data["differences"][metric], strict=True):
-            row.append(_interval(est, scale, fmt))
-            if diff.get("diff") is None:
-                row.append("—")
-                continue
-            lo, hi = diff["ci95"]
-            value = _signed(fmt, diff["diff"] * scale)
-            interval = escape(f"[{_signed(fmt, lo * scale)}, {_signed(fmt, hi * scale)}]")
-            p_value = _p(diff["p_value"])
-            if diff["significant"]:
-                row.append(f"[bold]{value} *[/bold]\n{interval}\n{p_value}")
-            else:
-                row.append(f"{value}  \n{interval}\n{p_value}")
-        table.add_row(*row)
-    console.print(table)
-    for letter, s in zip(letters[1:], scenarios[1:], strict=True):
-        how = (
-            "paired test on the per-trial differences (as many threats: trials pair, common random numbers)"
-            if s["test"] == "paired"
-            else "Welch's unpaired test (the threats differ, so trials do not pair)"
-        )
-        console.print(f"{letter} − A: {how}.", style="dim")
-    console.print("* significant at 5%, two-sided (each test on its own).", style="dim")
 
 
 @app.command()
@@ -148,7 +62,7 @@ def compare(
     from hoplon.analysis.compare import compare as run_compare
     from hoplon.api import load
     from hoplon.io.store import ResultStore
-    from hoplon.present.text import progress_bar
+    from hoplon.present.terminal import progress_bar
 
     if len(files) < 2:
         raise InputError.single("give two or more scenario files to compare", field="FILES")
@@ -201,7 +115,7 @@ def _points_progress(
         TimeRemainingColumn,
     )
 
-    from hoplon.present.text import description_column
+    from hoplon.present.terminal import description_column
 
     progress = Progress(
         description_column(),
@@ -232,49 +146,6 @@ def _points_progress(
         yield start, advance
     finally:
         progress.stop()
-
-
-def print_sweep(data: dict[str, Any], console: Console) -> None:
-    """The table of a sweep's points (``SweepResult.to_dict()``)."""
-    info = data["sweep"]
-    from hoplon.analysis.grid import show_value
-
-    console.print(
-        Text.assemble(
-            plain(info["scenario"], "bold"),
-            f": sweep of {len(data['points'])} points, "
-            f"{info['trials']:,} trials each, seed {info['seed']}",
-        )
-    )
-    table = Table(title="Per point: mean and 95% interval", title_justify="left")
-    paths = list(info["set"])
-    for path in paths:
-        table.add_column(plain(path), justify="right", overflow="fold")
-    for metric in ("p_no_leak", "expected_leakers", "value_protected", "interceptor_cost_usd"):
-        table.add_column(_label(metric)[0], justify="right")
-    table.add_column("cost-exchange ratio", justify="right")
-    if info["resumed"]:
-        table.add_column("", justify="left")
-    for point in data["points"]:
-        m = point["metrics"]
-        row: list[str | Text] = [plain(show_value(point["overrides"].get(p))) for p in paths]
-        for metric in ("p_no_leak", "expected_leakers", "value_protected", "interceptor_cost_usd"):
-            _, scale, fmt = _label(metric)
-            row.append(_interval(m.get(metric), scale, fmt))
-        ratio = (m.get("cost_exchange_ratio") or {}).get("mean")
-        row.append("—" if ratio is None else f"{ratio:.3f}")
-        if info["resumed"]:
-            row.append("stored" if point["resumed"] else "")
-        table.add_row(*row)
-    console.print(table)
-    where = f"store {info['store']} (study {info['study_id']})" if info["store"] else "not stored"
-    console.print(
-        plain(
-            f"{info['computed']} computed, {info['resumed']} from the store · "
-            f"{info['executor']} · {info['wall_s']:.1f} s · {where}",
-            "dim",
-        )
-    )
 
 
 @app.command()
@@ -372,16 +243,6 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 1e6 else f"{value:.6g}"
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return str(value)
-
-
 @app.command()
 def results(
     sql: Annotated[
@@ -430,15 +291,5 @@ def results(
         records = [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
         sys.stdout.write(json.dumps({"columns": columns, "rows": records}, indent=2) + "\n")
         return
-    cells = [[_cell(v) for v in row] for row in rows]
-    table = Table(title_justify="left")
-    for j, column in enumerate(columns):
-        values = [row[j] for row in rows]
-        numeric = all(isinstance(v, int | float) or v is None for v in values)
-        table.add_column(
-            plain(column), justify="right" if numeric and values else "left", overflow="fold"
-        )
-    for row in cells:
-        table.add_row(*(plain(c) for c in row))
-    out.print(table)
+    print_query(columns, rows, out)
     err.print(f"{len(rows)} row(s) · {time.perf_counter() - started:.2f} s", style="dim")

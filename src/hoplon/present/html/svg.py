@@ -10,11 +10,11 @@ script, so they print exactly as they show on screen. Hovering an element shows 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-Formatter = Callable[[float], str]
+from hoplon.present.text import Formatter, fmt_number
 
 #: Default chart width in SVG user units: the charts scale down to their container but
 #: never above this many CSS pixels, so their text stays at its set size on wide screens.
@@ -34,42 +34,6 @@ def num(value: float) -> str:
     """A coordinate with at most two decimals (keeps the markup small)."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
-
-
-def fmt_number(value: float) -> str:
-    """A number for an axis or label: thousands separated, at most 3 significant digits."""
-    if value == 0 or not math.isfinite(value):
-        return "0" if value == 0 else str(value)
-    magnitude = abs(value)
-    if magnitude >= 1000:
-        return f"{value:,.0f}"
-    if magnitude >= 1:
-        return f"{value:.3g}"
-    return f"{value:.2g}"
-
-
-def fmt_percent(value: float) -> str:
-    """A share as a percentage: ``0.91`` -> ``91%``, keeping small values visible."""
-    pct = 100.0 * value
-    if pct == 0:
-        return "0%"
-    if abs(pct) < 1:
-        return f"{pct:.2f}%"
-    if abs(pct) < 10:
-        return f"{pct:.1f}%"
-    return f"{pct:.0f}%"
-
-
-def fmt_usd(value: float) -> str:
-    """US dollars in thousands, millions or billions: ``$279M``, ``$1.2B``."""
-    magnitude = abs(value)
-    if magnitude >= 1e9:
-        return f"${value / 1e9:.3g}B"
-    if magnitude >= 1e6:
-        return f"${value / 1e6:.3g}M"
-    if magnitude >= 1e3:
-        return f"${value / 1e3:.3g}k"
-    return f"${value:.0f}"
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:

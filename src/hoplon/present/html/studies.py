@@ -1,0 +1,263 @@
+"""The sweep and comparison reports: a table and charts of every point or scenario."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hoplon.present.html import svg
+from hoplon.present.html.mapview import (
+    NATION_COLORS,
+    RAID_COLORS,
+)
+from hoplon.present.html.svg import Bar, Series
+from hoplon.present.text import bounds, fmt_percent
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+from hoplon.present.html.page import HEADLINE, Chart, estimate, make_chart, page, write_html
+
+# --------------------------------------------------------------------------------------
+# Sweep and comparison reports
+# --------------------------------------------------------------------------------------
+
+
+def _study_metrics(metric_names: Sequence[str]) -> list[tuple[str, str, svg.Formatter]]:
+    known = {key: (label, fmt) for key, label, fmt in HEADLINE}
+    return [(m, *known[m]) for m in known if m in metric_names]
+
+
+def _numeric(values: Sequence[Any]) -> bool:
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+
+def _cell(est: tuple[float, float | None, float | None] | None, fmt: svg.Formatter) -> str:
+    if est is None:
+        return "—"
+    mean, low, high = est
+    if low is None or high is None:
+        return fmt(mean)
+    return f"{fmt(mean)} {bounds(low, high, fmt)}"
+
+
+def sweep_html(sweep: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> str:
+    """The HTML of a sweep report (see :func:`render_sweep_report`)."""
+    if isinstance(sweep, Mapping):
+        points = list(sweep.get("points", []))
+        spec = sweep.get("sweep") or {}
+    else:
+        points, spec = list(sweep), {}
+    grid = dict(spec.get("set") or {}) if isinstance(spec, Mapping) else {}
+    paths = list(grid)
+    for p in points:
+        for key in p.get("overrides", {}):
+            if key not in paths:
+                paths.append(key)
+    values = {k: [p.get("overrides", {}).get(k) for p in points] for k in paths}
+    varying = [k for k in paths if len({repr(v) for v in values[k]}) > 1] or paths[:1]
+    x_path = next((k for k in varying if _numeric(values[k])), varying[0] if varying else "point")
+    others = [k for k in varying if k != x_path]
+    x_vals = values.get(x_path, list(range(len(points))))
+    categorical = not _numeric(x_vals)
+    categories = list(dict.fromkeys(str(v) for v in x_vals)) if categorical else None
+
+    def x_of(v: Any) -> float:
+        return float(categories.index(str(v))) if categories is not None else float(v)
+
+    groups: dict[str, list[int]] = {}
+    for i, p in enumerate(points):
+        # Lines are named by the last part of each other path: shots_per_engagement=2.
+        key = (
+            ", ".join(f"{k.rsplit('.', 1)[-1]}={p.get('overrides', {}).get(k)}" for k in others)
+            or "sweep"
+        )
+        groups.setdefault(key, []).append(i)
+    metric_names: list[str] = []
+    for p in points:
+        metric_names += [m for m in p.get("metrics", {}) if m not in metric_names]
+    charts: list[Chart] = []
+    for key, label, fmt in _study_metrics(metric_names):
+        series = []
+        for g, (name, idx) in enumerate(groups.items()):
+            rows = []
+            for i in idx:
+                est = estimate(points[i].get("metrics", {}).get(key))
+                if est is not None:
+                    rows.append((x_of(x_vals[i]), est))
+            rows.sort(key=lambda r: r[0])
+            if not rows:
+                continue
+            has_band = all(r[1][1] is not None for r in rows)
+            series.append(
+                Series(
+                    name,
+                    RAID_COLORS[g % len(RAID_COLORS)] if len(groups) > 1 else "#1f4e9c",
+                    [r[0] for r in rows],
+                    [r[1][0] for r in rows],
+                    [float(r[1][1]) for r in rows if r[1][1] is not None] if has_band else None,
+                    [float(r[1][2]) for r in rows if r[1][2] is not None] if has_band else None,
+                )
+            )
+        chart = make_chart(
+            f"sweep-{key}",
+            f"{label} against {x_path}",
+            svg.line_chart(
+                series, x_label=x_path, y_label=label, y_fmt=fmt, x_categories=categories
+            ),
+            "Line: the estimate at each point; band: its 95 % interval.",
+        )
+        if chart:
+            charts.append(chart)
+    head = [*paths, *(label for _, label, _ in _study_metrics(metric_names))]
+    table_rows: list[list[str]] = []
+    for p in points:
+        cells = [str(p.get("overrides", {}).get(k, "")) for k in paths]
+        for key, _, fmt in _study_metrics(metric_names):
+            cells.append(_cell(estimate(p.get("metrics", {}).get(key)), fmt))
+        table_rows.append(cells)
+    # Scenario name, trials and seed: in the sweep block, or at the top level.
+    info = {**(sweep if isinstance(sweep, Mapping) else {}), **(spec or {})}
+    scen = info.get("scenario")
+    name = str(scen.get("name", "")) if isinstance(scen, Mapping) else str(scen or "")
+    grid_text = "; ".join(f"{k} = {', '.join(str(v) for v in vs)}" for k, vs in grid.items())
+    meta = [f"{len(points)} points"]
+    for field_name in ("trials", "seed"):
+        if info.get(field_name) is not None:
+            meta.append(f"{field_name} {info[field_name]}")
+    return page(
+        "study.html",
+        title=f"Sweep{': ' + name if name else ''}",
+        kicker="Hoplon sweep report",
+        meta=meta,
+        intro=f"Swept: {grid_text}." if grid_text else "",
+        charts_title="Headline metrics across the sweep",
+        charts=charts,
+        tables=[{"title": "Points", "head": head, "rows": table_rows, "text_columns": 0}]
+        if table_rows
+        else [],
+    )
+
+
+def render_sweep_report(
+    points: Mapping[str, Any] | Sequence[Mapping[str, Any]], path: str | Path | None = None
+) -> str:
+    """Write a sweep's report: each headline metric against the swept value with its band.
+
+    Args:
+        points: the sweep JSON, ``{"sweep": {"set": {path: [values]}}, "points":
+            [{"overrides": {path: value}, "metrics": {...}}]}`` (or just the points list).
+            With several swept paths, the first numeric one is the x axis and each
+            combination of the others is a line of its own.
+        path: where to write it; ``None`` to only return it.
+    """
+    return write_html(sweep_html(points), path)
+
+
+def _difference_formatter(fmt: svg.Formatter) -> svg.Formatter:
+    """Signed differences: shares in percentage points, others in the metric's unit."""
+    if fmt is fmt_percent:
+        return lambda x: f"{100 * x:+.2g} pp"
+    return lambda x: ("+" if x > 0 else "") + fmt(x)
+
+
+def _scenario_label(item: Any, k: int) -> str:
+    if isinstance(item, Mapping):
+        for key in ("name", "label", "path", "file"):
+            if item.get(key):
+                return str(item[key])
+        return f"scenario {k + 1}"
+    return str(item)
+
+
+def compare_html(compare: Mapping[str, Any]) -> str:
+    """The HTML of a comparison report (see :func:`render_compare_report`)."""
+    names = [_scenario_label(s, k) for k, s in enumerate(compare.get("scenarios", []))]
+    metrics = compare.get("metrics", {})
+    charts: list[Chart] = []
+    chosen = _study_metrics(list(metrics))
+    palette = NATION_COLORS
+    for key, label, fmt in chosen:
+        bars = []
+        for k, value in enumerate(metrics.get(key) or []):
+            est = estimate(value)
+            if est is not None and k < len(names):
+                bars.append(Bar(names[k], est[0], est[1], est[2], palette[k % len(palette)]))
+        chart = make_chart(
+            f"compare-{key}",
+            label,
+            svg.bar_chart(bars, axis_label=label, fmt=fmt, label_width=220.0, row_height=28.0),
+            "Each scenario's estimate with its 95 % interval (same seed and trials).",
+        )
+        if chart:
+            charts.append(chart)
+    rows = []
+    for key, label, fmt in chosen:
+        entries = list(metrics.get(key) or [])
+        rows.append([label, *(_cell(estimate(e), fmt) for e in entries[: len(names)])])
+    tables: list[dict[str, Any]] = (
+        [{"title": "Metrics", "head": ["Metric", *names], "rows": rows}] if rows else []
+    )
+    base = int(compare.get("baseline", 0) or 0)
+    diff_rows = []
+    differences = compare.get("differences") or {}
+    for key, label, fmt in chosen:
+        for d in differences.get(key) or []:
+            k = d.get("scenario")
+            if not isinstance(k, int) or k >= len(names) or d.get("diff") is None:
+                continue
+            ci = d.get("ci95") or [None, None]
+            low, high = ci if len(ci) == 2 else (None, None)
+            fmt_diff = _difference_formatter(fmt)
+            diff = fmt_diff(float(d["diff"]))
+            interval = (
+                ""
+                if low is None or high is None
+                else f"[{fmt_diff(float(low))}, {fmt_diff(float(high))}]"
+            )
+            p_value = d.get("p_value")
+            significant = d.get("significant")
+            diff_rows.append(
+                [
+                    label,
+                    names[k],
+                    diff,
+                    interval,
+                    "—" if p_value is None else f"{float(p_value):.3g}",
+                    {True: "yes", False: "no"}.get(significant, "—"),
+                ]
+            )
+    if diff_rows and 0 <= base < len(names):
+        tables.append(
+            {
+                "title": f"Differences from {names[base]}",
+                "head": ["Metric", "Scenario", "Difference", "95 % interval", "p", "Significant"],
+                "rows": diff_rows,
+                "text_columns": 2,
+            }
+        )
+    meta = [f"{len(names)} scenarios"]
+    for field_name in ("trials", "seed"):
+        if compare.get(field_name) is not None:
+            meta.append(f"{field_name} {compare[field_name]}")
+    return page(
+        "study.html",
+        title="Comparison: " + " vs ".join(names),
+        kicker="Hoplon comparison report",
+        meta=meta,
+        intro="",
+        charts_title="Headline metrics side by side",
+        charts=charts,
+        tables=tables,
+    )
+
+
+def render_compare_report(compare_json: Mapping[str, Any], path: str | Path | None = None) -> str:
+    """Write a comparison's report: each headline metric per scenario with its interval.
+
+    Args:
+        compare_json: ``{"scenarios": [name or {"name", ...}, ...], "metrics": {metric:
+            [{"mean", "ci95"}, ... one per scenario]}}``.
+        path: where to write it; ``None`` to only return it.
+    """
+    return write_html(compare_html(compare_json), path)

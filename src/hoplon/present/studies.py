@@ -1,0 +1,227 @@
+"""Terminal tables of the studies: compare, sweep, stored results, coalition, WTA.
+
+Each renders the record an analysis returned (its ``to_dict()``); estimates, intervals
+and metric names go through :mod:`hoplon.present.text`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from hoplon.analysis.grid import show_value
+from hoplon.present.text import Formatter, bounds, estimate, metric_column, pattern, signed
+from hoplon.present.text import p_value as text_p_value
+from hoplon.safetext import plain
+
+__all__ = ["print_coalition", "print_comparison", "print_query", "print_sweep", "render_wta"]
+
+_SIGNED4 = signed(pattern("{:.4f}"))
+
+
+def _cell(est: Mapping[str, Any] | None, fmt: Formatter) -> str:
+    """A mean over its interval, for a table cell of two lines."""
+    return escape(estimate(est, fmt, sep="\n"))
+
+
+def print_comparison(data: dict[str, Any], console: Console) -> None:
+    """The side-by-side table of a comparison (``Comparison.to_dict()``)."""
+    scenarios = data["scenarios"]
+    letters = [chr(ord("A") + i) if i < 26 else f"S{i}" for i in range(len(scenarios))]
+    console.print(
+        f"[bold]Comparison[/bold]: {len(scenarios)} scenarios, {data['trials']:,} trials each, "
+        f"seed {data['seed']}; each compared with A"
+    )
+    for letter, s in zip(letters, scenarios, strict=True):
+        console.print(
+            Text.assemble(f"  {letter}  ", plain(s["name"]), "  ", plain(f"({s['file']})", "dim"))
+        )
+    table = Table(
+        title="Mean [95% interval]; difference from A [95% interval], p-value",
+        title_justify="left",
+    )
+    table.add_column("metric")
+    table.add_column("A", justify="right")
+    for letter in letters[1:]:
+        table.add_column(letter, justify="right")
+        table.add_column(f"{letter} − A", justify="right")
+    for metric, ests in data["metrics"].items():
+        label, fmt = metric_column(metric)
+        row = [label, _cell(ests[0], fmt)]
+        for est, diff in zip(ests[1:], data["differences"][metric], strict=True):
+            row.append(_cell(est, fmt))
+            if diff.get("diff") is None:
+                row.append("—")
+                continue
+            lo, hi = diff["ci95"]
+            value = signed(fmt)(diff["diff"])
+            interval = escape(bounds(lo, hi, signed(fmt)))
+            p_value = text_p_value(diff["p_value"])
+            if diff["significant"]:
+                row.append(f"[bold]{value} *[/bold]\n{interval}\n{p_value}")
+            else:
+                row.append(f"{value}  \n{interval}\n{p_value}")
+        table.add_row(*row)
+    console.print(table)
+    for letter, s in zip(letters[1:], scenarios[1:], strict=True):
+        how = (
+            "paired test on the per-trial differences (as many threats: trials pair, common random numbers)"
+            if s["test"] == "paired"
+            else "Welch's unpaired test (the threats differ, so trials do not pair)"
+        )
+        console.print(f"{letter} − A: {how}.", style="dim")
+    console.print("* significant at 5%, two-sided (each test on its own).", style="dim")
+
+
+def print_sweep(data: dict[str, Any], console: Console) -> None:
+    """The table of a sweep's points (``SweepResult.to_dict()``)."""
+    info = data["sweep"]
+    console.print(
+        Text.assemble(
+            plain(info["scenario"], "bold"),
+            f": sweep of {len(data['points'])} points, "
+            f"{info['trials']:,} trials each, seed {info['seed']}",
+        )
+    )
+    table = Table(title="Per point: mean and 95% interval", title_justify="left")
+    paths = list(info["set"])
+    for path in paths:
+        table.add_column(plain(path), justify="right", overflow="fold")
+    for metric in ("p_no_leak", "expected_leakers", "value_protected", "interceptor_cost_usd"):
+        table.add_column(metric_column(metric)[0], justify="right")
+    table.add_column("cost-exchange ratio", justify="right")
+    if info["resumed"]:
+        table.add_column("", justify="left")
+    for point in data["points"]:
+        m = point["metrics"]
+        row: list[str | Text] = [plain(show_value(point["overrides"].get(p))) for p in paths]
+        for metric in ("p_no_leak", "expected_leakers", "value_protected", "interceptor_cost_usd"):
+            row.append(_cell(m.get(metric), metric_column(metric)[1]))
+        ratio = (m.get("cost_exchange_ratio") or {}).get("mean")
+        row.append("—" if ratio is None else f"{ratio:.3f}")
+        if info["resumed"]:
+            row.append("stored" if point["resumed"] else "")
+        table.add_row(*row)
+    console.print(table)
+    where = f"store {info['store']} (study {info['study_id']})" if info["store"] else "not stored"
+    console.print(
+        plain(
+            f"{info['computed']} computed, {info['resumed']} from the store · "
+            f"{info['executor']} · {info['wall_s']:.1f} s · {where}",
+            "dim",
+        )
+    )
+
+
+def _query_cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1e6 else f"{value:.6g}"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+def print_query(columns: Sequence[str], rows: Sequence[Sequence[Any]], console: Console) -> None:
+    """The rows of a ``hoplon results`` query as a table."""
+    cells = [[_query_cell(v) for v in row] for row in rows]
+    table = Table(title_justify="left")
+    for j, column in enumerate(columns):
+        values = [row[j] for row in rows]
+        numeric = all(isinstance(v, int | float) or v is None for v in values)
+        table.add_column(
+            plain(column), justify="right" if numeric and values else "left", overflow="fold"
+        )
+    for row in cells:
+        table.add_row(*(plain(c) for c in row))
+    console.print(table)
+
+
+def print_coalition(name: str, result: dict[str, Any], console: Console) -> None:
+    """The coalition analysis (``coalition_analysis``): Shapley values, subsets, agreements."""
+    console.print(
+        Text.assemble(
+            plain(name, "bold"),
+            plain(
+                f": {result['metric']} with every nation "
+                f"{result['value_all']:.4f}, with none {result['value_none']:.4f} "
+                f"({result['trials']:,} trials per subset, seed {result['seed']}, {result['method']})"
+            ),
+        )
+    )
+    shap = Table(
+        title="Shapley value: each nation's average marginal contribution", title_justify="left"
+    )
+    shap.add_column("nation")
+    shap.add_column("contribution  [95%]", justify="right")
+    shap.add_column("share of the total", justify="right")
+    span = result["value_all"] - result["value_none"]
+    for nation, est in result["shapley"].items():
+        share = f"{est['mean'] / span:.1%}" if span else "—"
+        shap.add_row(plain(nation), estimate(est, _SIGNED4), share)
+    console.print(shap)
+    subsets = Table(title="Coalitions", title_justify="left")
+    subsets.add_column("nations")
+    subsets.add_column(plain(result["metric"]), justify="right")
+    for row in result["subsets"]:
+        subsets.add_row(plain(", ".join(row["nations"]) or "(none)"), f"{row['value']:.4f}")
+    console.print(subsets)
+    if result["agreements"]:
+        ags = Table(title="Agreements: the metric with and without each", title_justify="left")
+        ags.add_column("#")
+        ags.add_column("agreement")
+        ags.add_column("without", justify="right")
+        ags.add_column("contribution  [95%]", justify="right")
+        for row in result["agreements"]:
+            ags.add_row(
+                str(row["index"]),
+                plain(row["description"]),
+                f"{row['value_without']:.4f}",
+                estimate(row["contribution"], _SIGNED4),
+            )
+        console.print(ags)
+
+
+def _fmt(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def render_wta(doc: dict[str, Any], console: Console) -> None:
+    """Print a solution document as a table and a summary."""
+    inst = doc["instance"]
+    title = inst["name"] or inst["file"]
+    mode = "continuous relaxation" if doc["relaxed"] else "integer"
+    table = Table(title=f"{title} ({mode})", title_justify="left")
+    table.add_column("target")
+    table.add_column("value", justify="right")
+    table.add_column("min", justify="right")
+    table.add_column("weapons assigned")
+    table.add_column("P(destroyed)", justify="right")
+    for t in doc["targets"]:
+        assigned = ", ".join(f"{name} {_fmt(n)}" for name, n in t["assigned"].items()) or "-"
+        table.add_row(
+            str(t["name"]),
+            f"{t['value']:g}",
+            str(t["min_weapons"]) if t["min_weapons"] else "",
+            assigned,
+            f"{t['kill_probability']:.4f}",
+        )
+    console.print(table)
+    used = ", ".join(
+        f"{name} {_fmt(w['used'])}/{w['available']}" for name, w in doc["weapons_used"].items()
+    )
+    console.print(f"Weapons used: {used}")
+    console.print(
+        f"Expected destroyed value {doc['expected_destroyed_value']:.6f} of "
+        f"{doc['total_value']:g} (surviving {doc['expected_surviving_value']:.6f}); "
+        f"proven bound {doc['bound']:.6f}, gap {doc['gap']:.2e}; "
+        f"{doc['status']} after {doc['iterations']} iteration(s), {doc['cuts']} cuts, "
+        f"{doc['seconds']:.2f} s."
+    )

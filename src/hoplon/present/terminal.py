@@ -1,0 +1,301 @@
+"""Terminal presentation: rich tables for scenarios and the catalog."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pyproj import Geod
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from hoplon.catalog import KINDS, Catalog, builtin_catalog
+from hoplon.present.text import estimate, pattern
+from hoplon.safetext import plain, visible
+from hoplon.scenario import LoadedScenario
+from hoplon.scenario.describe import describe_agreement
+from hoplon.scenario.schema import lat_lon_alt
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def _pos(at: tuple[float, ...] | None) -> str:
+    if at is None:
+        return "theater-wide"
+    lat, lon, alt = lat_lon_alt(at)
+    text = f"{lat:.2f}°, {lon:.2f}°"
+    return text + (f", {alt:,.0f} m" if alt else "")
+
+
+def print_summary(loaded: LoadedScenario, console: Console) -> None:
+    """What a scenario holds: nations, agreements, assets, sensors, units, raids, doctrine."""
+    spec = loaded.spec
+    cat = loaded.catalog
+    n_threats = sum(r.count for r in spec.threats)
+    console.print(
+        Text.assemble(
+            plain(spec.name, "bold"), f"  (format {spec.hoplon}, sha256 {loaded.sha256[:12]}…)"
+        )
+    )
+    if spec.description:
+        console.print(plain(spec.description.strip(), "dim", newlines=True))
+    console.print(
+        f"{len(spec.nations)} nations · {len(spec.agreements)} agreements · {len(spec.assets)} assets · "
+        f"{len(spec.sensors)} sensors · {len(spec.units)} units · {len(spec.threats)} raids "
+        f"({n_threats} threats) · {spec.trials:,} trials, seed {spec.seed}"
+    )
+
+    nations = Table(title="Nations and agreements", title_justify="left")
+    nations.add_column("#")
+    nations.add_column("what")
+    for code, nation in spec.nations.items():
+        nations.add_row(plain(code), plain(nation.name))
+    for i, ag in enumerate(spec.agreements):
+        nations.add_row(f"agreements[{i}]", plain(describe_agreement(ag)))
+    console.print(nations)
+
+    if spec.assets:
+        assets = Table(title="Defended assets", title_justify="left")
+        for col in ("id", "nation", "kind", "position", "value"):
+            assets.add_column(col, justify="right" if col == "value" else "left")
+        for a in spec.assets:
+            assets.add_row(plain(a.id), plain(a.nation), plain(a.kind), _pos(a.at), f"{a.value:g}")
+        console.print(assets)
+
+    if spec.sensors or spec.units:
+        sensors = Table(title="Sensors and shooters", title_justify="left")
+        for col in ("id", "nation", "type", "position", "radar / role", "magazine"):
+            sensors.add_column(col)
+        for s in spec.sensors:
+            entry = cat.sensors[s.type]
+            sensors.add_row(
+                plain(s.id),
+                plain(s.nation),
+                plain(s.type),
+                _pos(s.at),
+                plain(f"{entry.role}, {entry.range_km:,.0f} km"),
+                "",
+            )
+        for u in spec.units:
+            platform = cat.platforms[u.type]
+            mag = ", ".join(f"{n} × {k}" for n, k in u.magazine.items())
+            sensors.add_row(
+                plain(u.id),
+                plain(u.nation),
+                plain(u.type),
+                _pos(u.at),
+                plain(platform.radar),
+                plain(mag),
+            )
+        console.print(sensors)
+
+    if spec.threats:
+        places = {a.id: a.at for a in spec.assets} | {u.id: u.at for u in spec.units}
+        raids = Table(title="Threats", title_justify="left")
+        for col in ("raid", "type", "count", "target", "ground range", "launches"):
+            raids.add_column(col, justify="right" if col in ("count", "ground range") else "left")
+        for r in spec.threats:
+            lat0, lon0, _ = lat_lon_alt(r.from_)
+            lat1, lon1, _ = lat_lon_alt(places[r.target])
+            _, _, dist = _GEOD.inv(lon0, lat0, lon1, lat1)
+            last = r.launch.at_s + (r.count - 1) * r.launch.every_s
+            raids.add_row(
+                plain(r.id),
+                plain(r.type),
+                str(r.count),
+                plain(r.target),
+                f"{dist / 1000:,.0f} km",
+                f"{r.launch.at_s:g}–{last:g} s",
+            )
+        console.print(raids)
+    for note in loaded.notes:
+        console.print(f"Note: {note}", markup=False)
+    d = spec.doctrine
+    console.print(
+        plain(
+            f"Doctrine: {d.shots_per_engagement} per engagement, "
+            f"shoot-look-shoot {'on' if d.shoot_look_shoot else 'off'} ({d.assessment_s:g} s to assess), "
+            f"assignment {d.assignment}."
+        )
+    )
+
+
+def print_catalog(
+    console: Console, kind: str | None = None, catalog: Catalog | None = None
+) -> None:
+    """The catalog's entries with key figures and sources, one table per kind."""
+    cat = catalog or builtin_catalog()
+    kinds = [kind] if kind else list(KINDS)
+    for k in kinds:
+        table = Table(title=k.capitalize(), title_justify="left", show_lines=False)
+        table.add_column("name", style="bold")
+        table.add_column("key figures")
+        table.add_column("source")
+        table.add_column("notional")
+        for name, e in cat.kind(k).items():
+            if k == "interceptors":
+                sspk = ", ".join(f"{c} {p:g}" for c, p in e.sspk.items())
+                figures = (
+                    f"{e.tier} tier; range {e.min_range_km:g}–{e.max_range_km:g} km, "
+                    f"alt {e.min_alt_km:g}–{e.max_alt_km:g} km, {e.avg_speed_kms:g} km/s; "
+                    f"SSPK {sspk}; reliability {e.reliability:g}; "
+                    f"${e.unit_cost_usd / 1e6:,.2f} M ({e.cost_year}); producers {', '.join(e.producers)}"
+                )
+            elif k == "sensors":
+                figures = (
+                    f"{e.kind}, {e.role}; {e.range_km:,g} km vs 1 m²; "
+                    f"{e.field_of_regard_deg:g}° field of regard; track {e.track_time_s:g} s"
+                    + (f"; latency {e.latency_s:g} s" if e.latency_s else "")
+                )
+            elif k == "platforms":
+                channels = "unlimited" if e.fire_channels is None else str(e.fire_channels)
+                figures = (
+                    f"radar {e.radar}; {e.launchers} launchers; {channels} fire channels; "
+                    f"reaction {e.reaction_s:g} s"
+                )
+            else:
+                figures = f"{e.threat_class}, {e.flight}; range {e.max_range_km:,g} km; RCS {e.rcs_m2:g} m²"
+                if e.flight == "ballistic":
+                    figures += f"; {e.trajectory}, burn {e.burn_time_s:g} s"
+                else:
+                    figures += f"; {e.speed_kms:g} km/s at {e.altitude_m:g} m"
+                figures += f"; ${e.unit_cost_usd / 1e6:,.2f} M ({e.cost_year})"
+            table.add_row(
+                plain(name), plain(figures), plain(e.source), "yes" if e.notional else "no"
+            )
+        console.print(table)
+
+
+def description_column() -> Any:
+    """A progress bar's description column that shows the label as text, never as markup."""
+    from rich.progress import TextColumn
+
+    return TextColumn("{task.description}", style="progress.description", markup=False)
+
+
+@contextmanager
+def progress_bar(console: Console, total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on standard error, shown only once the work has lasted a second."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeRemainingColumn,
+    )
+
+    start = time.perf_counter()
+    progress = Progress(
+        description_column(),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    task = progress.add_task(visible(label), total=total)
+    shown = False
+
+    def advance(n: int) -> None:
+        nonlocal shown
+        progress.advance(task, n)
+        if not shown and time.perf_counter() - start > 1.0 and console.is_terminal:
+            progress.start()
+            shown = True
+
+    try:
+        yield advance
+    finally:
+        if shown:
+            progress.stop()
+
+
+def _ci(est: dict[str, Any], fmt: str = "{:.3f}", scale: float = 1.0) -> str:
+    return estimate(est, pattern(fmt, scale))
+
+
+def print_result(result: dict[str, Any], console: Console) -> None:
+    """The headline metrics, per-target and per-threat tables of a run."""
+    m = result["metrics"]
+    console.print(
+        Text.assemble(
+            plain(result["scenario"]["name"], "bold"),
+            f": {result['trials']:,} trials, seed {result['seed']}",
+        )
+    )
+    head = Table(title="Headline (mean and 95% interval)", title_justify="left")
+    head.add_column("metric")
+    head.add_column("value", justify="right")
+    head.add_row("P(no leaker)", _ci(m["p_no_leak"]))
+    head.add_row("expected leakers", _ci(m["expected_leakers"]))
+    head.add_row("value protected (all assets)", _ci(m["value_protected"]))
+    if "value_protected_attacked" in m:
+        head.add_row("value protected (attacked only)", _ci(m["value_protected_attacked"]))
+    head.add_row("interceptor spend (USD M)", _ci(m["interceptor_cost_usd"], "{:,.1f}", 1e-6))
+    head.add_row("threat cost (USD M)", f"{m['threat_cost_usd']['mean'] / 1e6:,.1f}")
+    ratio = m["cost_exchange_ratio"]["mean"]
+    head.add_row("cost-exchange ratio", "—" if ratio is None else f"{ratio:.2f}")
+    console.print(head)
+    basis = result.get("value_basis")
+    if basis:
+        from hoplon.core.metrics import value_basis_text
+
+        console.print(value_basis_text(basis), style="dim")
+
+    spend = Table(title="Interceptors fired per trial", title_justify="left")
+    spend.add_column("by")
+    spend.add_column("mean  [95% interval]", justify="right")
+    for k, v in m["shots_by_interceptor"].items():
+        spend.add_row(plain(k), _ci(v, "{:.2f}"))
+    for k, v in m["shots_by_nation"].items():
+        spend.add_row(plain(f"nation {k}"), _ci(v, "{:.2f}"))
+    console.print(spend)
+
+    targets = Table(title="Leakers per target", title_justify="left")
+    targets.add_column("target")
+    targets.add_column("mean leakers  [95%]", justify="right")
+    for k, v in m["leakers_by_target"].items():
+        targets.add_row(plain(k), _ci(v))
+    console.print(targets)
+
+    threats = Table(title="Threats", title_justify="left")
+    for col in ("threat", "target", "first track", "impact", "engageable by", "P(leak)"):
+        threats.add_column(
+            col, justify="right" if col in ("first track", "impact", "P(leak)") else "left"
+        )
+    gaps = 0
+    for row in result["threats"]:
+        first = "never" if row["first_track_s"] is None else f"{row['first_track_s']:.0f} s"
+        who = plain(", ".join(row["engageable_by"])) or Text("none", style="bold red")
+        gaps += not row["engageable_by"]
+        threats.add_row(
+            plain(row["id"]),
+            plain(row["target"]),
+            first,
+            f"{row['impact_s']:.0f} s",
+            who,
+            f"{row['p_leak']['mean']:.3f}",
+        )
+    console.print(threats)
+    if gaps:
+        console.print(f"[bold red]{gaps} threat(s) no unit can engage.[/bold red]")
+    timing = result["timing"]
+    console.print(
+        f"compile {timing['compile_s']:.2f} s · engine {timing['engine_s']:.2f} s · "
+        f"{timing['trials_per_s']:,.0f} trials/s · {timing['decision_points']} decision points",
+        style="dim",
+    )
+
+
+def print_gaps(loaded: LoadedScenario, console: Console) -> None:
+    """Why each threat no unit can engage cannot be engaged, unit by unit."""
+    from hoplon.compile.engageability import describe_gaps, scenario_gaps
+
+    lines = describe_gaps(scenario_gaps(loaded))
+    if not lines:
+        return
+    console.print("[bold red]Threats no unit can engage, and why (per unit):[/bold red]")
+    for line in lines:
+        console.print(f"  {line}", markup=False)
