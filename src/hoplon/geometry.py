@@ -265,10 +265,17 @@ def compile_raids(
             col["elev"], raid_batch, np.asarray(raid_rcs),
         )  # fmt: skip
         detect = detect_rel[:, np.asarray(row_of, dtype=np.int64)] + launch_arr[None, :]
-        reporters = radar_nation + space_nation
-        cue_latency = np.array(
-            [[latency(src, dst, False) for src in reporters] for dst in radar_nation], dtype=float
-        ).reshape(n_radars, n_radars + len(space_nation))
+        # Cue latencies depend only on the nations, so they are given per nation: an
+        # (S, S) matrix over the radars would be quadratic in time and memory.
+        groups = list(dict.fromkeys(radar_nation))
+        group_of = {n: i for i, n in enumerate(groups)}
+        group = np.array([group_of[n] for n in radar_nation], dtype=np.int64)
+        group_latency = np.array(
+            [[latency(src, dst, False) for src in groups] for dst in groups], dtype=float
+        ).reshape(len(groups), len(groups))
+        external_latency = np.array(
+            [[latency(src, dst, False) for src in space_nation] for dst in groups], dtype=float
+        ).reshape(len(groups), len(space_nation))
         external = (
             sensing.space_infrared_report_s(
                 launch_arr, np.asarray(ballistic), np.asarray(space_latency)
@@ -276,7 +283,9 @@ def compile_raids(
             if space_nation
             else None
         )
-        track, _ = sensing.radar_track_times(detect, col["track"], cue_latency, external)
+        track, _ = sensing.radar_track_times_by_group(
+            detect, col["track"], group, group_latency, external_latency, external
+        )
         fc_latency = np.full((n_units, n_radars), np.inf)
         for local, ui in enumerate(unit_idx):
             nation = all_units[ui].nation
