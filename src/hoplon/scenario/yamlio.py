@@ -229,8 +229,13 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
             f"the text is longer than {MAX_FILE_BYTES:,} bytes, the largest scenario accepted",
             file=file,
         )
+    loader = _LOADER
     try:
-        nodes = list(yaml.compose_all(text, Loader=_LOADER))
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: libyaml cannot take them, the reader names them
+        loader = yaml.SafeLoader
+    try:
+        nodes = list(yaml.compose_all(text, Loader=loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "not valid YAML"
