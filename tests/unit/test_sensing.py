@@ -210,3 +210,29 @@ def test_fire_control_tracks_match_loops(seed: int, n_s: int, n_u: int, n_t: int
     for u in range(n_u):
         for t in range(n_t):
             assert got[u, t] == min(track[s, t] + latency[u, s] for s in range(n_s))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_track_times_by_group_equal_the_full_matrix(seed: int) -> None:
+    """Latencies given per group give the same fixed point as the (S, S + E) matrix."""
+    rng = np.random.default_rng(seed)
+    n_s, n_t, n_g, n_e = int(rng.integers(1, 12)), int(rng.integers(1, 6)), 3, 2
+    detect = rng.uniform(0.0, 100.0, (n_s, n_t))
+    detect[rng.random((n_s, n_t)) < 0.3] = np.inf
+    track_time = rng.uniform(0.0, 40.0, n_s)
+    group = rng.integers(0, n_g, n_s)
+    group_latency = rng.choice([0.0, 2.0, 7.5, np.inf], (n_g, n_g))
+    np.fill_diagonal(group_latency, 0.0)
+    external_latency = rng.choice([1.0, np.inf], (n_g, n_e))
+    external = rng.uniform(0.0, 120.0, (n_e, n_t))
+    full = np.concatenate([group_latency[group][:, group], external_latency[group]], axis=1)
+    want = sensing.radar_track_times(detect, track_time, full, external)
+    got = sensing.radar_track_times_by_group(
+        detect, track_time, group, group_latency, external_latency, external
+    )
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    bare = sensing.radar_track_times_by_group(detect, track_time, group, group_latency)
+    want_bare = sensing.radar_track_times(detect, track_time, group_latency[group][:, group])
+    np.testing.assert_array_equal(bare[0], want_bare[0])
+    np.testing.assert_array_equal(bare[1], want_bare[1])

@@ -152,10 +152,17 @@ def fire_control_tracks(
         col["elev"], raid_batch, np.asarray(threats.raid_rcs),
     )  # fmt: skip
     detect = detect_rel[:, np.asarray(threats.row_of, dtype=np.int64)] + launch[None, :]
-    reporters = radars.nation + radars.space_nation
-    cue_latency = np.array(
-        [[latency(src, dst, False) for src in reporters] for dst in radars.nation], dtype=float
-    ).reshape(n_radars, n_radars + len(radars.space_nation))
+    # Cue latencies depend only on the nations, so they are given per nation: an
+    # (S, S) matrix over the radars would be quadratic in time and memory.
+    groups = list(dict.fromkeys(radars.nation))
+    group_of = {n: i for i, n in enumerate(groups)}
+    group = np.array([group_of[n] for n in radars.nation], dtype=np.int64)
+    group_latency = np.array(
+        [[latency(src, dst, False) for src in groups] for dst in groups], dtype=float
+    ).reshape(len(groups), len(groups))
+    external_latency = np.array(
+        [[latency(src, dst, False) for src in radars.space_nation] for dst in groups], dtype=float
+    ).reshape(len(groups), len(radars.space_nation))
     external = (
         sensing.space_infrared_report_s(
             launch, np.asarray(threats.ballistic), np.asarray(radars.space_latency)
@@ -163,7 +170,9 @@ def fire_control_tracks(
         if radars.space_nation
         else None
     )
-    track, _ = sensing.radar_track_times(detect, col["track"], cue_latency, external)
+    track, _ = sensing.radar_track_times_by_group(
+        detect, col["track"], group, group_latency, external_latency, external
+    )
     fc_latency = np.full((n_units, n_radars), np.inf)
     for local, ui in enumerate(unit_idx):
         nation = loaded.spec.units[ui].nation

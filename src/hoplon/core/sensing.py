@@ -299,6 +299,82 @@ def radar_track_times(
     return track, cue
 
 
+def radar_track_times_by_group(
+    first_detection_s: ArrayLike,
+    track_time_s: ArrayLike,
+    group: ArrayLike,
+    group_latency_s: ArrayLike,
+    external_latency_s: ArrayLike | None = None,
+    external_report_s: ArrayLike | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`radar_track_times` where the cue latency depends only on the radars' groups.
+
+    The same fixed point, without the ``(S, S)`` latency matrix: with radars in ``G``
+    groups (their nations), a radar's cue from the radars of group ``n`` is the
+    earliest track among them (the second earliest for the radar that holds the
+    earliest of its own group, since a radar does not cue itself) plus the group
+    latency. Each round costs ``O(S T + G^2 T)`` instead of ``O(S^2 T)``, so thousands
+    of radars take seconds and ``S^2`` floats are never held.
+
+    Args:
+        first_detection_s: ``(S, T)`` as for :func:`radar_track_times`.
+        track_time_s: ``(S,)`` search-to-track time, seconds.
+        group: ``(S,)`` each radar's group, ``0..G-1``.
+        group_latency_s: ``(G, G)`` delay before a report from a radar of group ``n``
+            reaches a radar of group ``m`` as a cue, at ``[m, n]``; ``inf``: never.
+        external_latency_s: ``(G, E)`` delay before external reporter ``e``'s report
+            reaches a radar of group ``m``, or None.
+        external_report_s: ``(E, T)`` report times of external reporters, or None.
+
+    Returns:
+        ``(track_s, cue_s)`` as :func:`radar_track_times` returns them.
+    """
+    detect = np.asarray(first_detection_s, dtype=np.float64)
+    n_s, n_t = detect.shape
+    g = np.asarray(group, dtype=np.int64).reshape(n_s)
+    lat = np.asarray(group_latency_s, dtype=np.float64)
+    n_g = lat.shape[0]
+    lat = lat.reshape(n_g, n_g)
+    if external_report_s is None or external_latency_s is None:
+        cue_external = np.full((n_s, n_t), np.inf)
+    else:
+        ext = np.asarray(external_report_s, dtype=np.float64).reshape(-1, n_t)
+        ext_lat = np.asarray(external_latency_s, dtype=np.float64).reshape(n_g, ext.shape[0])
+        cue_external = _min_plus(ext_lat, ext)[g]
+    members = [np.flatnonzero(g == n) for n in range(n_g)]
+    other_lat = lat.copy()
+    other_lat[np.arange(n_g), np.arange(n_g)] = np.inf
+    own_lat = np.diag(lat)[g][:, None]
+    cols = np.arange(n_t)
+
+    def cues(track: FloatArray) -> FloatArray:
+        first = np.full((n_g, n_t), np.inf)
+        second = np.full((n_g, n_t), np.inf)
+        holder = np.full((n_g, n_t), -1, dtype=np.int64)
+        for n, idx in enumerate(members):
+            if idx.size == 0:
+                continue
+            sub = track[idx]
+            at = np.argmin(sub, axis=0)
+            holder[n] = idx[at]
+            first[n] = sub[at, cols]
+            if idx.size > 1:
+                second[n] = np.partition(sub, 1, axis=0)[1]
+        from_others = _min_plus(other_lat, first)[g]
+        own_best = np.where(holder[g] == np.arange(n_s)[:, None], second[g], first[g])
+        return np.minimum(cue_external, np.minimum(from_others, own_lat + own_best))
+
+    track = cued_track_time_s(detect, track_time_s, cue_external)
+    cue = cue_external
+    for _ in range(n_s + 1):
+        cue = cues(track)
+        new_track = cued_track_time_s(detect, track_time_s, cue)
+        if np.array_equal(new_track, track):
+            break
+        track = new_track
+    return track, cue
+
+
 def fire_control_track_times(track_s: ArrayLike, fire_control_latency_s: ArrayLike) -> FloatArray:
     """Earliest fire-control track each unit may launch on, per threat.
 

@@ -30,6 +30,18 @@ def _pos(at: tuple[float, ...] | None) -> str:
     return text + (f", {alt:,.0f} m" if alt else "")
 
 
+#: Most rows of one kind a summary table shows; one more row counts the rest (a table
+#: of thousands of rows is unreadable, and rich takes many seconds to lay it out).
+SUMMARY_ROWS = 100
+
+
+def _more(table: Table, total: int, what: str) -> None:
+    """A last row counting the items of ``what`` beyond :data:`SUMMARY_ROWS`."""
+    if total > SUMMARY_ROWS:
+        rest = [""] * (len(table.columns) - 1)
+        table.add_row(f"… and {total - SUMMARY_ROWS:,} more {what}", *rest)
+
+
 def print_summary(loaded: LoadedScenario, console: Console) -> None:
     """What a scenario holds: nations, agreements, assets, sensors, units, raids, doctrine."""
     spec = loaded.spec
@@ -51,25 +63,28 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
     nations = Table(title="Nations and agreements", title_justify="left")
     nations.add_column("#")
     nations.add_column("what")
-    for code, nation in spec.nations.items():
+    for code, nation in list(spec.nations.items())[:SUMMARY_ROWS]:
         nations.add_row(plain(code), plain(nation.name))
-    for i, ag in enumerate(spec.agreements):
+    _more(nations, len(spec.nations), "nations")
+    for i, ag in enumerate(spec.agreements[:SUMMARY_ROWS]):
         nations.add_row(f"agreements[{i}]", plain(describe_agreement(ag)))
+    _more(nations, len(spec.agreements), "agreements")
     console.print(nations)
 
     if spec.assets:
         assets = Table(title="Defended assets", title_justify="left")
         for col in ("id", "nation", "kind", "position", "value"):
             assets.add_column(col, justify="right" if col == "value" else "left")
-        for a in spec.assets:
+        for a in spec.assets[:SUMMARY_ROWS]:
             assets.add_row(plain(a.id), plain(a.nation), plain(a.kind), _pos(a.at), f"{a.value:g}")
+        _more(assets, len(spec.assets), "assets")
         console.print(assets)
 
     if spec.sensors or spec.units:
         sensors = Table(title="Sensors and shooters", title_justify="left")
         for col in ("id", "nation", "type", "position", "radar / role", "magazine"):
             sensors.add_column(col)
-        for s in spec.sensors:
+        for s in spec.sensors[:SUMMARY_ROWS]:
             entry = cat.sensors[s.type]
             sensors.add_row(
                 plain(s.id),
@@ -79,7 +94,8 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
                 plain(f"{entry.role}, {entry.range_km:,.0f} km"),
                 "",
             )
-        for u in spec.units:
+        _more(sensors, len(spec.sensors), "sensors")
+        for u in spec.units[:SUMMARY_ROWS]:
             platform = cat.platforms[u.type]
             mag = ", ".join(f"{n} × {k}" for n, k in u.magazine.items())
             sensors.add_row(
@@ -90,6 +106,7 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
                 plain(platform.radar),
                 plain(mag),
             )
+        _more(sensors, len(spec.units), "units")
         console.print(sensors)
 
     if spec.threats:
@@ -97,7 +114,7 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
         raids = Table(title="Threats", title_justify="left")
         for col in ("raid", "type", "count", "target", "ground range", "launches"):
             raids.add_column(col, justify="right" if col in ("count", "ground range") else "left")
-        for r in spec.threats:
+        for r in spec.threats[:SUMMARY_ROWS]:
             lat0, lon0, _ = lat_lon_alt(r.from_)
             lat1, lon1, _ = lat_lon_alt(places[r.target])
             _, _, dist = _GEOD.inv(lon0, lat0, lon1, lat1)
@@ -110,6 +127,7 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
                 f"{dist / 1000:,.0f} km",
                 f"{r.launch.at_s:g}–{last:g} s",
             )
+        _more(raids, len(spec.threats), "raids")
         console.print(raids)
     for note in loaded.notes:
         console.print(f"Note: {note}", markup=False)
