@@ -53,10 +53,18 @@ CASES: dict[str, list[str]] = {
     "sweep-japan-yokosuka-raid": [
         "sweep", f"{EX}/japan-layered-bmd.yaml", "--set", "threats[3].count=1..3", "-n", "2000",
     ],
+    "uncertainty-japan-lhs": [
+        "uncertainty", f"{EX}/japan-uncertain-figures.yaml", "--samples", "8", "-n", "500",
+        "--workers", "1",
+    ],
+    "sensitivity-japan-morris": [
+        "sensitivity", f"{EX}/japan-uncertain-figures.yaml", "--method", "morris", "--n", "4",
+        "-n", "500", "--workers", "1",
+    ],
 }  # fmt: skip
 
 #: Options added to every case that writes to the results store.
-NO_STORE = {"run", "compare", "sweep"}
+NO_STORE = {"run", "compare", "sweep", "uncertainty", "sensitivity"}
 
 VOLATILE = {"timing", "hoplon_version", "resumed", "wall_s", "executor"}
 

@@ -80,7 +80,10 @@ def parse_path(text: str) -> tuple[SelectPart, ...]:
             name = m.group("name").strip()
             if not name:
                 raise OverrideError(f"empty field name at '{s[pos:]}'; {_PATH_HELP}")
-            parts.append(name)
+            if len(name) >= 2 and name[0] == name[-1] and name[0] in "'\"":
+                parts.append(Select(name[1:-1]))  # interceptors."SM-3 Block IB" as in YAML
+            else:
+                parts.append(name)
         else:
             if not parts:
                 raise OverrideError(f"the path must start with a field name; {_PATH_HELP}")

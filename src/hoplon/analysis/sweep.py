@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -60,9 +60,17 @@ class SweepPlan:
     study_id: str
     #: Estimated peak memory of the largest point (one process), from hoplon.compile.memory.
     memory_estimate: MemoryEstimate | None = None
+    #: The kind of study the store files it under: a grid ``sweep``, or the samples of an
+    #: ``uncertainty`` or ``sensitivity`` study (:mod:`hoplon.analysis.uncertain`).
+    kind: str = "sweep"
+    #: For a study of samples: what identifies it besides the file, seed and trials.
+    design: dict[str, Any] = field(default_factory=dict)
 
     def definition(self) -> dict[str, Any]:
         """What identifies the study: kind, base file hash, grid, seed and trials."""
+        if self.kind != "sweep":
+            return {"kind": self.kind, "sha256": self.sha256, **self.design,
+                    "seed": self.seed, "trials": self.trials}  # fmt: skip
         return _sweep_definition(self.sha256, self.sets, self.seed, self.trials)
 
 
@@ -355,7 +363,7 @@ def run_sweep(
         try:
             db.write_study(
                 plan.study_id,
-                "sweep",
+                plan.kind,
                 plan.definition(),
                 [(p.key, p.overrides) for p in plan.points],
             )
@@ -374,7 +382,7 @@ def run_sweep(
                     result,
                     key=p.key,
                     study=plan.study_id,
-                    kind="sweep",
+                    kind=plan.kind,
                     point=p.index,
                     file=plan.file,
                     base_sha256=plan.sha256,

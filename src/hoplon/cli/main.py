@@ -31,7 +31,10 @@ _RENAMED = {
     "max_rows": "--max-rows",
 }
 #: Library fields (first word) the command line sets with the option ``--<field>``.
-_OPTIONS = ("trials", "seed", "workers", "cluster", "set", "store", "resume", "metric", "output")
+_OPTIONS = (
+    "trials", "seed", "workers", "cluster", "set", "store", "resume", "metric", "output",
+    "method", "samples", "n", "levels",
+)  # fmt: skip
 
 
 def option_names(exc: InputError) -> InputError:

@@ -20,7 +20,15 @@ from hoplon.present.text import Formatter, bounds, estimate, metric_column, patt
 from hoplon.present.text import p_value as text_p_value
 from hoplon.safetext import plain
 
-__all__ = ["print_coalition", "print_comparison", "print_query", "print_sweep", "render_wta"]
+__all__ = [
+    "print_coalition",
+    "print_comparison",
+    "print_query",
+    "print_sensitivity",
+    "print_sweep",
+    "print_uncertainty",
+    "render_wta",
+]
 
 _SIGNED4 = signed(pattern("{:.4f}"))
 
@@ -225,3 +233,100 @@ def render_wta(doc: dict[str, Any], console: Console) -> None:
         f"{doc['status']} after {doc['iterations']} iteration(s), {doc['cuts']} cuts, "
         f"{doc['seconds']:.2f} s."
     )
+
+
+def _study_line(info: Mapping[str, Any], console: Console) -> None:
+    where = (
+        f"store {info['store']} (study {info['study_id']})" if info.get("store") else "not stored"
+    )
+    console.print(
+        plain(
+            f"{info['computed']} computed, {info['resumed']} from the store · "
+            f"{info['executor']} · {info['wall_s']:.1f} s · {where}",
+            "dim",
+        )
+    )
+
+
+def _parameters(info: Mapping[str, Any], console: Console) -> None:
+    table = Table(title="Uncertain parameters", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("field", overflow="fold")
+    table.add_column("distribution")
+    for i, p in enumerate(info["parameters"], start=1):
+        table.add_row(str(i), plain(p["path"]), plain(p["distribution"]))
+    console.print(table)
+
+
+def print_uncertainty(data: dict[str, Any], console: Console) -> None:
+    """An uncertainty study (``UncertaintyResult.to_dict()``): each metric's spread."""
+    info = data["uncertainty"]
+    console.print(
+        Text.assemble(
+            plain(info["scenario"], "bold"),
+            f": {info['samples']} samples ({info['method']}) of {len(info['parameters'])} "
+            f"uncertain parameters, {info['trials']:,} trials each, seed {info['seed']}",
+        )
+    )
+    _parameters(info, console)
+    table = Table(
+        title="Over the uncertain parameters: mean, 5 / 50 / 95 % (Monte Carlo error apart)",
+        title_justify="left",
+    )
+    for col in ("metric", "mean", "5 %", "50 %", "95 %", "Monte Carlo s.e."):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for metric, d in data["metrics"].items():
+        label, fmt = metric_column(metric)
+        cells = [fmt(d[k]) if d.get(k) is not None else "—" for k in ("mean", "p5", "p50", "p95")]
+        table.add_row(label, *cells, fmt(d["monte_carlo_se"]))
+    console.print(table)
+    _study_line(info, console)
+
+
+def print_sensitivity(data: dict[str, Any], console: Console) -> None:
+    """A sensitivity study (``SensitivityResult.to_dict()``): indices per metric."""
+    info = data["sensitivity"]
+    sobol = info["method"] == "sobol"
+    console.print(
+        Text.assemble(
+            plain(info["scenario"], "bold"),
+            f": {'Sobol indices' if sobol else 'Morris elementary effects'} of "
+            f"{len(info['parameters'])} uncertain parameters, {info['evaluations']:,} runs of "
+            f"{info['trials']:,} trials, seed {info['seed']}",
+        )
+    )
+    _parameters(info, console)
+    three = pattern("{:.3f}")
+    for metric, by_path in data["indices"].items():
+        label, fmt = metric_column(metric)
+        title = f"{label}: " + (
+            "first-order S1 and total ST [95% bootstrap interval], largest ST first"
+            if sobol
+            else "mean absolute effect mu* [95%] and sigma, largest first"
+        )
+        table = Table(title=title, title_justify="left")
+        table.add_column("field", overflow="fold")
+        key = "ST" if sobol else "mu_star"
+        rows = sorted(by_path.items(), key=lambda kv: -(kv[1].get(key) or 0.0))
+        if sobol:
+            table.add_column("S1", justify="right")
+            table.add_column("ST", justify="right")
+            for path, ix in rows:
+                table.add_row(
+                    plain(path),
+                    f"{three(ix['S1'])} ± {three(ix['S1_conf'])}",
+                    f"{three(ix['ST'])} ± {three(ix['ST_conf'])}",
+                )
+        else:
+            table.add_column("mu*", justify="right")
+            table.add_column("sigma", justify="right")
+            for path, ix in rows:
+                table.add_row(
+                    plain(path),
+                    f"{fmt(ix['mu_star'])} ± {fmt(ix['mu_star_conf'])}",
+                    fmt(ix["sigma"]),
+                )
+        console.print(table)
+    se = ", ".join(f"{m} {v:.2g}" for m, v in info["monte_carlo_se"].items())
+    console.print(plain(f"Monte Carlo standard error of one run: {se}", "dim"))
+    _study_line(info, console)

@@ -36,6 +36,7 @@ def scenario_digest(loaded: LoadedScenario) -> str:
     spec = loaded.spec.model_dump(mode="json", by_alias=True)
     spec.pop("seed", None)
     spec.pop("trials", None)
+    spec.pop("uncertain", None)  # what a study varies, not what a run simulates
     catalog = {
         kind: {
             name: entry.model_dump(mode="json") for name, entry in loaded.catalog.kind(kind).items()

@@ -11,6 +11,7 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from hoplon.catalog import builtin_raw
 from hoplon.errors import (
     OverrideError,
     Select,
@@ -128,7 +129,36 @@ def apply_overrides(raw: Mapping[str, Any], overrides: Mapping[str, Any]) -> dic
     out = copy.deepcopy(dict(raw))
     for path, value in overrides.items():
         try:
-            set_field(out, parse_path(path), value)
+            parts = parse_path(path)
+            seed_catalog_entry(out, parts)
+            set_field(out, parts, value)
         except OverrideError as exc:
             raise OverrideError(f"{path}: {exc}") from None
     return out
+
+
+def seed_catalog_entry(raw: dict[str, Any], parts: Sequence[SelectPart]) -> None:
+    """Before a field inside a built-in catalog entry is set
+    (``catalog.interceptors["SM-3 Block IB"].sspk.mrbm``), copy the entry into the
+    scenario's ``catalog:`` so that the one field changes and the entry's other fields
+    (its other kill probabilities) stay as built in. A scenario's own entry, or a new
+    name, is left as it is."""
+    if len(parts) < 4 or parts[0] != "catalog" or not isinstance(parts[1], str):
+        return
+    kind = parts[1]
+    name = parts[2].text if isinstance(parts[2], Select) else parts[2]
+    if not isinstance(name, str):
+        return
+    builtin = builtin_raw().get(kind, {}).get(name)
+    section = raw.get("catalog")
+    entries = section.get(kind) if isinstance(section, dict) else None
+    if builtin is None or (isinstance(entries, dict) and name in entries):
+        return
+    if section is None:
+        raw["catalog"] = section = {}
+    if not isinstance(section, dict):
+        return
+    if entries is None:
+        section[kind] = entries = {}
+    if isinstance(entries, dict):
+        entries[name] = copy.deepcopy(builtin)

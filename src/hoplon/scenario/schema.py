@@ -209,6 +209,84 @@ class CatalogAdditions(Strict):
     threats: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
+# ----------------------------------------------------------------------------- uncertain
+
+
+class Uniform(Strict):
+    """``{uniform: [low, high]}``: every value between low and high equally likely."""
+
+    uniform: tuple[float, float]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        low, high = self.uniform
+        if not low < high:
+            raise ValueError(f"uniform: [low, high] needs low < high (got [{low:g}, {high:g}])")
+        return self
+
+
+class Triangular(Strict):
+    """``{triangular: [low, mode, high]}``: most likely at mode, none outside low..high."""
+
+    triangular: tuple[float, float, float]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        low, mode, high = self.triangular
+        if not (low <= mode <= high and low < high):
+            raise ValueError(
+                "triangular: [low, mode, high] needs low <= mode <= high and low < high "
+                f"(got [{low:g}, {mode:g}, {high:g}])"
+            )
+        return self
+
+
+class BetaDistribution(Strict):
+    """``{beta: [alpha, beta]}`` on 0..1, or ``{beta: [alpha, beta, low, high]}`` scaled."""
+
+    beta: tuple[float, float] | tuple[float, float, float, float]
+
+    @model_validator(mode="after")
+    def _shape(self) -> BetaDistribution:
+        a, b = self.beta[0], self.beta[1]
+        if not (a > 0 and b > 0):
+            raise ValueError(
+                f"beta: [alpha, beta, ...] needs alpha > 0 and beta > 0 (got {a:g}, {b:g})"
+            )
+        if len(self.beta) == 4 and not self.beta[2] < self.beta[3]:
+            raise ValueError("beta: [alpha, beta, low, high] needs low < high")
+        return self
+
+
+class Normal(Strict):
+    """``{normal: [mean, sd, low, high]}``: a normal distribution truncated to low..high."""
+
+    normal: tuple[float, float, float, float]
+
+    @model_validator(mode="after")
+    def _shape(self) -> Normal:
+        mean, sd, low, high = self.normal
+        if not sd > 0:
+            raise ValueError(f"normal: [mean, sd, low, high] needs sd > 0 (got {sd:g})")
+        if not low < high:
+            raise ValueError(
+                f"normal: [mean, sd, low, high] needs low < high (got {low:g}, {high:g})"
+            )
+        return self
+
+
+class Choice(Strict):
+    """``{choice: [v1, v2, ...]}``: one of the values, each equally likely."""
+
+    choice: list[bool | int | float | str] = Field(min_length=1, max_length=1_000)
+
+
+Distribution = Uniform | Triangular | BetaDistribution | Normal | Choice
+
+#: Most uncertain parameters a scenario may name.
+MAX_UNCERTAIN = 200
+
+
 class Scenario(Strict):
     """One scenario file."""
 
@@ -235,6 +313,12 @@ class Scenario(Strict):
     economics: Economics | None = Field(
         default=None,
         description="Burden sharing: programs, consortia, production (docs/economics.md).",
+    )
+    uncertain: dict[str, Distribution] | None = Field(
+        default=None,
+        max_length=MAX_UNCERTAIN,
+        description="Notional figures as distributions, keyed by field path, for `hoplon "
+        "uncertainty` and `hoplon sensitivity` (docs/sensitivity.md). A run ignores them.",
     )
 
     @field_validator("hoplon", mode="before")

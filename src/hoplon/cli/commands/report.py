@@ -37,11 +37,15 @@ def _study_json(file: Path) -> dict[str, Any]:
             "the JSON is nested too deeply to be a sweep or compare result", file=str(file)
         ) from None
     if not isinstance(data, dict) or not (
-        "points" in data or ("scenarios" in data and "metrics" in data)
+        "points" in data
+        or ("scenarios" in data and "metrics" in data)
+        or ("sensitivity" in data and "indices" in data)
+        or ("uncertainty" in data and "metrics" in data)
     ):
         raise InputError.single(
-            "a JSON input must be the output of `hoplon sweep --json` (with `points`) or"
-            " `hoplon compare --json` (with `scenarios` and `metrics`)",
+            "a JSON input must be the output of `hoplon sweep --json` (with `points`),"
+            " `hoplon compare --json` (with `scenarios` and `metrics`), or `hoplon"
+            " sensitivity --json` or `hoplon uncertainty --json`",
             file=str(file),
         )
     return data
@@ -74,6 +78,7 @@ def report(
 ) -> None:
     """Write a self-contained HTML report: map, results with intervals, spend, timeline."""
     from hoplon.present.html import render_compare_report, render_report, render_sweep_report
+    from hoplon.present.html.sensitivity import render_sensitivity_report
 
     start = time.perf_counter()
     from hoplon.io.outfile import check_output
@@ -94,12 +99,14 @@ def report(
         try:
             if "points" in data:
                 render_sweep_report(data, output)
+            elif "sensitivity" in data or "uncertainty" in data:
+                render_sensitivity_report(data, output)
             else:
                 render_compare_report(data, output)
         except (TypeError, KeyError, ValueError, AttributeError, IndexError, RecursionError) as exc:
             raise InputError.single(
-                f"this JSON does not have the shape of `hoplon sweep --json` or `hoplon compare "
-                f"--json` output ({type(exc).__name__}: {exc}); write it with one of those",
+                f"this JSON does not have the shape of the `--json` output of `hoplon sweep`, "
+                f"`compare`, `sensitivity` or `uncertainty` ({type(exc).__name__}: {exc}); write it with one of those",
                 file=str(file),
             ) from None
     else:
