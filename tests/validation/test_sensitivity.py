@@ -49,7 +49,14 @@ def _ishigami_indices(a: float = 7.0, b: float = 0.1) -> dict[str, float]:
     v1 = 0.5 * (1 + b * pi**4 / 5) ** 2
     v2 = a**2 / 8
     vt3 = 8 * b**2 * pi**8 / 225
-    return {"S1": v1 / v, "S2": v2 / v, "S3": 0.0, "ST1": (v1 + vt3) / v, "ST2": v2 / v, "ST3": vt3 / v}
+    return {
+        "S1": v1 / v,
+        "S2": v2 / v,
+        "S3": 0.0,
+        "ST1": (v1 + vt3) / v,
+        "ST2": v2 / v,
+        "ST3": vt3 / v,
+    }
 
 
 def test_the_closed_form_ishigami_values_are_the_published_ones() -> None:
