@@ -119,6 +119,12 @@ def _fast(words: list[str], tmp: Path) -> list[str]:
         extra += ["--workers", "1"]
     if command in ("run", "sweep", "compare"):
         extra += ["--store", str(tmp / "store")]
+    if command in ("sensitivity", "uncertainty"):  # the design kept small, the shape kept
+        small = {"--n": "4", "--trials": "200", "--samples": "4"}
+        words = [small.get(words[i - 1], w) if i else w for i, w in enumerate(words)]
+        extra += ["--workers", "1", "--no-store"]
+        if "--trials" not in words:
+            extra += ["--trials", "200"]
     return [w.replace("report.html", str(tmp / "report.html")) for w in words] + extra
 
 
