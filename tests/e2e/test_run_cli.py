@@ -1,4 +1,9 @@
-"""The real `hoplon run` and `hoplon coalition` on the bundled examples."""
+"""`hoplon run` and `hoplon coalition` on the bundled examples.
+
+One test runs the real command in a subprocess (its standard output must hold the JSON
+and nothing else); the others call the command line in this process (``run_main``),
+which is the same code without the start-up of a new interpreter.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,17 @@ JAPAN = EXAMPLES_DIR / "japan-layered-bmd.yaml"
 SEASPARROW = EXAMPLES_DIR / "seasparrow-ship-defense.yaml"
 
 
-def _json_run(*args: str) -> dict:
-    code, out, err = run_cli("run", *args, "--json")
+def _json_run(run_main, *args: str) -> dict:
+    code, out, err = run_main("run", *args, "--json", "--no-store")
     assert code == 0, err
     assert "Traceback" not in err
     return json.loads(out)  # stdout holds the JSON and nothing else
 
 
 def test_run_json_follows_the_result_contract():
-    result = _json_run(str(JAPAN), "--trials", "3000", "--workers", "1")
+    code, out, err = run_cli("run", str(JAPAN), "--trials", "3000", "--workers", "1", "--json")
+    assert code == 0 and "Traceback" not in err, err
+    result = json.loads(out)  # a real process: its stdout holds the JSON and nothing else
     assert result["contract"] == 1
     assert result["scenario"]["name"] == "Japan layered BMD (notional)"
     assert len(result["scenario"]["sha256"]) == 64
@@ -43,44 +50,44 @@ def test_run_json_follows_the_result_contract():
     assert set(result["timing"]) >= {"compile_s", "engine_s", "trials_per_s"}
 
 
-def test_results_identical_for_one_and_two_workers_and_differ_by_seed():
+def test_results_identical_for_one_and_two_workers_and_differ_by_seed(run_main):
     # 70,000 trials make three blocks (32,768 trials each at most), spread over two workers
-    one = _json_run(str(JAPAN), "--trials", "70000", "--workers", "1", "--seed", "3")
-    two = _json_run(str(JAPAN), "--trials", "70000", "--workers", "2", "--seed", "3")
-    other = _json_run(str(JAPAN), "--trials", "70000", "--workers", "2", "--seed", "4")
+    one = _json_run(run_main, str(JAPAN), "--trials", "70000", "--workers", "1", "--seed", "3")
+    two = _json_run(run_main, str(JAPAN), "--trials", "70000", "--workers", "2", "--seed", "3")
+    other = _json_run(run_main, str(JAPAN), "--trials", "70000", "--workers", "2", "--seed", "4")
     assert one["metrics"] == two["metrics"]
     assert one["threats"] == two["threats"]
     assert one["metrics"] != other["metrics"]
 
 
-def test_sea_skimmers_are_seen_late_by_the_ship_and_early_by_the_wedgetail():
-    result = _json_run(str(SEASPARROW), "--trials", "2000")
+def test_sea_skimmers_are_seen_late_by_the_ship_and_early_by_the_wedgetail(run_main):
+    result = _json_run(run_main, str(SEASPARROW), "--trials", "2000")
     rows = {r["id"]: r for r in result["threats"]}
     ascm = rows["ascm-wave#1"]
     # the Wedgetail's track is shared at fire-control quality, so both ships engage
     assert set(ascm["engageable_by"]) == {"dd-akizuki", "ffh-anzac"}
     assert ascm["first_track_s"] < 30  # seen soon after launch, far beyond the ship's horizon
-    without_aus = _json_run(str(SEASPARROW), "--trials", "2000", "--without", "AUS")
+    without_aus = _json_run(run_main, str(SEASPARROW), "--trials", "2000", "--without", "AUS")
     late = {r["id"]: r for r in without_aus["threats"]}["ascm-wave#1"]
     # the ship's own radar finds a 5 m sea-skimmer only near the 29.8 km horizon
     assert late["first_track_s"] > ascm["first_track_s"] + 200
     assert without_aus["variant"] == ["without the units and sensors of AUS"]
 
 
-def test_text_table_and_bad_options():
-    code, out, err = run_cli("run", str(JAPAN), "--trials", "2000")
+def test_text_table_and_bad_options(run_main):
+    code, out, err = run_main("run", str(JAPAN), "--trials", "2000", "--no-store")
     assert code == 0, err
     assert "P(no leaker)" in out and "mrbm-yokosuka#2" in out
-    code, _, err = run_cli("run", str(JAPAN), "--trials", "0")
+    code, _, err = run_main("run", str(JAPAN), "--trials", "0")
     assert code == 2 and "Traceback" not in err
-    code, _, err = run_cli("run", str(JAPAN), "--without", "FRA")
+    code, _, err = run_main("run", str(JAPAN), "--without", "FRA", "--no-store")
     assert code == 2 and "--without" in err and "FRA" in err
-    code, _, err = run_cli("run", str(JAPAN), "--drop-agreement", "9")
+    code, _, err = run_main("run", str(JAPAN), "--drop-agreement", "9", "--no-store")
     assert code == 2 and "--drop-agreement" in err
 
 
-def test_coalition_json():
-    code, out, err = run_cli(
+def test_coalition_json(run_main):
+    code, out, err = run_main(
         "coalition", str(EXAMPLES_DIR / "coalition-defense.yaml"), "--trials", "1000",
         "--metric", "value_protected", "--json",
     )  # fmt: skip
@@ -91,19 +98,18 @@ def test_coalition_json():
     total = sum(v["mean"] for v in data["shapley"].values())
     assert abs(total - (data["value_all"] - data["value_none"])) < 1e-5
     assert len(data["subsets"]) == 8
-    code, _, err = run_cli("coalition", str(JAPAN), "--metric", "p_leak")
+    code, _, err = run_main("coalition", str(JAPAN), "--metric", "p_leak")
     assert code == 2 and "p_no_leak" in err
 
 
-def test_every_run_is_recorded_in_the_store_unless_told_not_to(tmp_path):
+def test_every_run_is_recorded_in_the_store_unless_told_not_to(run_main, tmp_path, monkeypatch):
     store = tmp_path / "store"
-    code, _, err = run_cli("run", str(JAPAN), "--trials", "500", "--store", str(store))
+    code, _, err = run_main("run", str(JAPAN), "--trials", "500", "--store", str(store))
     assert code == 0, err
-    code, _, err = run_cli(
-        "run", str(JAPAN), "--trials", "500", "--no-store", env={"HOPLON_STORE": str(store)}
-    )
+    monkeypatch.setenv("HOPLON_STORE", str(store))
+    code, _, err = run_main("run", str(JAPAN), "--trials", "500", "--no-store")
     assert code == 0, err
-    code, out, err = run_cli(
+    code, out, err = run_main(
         "results", "select kind, trials from results", "--store", str(store), "--json"
     )
     assert code == 0, err

@@ -30,7 +30,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hoplon.analysis.uncertain import Parameter, plan_sensitivity, sensitivity, sobol_indices
+from hoplon.analysis.indices import sobol_indices
+from hoplon.analysis.parameters import Parameter
+from hoplon.analysis.uncertain import plan_sensitivity, sensitivity
 from hoplon.scenario.schema import Uniform
 
 SALVO = Path(__file__).resolve().parents[1] / "data" / "one-layer-salvo.yaml"

@@ -13,18 +13,18 @@ sweep's executor and store (:func:`hoplon.analysis.sweep.run_sweep`):
   and total Sobol' indices with bootstrap intervals, or Morris elementary effects; the
   estimators are SALib's.
 
-:func:`sobol_indices` and :func:`morris_effects` take any model (``evaluate``), so the
-pipeline is checked on the Ishigami function, whose indices are known in closed form.
+The parameters are :mod:`hoplon.analysis.parameters`; the estimators,
+:mod:`hoplon.analysis.indices`, take any model (``evaluate``), so the pipeline is
+checked on the Ishigami function, whose indices are known in closed form.
 See docs/sensitivity.md.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -33,34 +33,30 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hoplon._version import __version__
+from hoplon.analysis.indices import (
+    Evaluate,
+    morris_effects,
+    round6,
+    sobol_indices,
+    uncertainty_sample,
+)
+from hoplon.analysis.parameters import Parameter, parameters, to_values
 from hoplon.analysis.sweep import PointStore, SweepPlan, SweepPoint, SweepResult, run_sweep
 from hoplon.compile import memory
-from hoplon.errors import InputError, OverrideError, Problem, format_path, parse_path
+from hoplon.errors import InputError
 from hoplon.results.contract import CONTRACT
 from hoplon.results.keys import canonical_json, point_key, study_id
 from hoplon.scenario.loader import LoadedScenario, load_data
-from hoplon.scenario.paths import apply_overrides, seed_catalog_entry
-from hoplon.scenario.schema import (
-    BetaDistribution,
-    Choice,
-    Distribution,
-    Normal,
-    Triangular,
-    Uniform,
-)
 from hoplon.scenario.yamlio import parse_yaml, read_text
 
 __all__ = [
     "METRICS",
-    "Parameter",
     "SensitivityResult",
+    "Study",
     "UncertaintyResult",
-    "morris_effects",
-    "parameters",
     "plan_sensitivity",
     "plan_uncertainty",
     "sensitivity",
-    "sobol_indices",
     "uncertainty",
 ]
 
@@ -68,267 +64,6 @@ __all__ = [
 METRICS = ("p_no_leak", "expected_leakers", "value_protected", "interceptor_cost_usd")
 #: Most samples (runs) one study accepts.
 MAX_SAMPLES = 200_000
-#: Bootstrap resamples of SALib's intervals.
-RESAMPLES = 200
-
-Evaluate = Callable[[list[dict[str, Any]]], dict[str, NDArray[np.float64]]]
-
-
-# ============================================================================ parameters
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One uncertain field: its path, its distribution, and whether it takes whole numbers."""
-
-    path: str
-    dist: Distribution
-    integer: bool = False
-
-    def describe(self) -> str:
-        """The distribution as written in the scenario: ``uniform [0.5, 0.9]``."""
-        name, values = next(iter(self.dist.model_dump().items()))
-        return f"{name} {list(values)}"
-
-    def bounds(self) -> tuple[Any, ...]:
-        """The values a sample may reach at its extremes (each value of a choice)."""
-        d = self.dist
-        if isinstance(d, Choice):
-            return tuple(d.choice)
-        if isinstance(d, Uniform):
-            return self._cast(d.uniform[0]), self._cast(d.uniform[1])
-        if isinstance(d, Triangular):
-            return self._cast(d.triangular[0]), self._cast(d.triangular[2])
-        if isinstance(d, BetaDistribution):
-            low, high = (d.beta[2], d.beta[3]) if len(d.beta) == 4 else (0.0, 1.0)
-            return self._cast(low), self._cast(high)
-        assert isinstance(d, Normal)
-        return self._cast(d.normal[2]), self._cast(d.normal[3])
-
-    def values(self, u: NDArray[np.float64]) -> list[Any]:
-        """The values at unit-interval points ``u`` (the quantile function)."""
-        from scipy import stats
-
-        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
-        d = self.dist
-        if isinstance(d, Choice):
-            k = np.minimum((u * len(d.choice)).astype(np.int64), len(d.choice) - 1)
-            return [d.choice[int(i)] for i in k]
-        if isinstance(d, Uniform):
-            low, high = d.uniform
-            x = low + (high - low) * u
-        elif isinstance(d, Triangular):
-            low, mode, high = d.triangular
-            c = (mode - low) / (high - low)
-            x = stats.triang.ppf(u, c, loc=low, scale=high - low)
-        elif isinstance(d, BetaDistribution):
-            a, b = d.beta[0], d.beta[1]
-            low, high = (d.beta[2], d.beta[3]) if len(d.beta) == 4 else (0.0, 1.0)
-            x = low + (high - low) * stats.beta.ppf(u, a, b)
-        else:
-            mean, sd, low, high = d.normal
-            x = stats.truncnorm.ppf(u, (low - mean) / sd, (high - mean) / sd, loc=mean, scale=sd)
-        return [self._cast(v) for v in np.asarray(x, dtype=float)]
-
-    def _cast(self, value: float) -> Any:
-        return int(round(value)) if self.integer else float(value)
-
-
-def _value_at(raw: Any, path: str) -> Any:
-    """The value at ``path`` in ``raw`` (ids resolved), or None where there is none."""
-    from hoplon.errors import Select
-
-    node = raw
-    for part in parse_path(path):
-        if isinstance(node, list) and isinstance(part, Select):
-            node = next(
-                (x for x in node if isinstance(x, dict) and str(x.get("id")) == part.text), None
-            )
-        elif isinstance(node, list) and isinstance(part, int):
-            node = node[part] if 0 <= part < len(node) else None
-        elif isinstance(node, dict):
-            node = node.get(part.text if isinstance(part, Select) else part)
-        else:
-            return None
-    return node
-
-
-def parameters(loaded: LoadedScenario, raw: Mapping[str, Any]) -> list[Parameter]:
-    """The scenario's uncertain parameters, each checked against the scenario.
-
-    A parameter is refused when its path names no field, or when one of its extreme
-    values (each value of a ``choice``) is a value the field does not accept: the message
-    names the ``uncertain:`` entry's line and what the scenario refused.
-
-    Raises:
-        InputError: no ``uncertain:`` section, or a parameter the scenario refuses.
-    """
-    spec = loaded.spec
-    file = loaded.path or "<scenario>"
-    if not spec.uncertain:
-        raise InputError.single(
-            "the scenario has no uncertain: section; add one, e.g. uncertain: "
-            '{catalog.interceptors."SM-3 Block IB".sspk.mrbm: {uniform: [0.5, 0.9]}} '
-            "(docs/sensitivity.md)",
-            file=file,
-            field="uncertain",
-        )
-    out: list[Parameter] = []
-    for path, dist in spec.uncertain.items():
-        line, column = loaded.positions.get(("uncertain", path), (None, None))
-        where = f"uncertain.{path}"
-        try:
-            key = format_path(parse_path(path))
-        except OverrideError as exc:
-            raise InputError(Problem(str(exc), where, line, column), file) from None
-        seeded = copy.deepcopy(dict(raw))
-        seed_catalog_entry(seeded, parse_path(path))
-        base = _value_at(seeded, path)
-        integer = (
-            isinstance(base, int) and not isinstance(base, bool) and not isinstance(dist, Choice)
-        )
-        param = Parameter(key, dist, integer)
-        for value in param.bounds():
-            try:
-                load_data(apply_overrides(raw, {key: value}), file, loaded.positions)
-            except OverrideError as exc:
-                raise InputError(
-                    Problem(str(exc).removeprefix(f"{key}: "), where, line, column), file
-                ) from None
-            except InputError as exc:
-                p = exc.problems[0]
-                what = f"{p.field}: {p.message}" if p.field else p.message
-                raise InputError(
-                    Problem(
-                        f"{param.describe()} reaches {value!r}, which the scenario refuses "
-                        f"({what})",
-                        where,
-                        line,
-                        column,
-                    ),
-                    file,
-                ) from None
-        out.append(param)
-    return out
-
-
-def to_values(params: Sequence[Parameter], unit: NDArray[np.float64]) -> list[dict[str, Any]]:
-    """Each row of unit-cube points as ``{path: value}``."""
-    columns = [p.values(unit[:, j]) for j, p in enumerate(params)]
-    return [{p.path: columns[j][i] for j, p in enumerate(params)} for i in range(unit.shape[0])]
-
-
-def _problem(params: Sequence[Parameter]) -> dict[str, Any]:
-    """The SALib problem: every parameter on the unit interval (values come from the
-    quantile functions, so indices are those of the parameters' own distributions)."""
-    return {
-        "num_vars": len(params),
-        "names": [p.path for p in params],
-        "bounds": [[0.0, 1.0]] * len(params),
-    }
-
-
-# ============================================================================ estimators
-
-
-def sobol_indices(
-    params: Sequence[Parameter],
-    evaluate: Evaluate,
-    n: int,
-    seed: int,
-    second_order: bool = False,
-) -> tuple[dict[str, dict[str, dict[str, float]]], int]:
-    """First-order and total Sobol' indices of each metric ``evaluate`` returns.
-
-    Saltelli's sampling (SALib, scrambled Sobol' points, ``n`` base samples, a power of
-    two; ``n (k + 2)`` evaluations, ``n (2k + 2)`` with ``second_order``), the
-    Jansen/Saltelli estimators and their bootstrap 95 % intervals (SALib
-    ``sobol.analyze``). Returns ``{metric: {path: {S1, S1_conf, ST, ST_conf}}}`` (with
-    ``second_order``, also ``{"S2": {other path: [S2, S2_conf]}}`` for each later
-    parameter) and the number of evaluations.
-    """
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
-
-    problem = _problem(params)
-    unit = sobol_sample.sample(problem, n, calc_second_order=second_order, scramble=True, seed=seed)
-    outputs = evaluate(to_values(params, unit))
-    indices: dict[str, dict[str, dict[str, float]]] = {}
-    for metric, y in outputs.items():
-        y = np.asarray(y, dtype=float)
-        if not np.all(np.isfinite(y)) or float(np.var(y)) == 0.0:
-            indices[metric] = {p.path: _constant_sobol() for p in params}
-            continue
-        res = sobol_analyze.analyze(
-            problem, y, calc_second_order=second_order, num_resamples=RESAMPLES,
-            conf_level=0.95, seed=seed,
-        )  # fmt: skip
-        indices[metric] = {
-            p.path: {k: _round(float(res[k][j])) for k in ("S1", "S1_conf", "ST", "ST_conf")}
-            for j, p in enumerate(params)
-        }
-        if second_order:
-            for j, p in enumerate(params):
-                indices[metric][p.path]["S2"] = {  # type: ignore[assignment]
-                    q.path: [_round(float(res["S2"][j, m])), _round(float(res["S2_conf"][j, m]))]
-                    for m, q in enumerate(params)
-                    if m > j
-                }
-    return indices, int(unit.shape[0])
-
-
-def _constant_sobol() -> dict[str, float]:
-    """A metric that does not vary: no parameter explains any of it."""
-    return {"S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0}
-
-
-def morris_effects(
-    params: Sequence[Parameter],
-    evaluate: Evaluate,
-    trajectories: int,
-    seed: int,
-    levels: int = 4,
-) -> tuple[dict[str, dict[str, dict[str, float]]], int]:
-    """Morris elementary effects of each metric: ``mu``, ``mu_star`` (mean absolute
-    effect, with its bootstrap 95 % interval) and ``sigma``, per parameter, from
-    ``trajectories`` one-at-a-time trajectories on a ``levels``-level grid of the unit
-    cube (SALib ``morris``; ``trajectories (k + 1)`` evaluations). Effects are per unit
-    step of each parameter's quantile (its whole range is 1)."""
-    from SALib.analyze import morris as morris_analyze
-    from SALib.sample import morris as morris_sample
-
-    problem = _problem(params)
-    unit = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
-    outputs = evaluate(to_values(params, unit))
-    effects: dict[str, dict[str, dict[str, float]]] = {}
-    for metric, y in outputs.items():
-        y = np.asarray(y, dtype=float)
-        res = morris_analyze.analyze(
-            problem, unit, y, num_resamples=RESAMPLES, conf_level=0.95, num_levels=levels, seed=seed
-        )
-        effects[metric] = {
-            p.path: {
-                k: _round(float(res[k][j])) for k in ("mu", "mu_star", "sigma", "mu_star_conf")
-            }
-            for j, p in enumerate(params)
-        }
-    return effects, int(unit.shape[0])
-
-
-def _round(x: float) -> float:
-    return float(f"{x:.6g}") + 0.0 if math.isfinite(x) else float("nan")
-
-
-def uncertainty_sample(k: int, n: int, method: str, seed: int) -> NDArray[np.float64]:
-    """``n`` points of the unit cube in ``k`` dimensions: Latin hypercube or scrambled Sobol'."""
-    from scipy.stats import qmc
-
-    engine = (
-        qmc.LatinHypercube(d=k, seed=seed)
-        if method == "lhs"
-        else qmc.Sobol(d=k, scramble=True, seed=seed)
-    )
-    return np.asarray(engine.random(n), dtype=float)
 
 
 # ============================================================================ the scenario
@@ -416,7 +151,7 @@ def _mc_error(result: SweepResult) -> dict[str, float]:
             ci = (point.metrics.get(m) or {}).get("ci95")
             if ci:
                 half.append((ci[1] - ci[0]) / 2.0 / 1.959964)
-        out[m] = _round(math.sqrt(float(np.mean(np.square(half))))) if half else 0.0
+        out[m] = round6(math.sqrt(float(np.mean(np.square(half))))) if half else 0.0
     return out
 
 
@@ -520,7 +255,7 @@ def _percentiles(y: NDArray[np.float64]) -> dict[str, float]:
     if y.size == 0:
         return {"mean": float("nan")}
     p5, p50, p95 = np.percentile(y, [5, 50, 95])
-    return {k: _round(float(v)) for k, v in
+    return {k: round6(float(v)) for k, v in
             (("mean", y.mean()), ("std", y.std(ddof=1) if y.size > 1 else 0.0),
              ("p5", p5), ("p50", p50), ("p95", p95), ("min", y.min()), ("max", y.max()))}  # fmt: skip
 
