@@ -136,6 +136,15 @@ def _model(
         shoot_look_shoot=d.shoot_look_shoot,
         assessment_s=d.assessment_s,
         assignment=d.assignment,
+        layered=d.layered,
+        reserve=(
+            "expected"
+            if d.reserve == "expected"
+            else "count"
+            if isinstance(d.reserve, int)
+            else "fraction"
+        ),
+        reserve_amount=0.0 if isinstance(d.reserve, str) else float(d.reserve),
         extras={"wave": wave_label} if wave_label else {},
     )
 
