@@ -40,6 +40,7 @@ import bench_engine  # noqa: E402
 import bench_geometry  # noqa: E402
 import bench_kernel  # noqa: E402
 import bench_memory  # noqa: E402
+import bench_plan  # noqa: E402
 import bench_sweep  # noqa: E402
 
 #: name -> (module, title of its README section)
@@ -50,6 +51,7 @@ BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
     "coalition": (bench_coalition, "Coalition analysis"),
     "sweep": (bench_sweep, "Sweep: local processes"),
     "memory": (bench_memory, "Memory model"),
+    "plan": (bench_plan, "Planned doctrine: planning the theatre"),
 }
 
 

@@ -51,7 +51,7 @@ def _held(model: Model, plan: Plan, w: int, s: int, launch: float, stock: list[i
     return left < _reserve(plan, s, launch)
 
 
-def _candidates(model, plan, t, free_at, channels, stock, engaged, budget):
+def _candidates(model, plan, t, free_at, channels, stock, engaged, budget, claim):
     """Every qualifying engagement of threat ``t`` now: (w, s, u, launch, intercept, slot)."""
     out = []
     for w in plan.threat_windows[t]:
@@ -64,7 +64,9 @@ def _candidates(model, plan, t, free_at, channels, stock, engaged, budget):
             slot = min(range(len(channels[u])), key=lambda c, u=u: channels[u][c])
             earliest = max(earliest, channels[u][slot])
         eng = _engagement(model, w, earliest)
-        if eng is None or stock[s] <= 0 or budget[w] == 0:
+        if eng is None or stock[s] <= 0:
+            continue
+        if budget[w] == 0 and stock[s] <= claim[s]:  # planned: none of its own, none free
             continue
         if not model.shoot_look_shoot and (u, t) in engaged:
             continue
@@ -81,10 +83,11 @@ def _preferred(
     stock: list[int],
     engaged: set[tuple[int, int]],
     budget: list[int],
+    claim: list[int],
 ) -> tuple | None:
     """The engagement the doctrine prefers for threat ``t`` now, or None."""
     best = None
-    cands = _candidates(model, plan, t, free_at, channels, stock, engaged, budget)
+    cands = _candidates(model, plan, t, free_at, channels, stock, engaged, budget, claim)
     for w, s, u, launch, intercept, slot in cands:
         rank = intercept + float(plan.window_rank[w])
         if _held(model, plan, w, s, launch, stock):
@@ -143,30 +146,52 @@ def reference_trials(
                 channels[u] = [-math.inf] * int(cap)
         engaged: set[tuple[int, int]] = set()
         budget = [int(b) for b in plan.window_budget]
+        has_plan = model.planned is not None
+        claim = [0] * model.n_stocks  # planned interceptors of live threats, per stock
+        if has_plan:
+            for w, b in enumerate(budget):
+                t = int(model.windows.threat[w])
+                if b > 0 and alive[t] and n_slots[t] > 0:
+                    claim[int(model.windows.stock[w])] += b
+
+        def release(t: int, budget: list[int] = budget, claim: list[int] = claim) -> None:
+            for w in plan.threat_windows[t]:
+                w = int(w)
+                if budget[w] > 0:
+                    claim[int(model.windows.stock[w])] -= budget[w]
+                    budget[w] = 0
+
+        state = (free_at, channels, stock, engaged, budget, claim)
+
+        def preferred(t: int, state: tuple = state) -> tuple | None:
+            return _preferred(model, plan, t, *state)
 
         queue: list[tuple[float, int]] = []
         for t in range(n_threats):
-            if (
-                alive[t]
-                and n_slots[t] > 0
-                and (first := _preferred(model, plan, t, free_at, channels, stock, engaged, budget))
-                is not None
-            ):
-                heapq.heappush(queue, (first[4], t))
+            if alive[t] and n_slots[t] > 0:
+                first = preferred(t)
+                if first is not None:
+                    heapq.heappush(queue, (first[4], t))
+                elif has_plan:
+                    release(t)
         taken = [0] * n_threats
         while queue:
             when, t = heapq.heappop(queue)
-            best = _preferred(model, plan, t, free_at, channels, stock, engaged, budget)
+            best = preferred(t)
             if best is None:
+                if has_plan:
+                    release(t)
                 continue
             _, w, s, u, launch, intercept, slot = best
             if launch != when:
                 heapq.heappush(queue, (launch, t))
                 continue
             fired = min(model.shots_per_engagement, stock[s])
-            if budget[w] > 0:
-                fired = min(fired, budget[w])
-                budget[w] -= fired
+            if budget[w] >= 0:
+                fired = min(fired, budget[w] + max(0, stock[s] - claim[s]))
+                use = min(fired, budget[w])
+                budget[w] -= use
+                claim[s] -= use
             stock[s] -= fired
             shots[s] += fired
             p = float(model.windows.p_kill[w])
@@ -178,13 +203,14 @@ def reference_trials(
             if slot is not None:
                 channels[u][slot] = intercept
             taken[t] += 1
-            if (
-                alive[t]
-                and taken[t] < n_slots[t]
-                and (again := _preferred(model, plan, t, free_at, channels, stock, engaged, budget))
-                is not None
-            ):
-                heapq.heappush(queue, (again[4], t))
+            if has_plan and (not alive[t] or taken[t] >= n_slots[t]):
+                release(t)
+            if alive[t] and taken[t] < n_slots[t]:
+                again = preferred(t)
+                if again is not None:
+                    heapq.heappush(queue, (again[4], t))
+                elif has_plan:
+                    release(t)
         leaked = [alive[t] and launched[t] for t in range(n_threats)]
         results.append(TrialResult(leaked, shots, kills, stock))
     return results

@@ -225,6 +225,7 @@ def _evaluate(
     earliest: float,
     stock_row: Any,
     budget_row: Any,
+    claim_row: Any,
     unit_first: Any,
     unit_first_s: Any,
     seen: Any,
@@ -263,8 +264,10 @@ def _evaluate(
     bc = -1
     for q in range(tw_off[t], tw_off[t + 1]):
         w = tw_idx[q]
-        if stock_row[w_stock[w]] <= 0 or budget_row[w] == 0:
+        if stock_row[w_stock[w]] <= 0:
             continue
+        if budget_row[w] == 0 and stock_row[w_stock[w]] <= claim_row[w_stock[w]]:
+            continue  # a plan gives it nothing, and the stock is all claimed by the plan
         if not sls and seen[w_seen[w]]:
             continue
         # best_intercept_s never decreases along a window's points, so its first point
@@ -300,7 +303,9 @@ def _evaluate(
     lc = -1
     for q in range(tw_off[t], tw_off[t + 1]):
         w = tw_idx[q]
-        if w_tier[w] >= w_tier[bw] or stock_row[w_stock[w]] <= 0 or budget_row[w] == 0:
+        if w_tier[w] >= w_tier[bw] or stock_row[w_stock[w]] <= 0:
+            continue
+        if budget_row[w] == 0 and stock_row[w_stock[w]] <= claim_row[w_stock[w]]:
             continue
         if not sls and (seen[w_seen[w]] or w_unit[w] == w_unit[bw]):
             continue
@@ -327,6 +332,19 @@ def _evaluate(
     if lw >= 0:
         return lw, lk, lc
     return bw, bk, bc
+
+
+@jit
+def _release(
+    t: int, tw_off: Any, tw_idx: Any, w_stock: Any, budget_row: Any, claim_row: Any
+) -> None:
+    """A planned threat is done (killed, or no engagement left): its unspent planned
+    interceptors are no longer claimed, and any window may use them."""
+    for q in range(tw_off[t], tw_off[t + 1]):
+        w = tw_idx[q]
+        if budget_row[w] > 0:
+            claim_row[w_stock[w]] -= budget_row[w]
+            budget_row[w] = 0
 
 
 @jit
@@ -390,6 +408,8 @@ def run_block(
     # every trial's first slots, from the initial magazines (channels free, none engaged)
     init_stock = initial_stock.astype(np.int32)
     budget_row = w_budget.copy()
+    claim_row = np.zeros(stock.shape[1], dtype=np.int64)
+    has_plan = w_budget.shape[0] > 0 and w_budget[0] >= 0
     unit_first_s[:] = -np.inf
     for u in range(n_units):
         unit_first[u] = chan_off[u] if chan_off[u + 1] > chan_off[u] else -1
@@ -397,7 +417,7 @@ def run_block(
     for t in range(n_threats):
         if n_slots[t] > 0:
             w, k, c = _evaluate(
-                t, -np.inf, init_stock, budget_row, unit_first, unit_first_s, seen, tw_off,
+                t, -np.inf, init_stock, budget_row, claim_row, unit_first, unit_first_s, seen, tw_off,
                 tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, w_tier, w_hold, h_off, h_time,
                 h_suf, launch_s, w_first_s, w_first_launch_s, w_first_intercept_s, w_last_s,
                 c_off, coarse_s, best_s, spe, sls, layered, assessment_s,
@@ -413,11 +433,20 @@ def run_block(
             unit_first[u] = chan_off[u] if chan_off[u + 1] > chan_off[u] else -1
         seen[:] = False
         budget_row[:] = w_budget
+        claim_row[:] = 0
         next_slot[:] = 0
         alive_row = alive[i]
         stock_row = stock[i]
         size = 0
-        same = True  # the trial starts from the magazines the schedule was made with
+        same = not has_plan  # the trial starts as the schedule was made (a plan's claims
+        # depend on which threats launched)
+        if has_plan:  # each launched threat claims the interceptors the plan gives it
+            for t in range(n_threats):
+                if alive_row[t] and n_slots[t] > 0:
+                    for q in range(tw_off[t], tw_off[t + 1]):
+                        w = tw_idx[q]
+                        if budget_row[w] > 0:
+                            claim_row[w_stock[w]] += budget_row[w]
         for q in range(stock_row.shape[0]):
             if stock_row[q] != init_stock[q]:
                 same = False
@@ -435,7 +464,7 @@ def run_block(
             for t in range(n_threats):
                 if alive_row[t] and n_slots[t] > 0:
                     w, k, c = _evaluate(
-                        t, -np.inf, stock_row, budget_row, unit_first, unit_first_s, seen,
+                        t, -np.inf, stock_row, budget_row, claim_row, unit_first, unit_first_s, seen,
                         tw_off, tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, w_tier, w_hold, h_off, h_time,
                 h_suf, launch_s, w_first_s, w_first_launch_s, w_first_intercept_s, w_last_s,
                 c_off, coarse_s, best_s, spe, sls, layered, assessment_s,
@@ -443,17 +472,21 @@ def run_block(
                     if w >= 0:
                         when = w_first_launch_s[w] if k < 0 else best_s[k, 0]
                         size = _heap_push(ht, hk, size, when, t)
+                    elif has_plan:
+                        _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
         while size > 0:
             when = ht[0]
             t = hk[0]
             size = _heap_pop(ht, hk, size)
             w, k, c = _evaluate(
-                t, free_at[t], stock_row, budget_row, unit_first, unit_first_s, seen, tw_off,
+                t, free_at[t], stock_row, budget_row, claim_row, unit_first, unit_first_s, seen, tw_off,
                 tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, w_tier, w_hold, h_off, h_time,
                 h_suf, launch_s, w_first_s, w_first_launch_s, w_first_intercept_s, w_last_s,
                 c_off, coarse_s, best_s, spe, sls, layered, assessment_s,
             )  # fmt: skip
             if w < 0:  # nothing qualifies any more: it never will
+                if has_plan:
+                    _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
                 continue
             if k < 0:
                 launch = w_first_launch_s[w]
@@ -466,9 +499,12 @@ def run_block(
                 continue
             s = w_stock[w]
             fired = min(spe, stock_row[s])
-            if budget_row[w] > 0:  # the planned doctrine: no more than the plan gives
-                fired = min(fired, budget_row[w])
-                budget_row[w] -= fired
+            planned = budget_row[w]
+            if planned >= 0:  # a plan: its own interceptors, then what no plan claims
+                fired = min(fired, planned + max(0, stock_row[s] - claim_row[s]))
+                use = min(fired, planned)
+                budget_row[w] = planned - use
+                claim_row[s] -= use
             stock_row[s] -= fired
             shots[i, s] += fired
             slot = next_slot[t]
@@ -501,9 +537,11 @@ def run_block(
                 events[n_events, 6] = 1.0 if killed else 0.0
                 n_events += 1
             next_slot[t] = slot + 1
+            if has_plan and (killed or slot + 1 >= n_slots[t]):
+                _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
             if not killed and slot + 1 < n_slots[t]:
                 w, k, c = _evaluate(
-                    t, free_at[t], stock_row, budget_row, unit_first, unit_first_s, seen,
+                    t, free_at[t], stock_row, budget_row, claim_row, unit_first, unit_first_s, seen,
                     tw_off, tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, w_tier, w_hold, h_off, h_time,
                 h_suf, launch_s, w_first_s, w_first_launch_s, w_first_intercept_s, w_last_s,
                 c_off, coarse_s, best_s, spe, sls, layered, assessment_s,
@@ -511,4 +549,6 @@ def run_block(
                 if w >= 0:
                     when = w_first_launch_s[w] if k < 0 else best_s[k, 0]
                     size = _heap_push(ht, hk, size, when, t)
+                elif has_plan:
+                    _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
     return n_events

@@ -195,9 +195,9 @@ class Doctrine(Strict):
         default=True, description="The same unit may re-engage after assessing a miss."
     )
     assessment_s: float = Field(default=10.0, ge=0, le=600, description="Time to assess a kill, s.")
-    assignment: Literal["earliest-intercept", "cheapest-capable", "preserve-upper-tier"] = Field(
-        default="earliest-intercept", description="Which capable unit engages."
-    )
+    assignment: Literal[
+        "earliest-intercept", "cheapest-capable", "preserve-upper-tier", "planned"
+    ] = Field(default="earliest-intercept", description="Which capable unit engages.")
     layered: bool = Field(
         default=False,
         description="An earlier tier fires first when a later tier is left as a second chance.",
