@@ -52,9 +52,7 @@ def run(config: Config = DEFAULT, profile: bool = False) -> dict[str, Any]:
     allocation = None
     for _ in range(config.repeats):
         wall, cpu = time.perf_counter(), time.process_time()
-        allocation = plan_allocation(
-            model, time_limit=config.time_limit_s, rel_gap=config.rel_gap
-        )
+        allocation = plan_allocation(model, time_limit=config.time_limit_s, rel_gap=config.rel_gap)
         times.append([time.perf_counter() - wall, time.process_time() - cpu])
     assert allocation is not None
     win = model.windows

@@ -115,6 +115,33 @@ def doctrine_rank(model: Model) -> FloatArray:
     return np.zeros(win.count)
 
 
+#: What each assignment rule does, in one line (docs/model.md, "Decision points").
+DOCTRINE_LINES = {
+    "earliest-intercept": "each threat goes to the unit that can intercept it earliest",
+    "cheapest-capable": "each threat goes to the cheapest interceptor that can reach it, "
+    "then the earliest intercept",
+    "preserve-upper-tier": "earliest intercept, but upper-tier interceptors are held back "
+    "from threats another tier can reach while the stock left would fall below its reserve",
+    "planned": "an optimal allocation of each unit's interceptors to the threats, made "
+    "once from the geometry; interceptors of threats that failed or died go to the next",
+}
+
+
+def doctrine_line(assignment: str, layered: bool = False, reserve: object = "expected") -> str:
+    """One line saying what a doctrine does (its rule, ``layered`` and the reserve)."""
+    line = DOCTRINE_LINES.get(assignment, assignment)
+    if assignment == "preserve-upper-tier":
+        if reserve == "expected":
+            line += " (the expected demand of the threats only they can reach, later on)"
+        elif isinstance(reserve, float) and reserve < 1:
+            line += f" ({reserve:.0%} of the load)"
+        else:
+            line += f" ({reserve} per unit)"
+    if layered:
+        line += "; an earlier tier fires first while a later tier is left as a second chance"
+    return line[0].upper() + line[1:] + "."
+
+
 def held_windows(model: Model) -> NDArray[np.bool_]:
     """Per window, whether preserve-upper-tier may hold it back (an upper-tier interceptor)."""
     win = model.windows
