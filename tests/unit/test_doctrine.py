@@ -197,3 +197,19 @@ def test_planned_is_never_worse_than_a_rule():
         _value_case(), _run(_value_case())
     )
     assert gain.mean() > 4 * gain.std(ddof=1) / np.sqrt(N)
+
+
+def test_every_doctrine_says_what_it_does():
+    from typing import get_args
+
+    from hoplon.core.engine import DOCTRINE_LINES, doctrine_line
+    from hoplon.scenario.schema import Doctrine
+
+    rules = get_args(Doctrine.model_fields["assignment"].annotation)
+    assert set(rules) == set(DOCTRINE_LINES)
+    for rule in rules:
+        line = doctrine_line(rule)
+        assert line.endswith(".") and line != rule + "."
+    assert "25% of the load" in doctrine_line("preserve-upper-tier", reserve=0.25)
+    assert "4 per unit" in doctrine_line("preserve-upper-tier", reserve=4)
+    assert "second chance" in doctrine_line("cheapest-capable", layered=True)
