@@ -474,7 +474,9 @@ def simulate_block_nominal(
     unit's channels busy, its preferred magazine empty) still takes magazines and
     channels before slots that launch earlier in that trial. Kept as the pure-numpy
     baseline of the benchmarks; it agrees with :func:`simulate_block` wherever the two
-    orders do not compete for a magazine or a channel.
+    orders do not compete for a magazine or a channel. It knows the static ranks of the
+    rules only: not the reserve of preserve-upper-tier, ``layered`` or a plan (with
+    those it runs as earliest-intercept or cheapest-capable would).
 
     Args:
         model: the compiled scenario wave.
