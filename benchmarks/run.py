@@ -40,6 +40,7 @@ import bench_engine  # noqa: E402
 import bench_geometry  # noqa: E402
 import bench_kernel  # noqa: E402
 import bench_memory  # noqa: E402
+import bench_plan  # noqa: E402
 import bench_sensitivity  # noqa: E402
 import bench_sweep  # noqa: E402
 
@@ -52,6 +53,7 @@ BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
     "sweep": (bench_sweep, "Sweep: local processes"),
     "memory": (bench_memory, "Memory model"),
     "sensitivity": (bench_sensitivity, "Sensitivity: Sobol' indices and a Morris screen"),
+    "plan": (bench_plan, "Planned doctrine: planning the theatre"),
 }
 
 

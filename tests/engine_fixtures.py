@@ -35,6 +35,11 @@ def make_model(
     shoot_look_shoot: bool = False,
     assessment_s: float = 5.0,
     assignment: str = "earliest-intercept",
+    layered: bool = False,
+    reserve: str = "expected",
+    reserve_amount: float = 0.0,
+    planned: Sequence[int] | None = None,
+    interceptor_tiers: Sequence[str] | None = None,
 ) -> Model:
     """A Model from plain descriptions.
 
@@ -97,7 +102,14 @@ def make_model(
         interceptor_names=tuple(f"I{k}" for k in range(n_int)),
         interceptor_cost_usd=np.asarray([1e6 * (k + 1) for k in range(n_int)]),
         interceptor_tier=np.asarray(
-            [TIER_RANK["upper"] if k == 0 else TIER_RANK["lower"] for k in range(n_int)],
+            [
+                TIER_RANK[interceptor_tiers[k]]
+                if interceptor_tiers is not None
+                else TIER_RANK["upper"]
+                if k == 0
+                else TIER_RANK["lower"]
+                for k in range(n_int)
+            ],
             dtype=np.int64,
         ),
         stock_unit=np.asarray(stock_unit, dtype=np.int64),
@@ -108,4 +120,8 @@ def make_model(
         shoot_look_shoot=shoot_look_shoot,
         assessment_s=assessment_s,
         assignment=assignment,
+        layered=layered,
+        reserve=reserve,
+        reserve_amount=reserve_amount,
+        planned=None if planned is None else np.asarray(planned, dtype=np.int64),
     )

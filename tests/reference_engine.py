@@ -35,17 +35,25 @@ def _engagement(model: Model, w: int, earliest: float) -> tuple[float, float] | 
     return None
 
 
-def _preferred(
-    model: Model,
-    plan: Plan,
-    t: int,
-    free_at: list[float],
-    channels: dict[int, list[float]],
-    stock: list[int],
-    engaged: set[tuple[int, int]],
-) -> tuple | None:
-    """The engagement the doctrine prefers for threat ``t`` now, or None."""
-    best = None
+def _reserve(plan: Plan, s: int, launch: float) -> float:
+    """Interceptors stock ``s`` keeps for the demand at or after ``launch``."""
+    lo, hi = int(plan.reserve_offsets[s]), int(plan.reserve_offsets[s + 1])
+    for j in range(lo, hi):
+        if plan.reserve_time_s[j] >= launch:
+            return float(plan.reserve_suffix[j])
+    return 0.0
+
+
+def _held(model: Model, plan: Plan, w: int, s: int, launch: float, stock: list[int]) -> bool:
+    if not plan.window_hold[w]:
+        return False
+    left = stock[s] - min(model.shots_per_engagement, stock[s])
+    return left < _reserve(plan, s, launch)
+
+
+def _candidates(model, plan, t, free_at, channels, stock, engaged, budget, claim):
+    """Every qualifying engagement of threat ``t`` now: (w, s, u, launch, intercept, slot)."""
+    out = []
     for w in plan.threat_windows[t]:
         w = int(w)
         s = int(model.windows.stock[w])
@@ -56,17 +64,53 @@ def _preferred(
             slot = min(range(len(channels[u])), key=lambda c, u=u: channels[u][c])
             earliest = max(earliest, channels[u][slot])
         eng = _engagement(model, w, earliest)
-        if eng is None:
+        if eng is None or stock[s] <= 0:
             continue
-        launch, intercept = eng
-        if stock[s] <= 0:
+        if budget[w] == 0 and stock[s] <= claim[s]:  # planned: none of its own, none free
             continue
         if not model.shoot_look_shoot and (u, t) in engaged:
             continue
+        out.append((w, s, u, eng[0], eng[1], slot))
+    return out
+
+
+def _preferred(
+    model: Model,
+    plan: Plan,
+    t: int,
+    free_at: list[float],
+    channels: dict[int, list[float]],
+    stock: list[int],
+    engaged: set[tuple[int, int]],
+    budget: list[int],
+    claim: list[int],
+) -> tuple | None:
+    """The engagement the doctrine prefers for threat ``t`` now, or None."""
+    best = None
+    cands = _candidates(model, plan, t, free_at, channels, stock, engaged, budget, claim)
+    for w, s, u, launch, intercept, slot in cands:
         rank = intercept + float(plan.window_rank[w])
+        if _held(model, plan, w, s, launch, stock):
+            rank += 1.0e7
         if best is None or rank < best[0]:
             best = (rank, w, s, u, launch, intercept, slot)
-    return best
+    if best is None or not model.layered:
+        return best
+    bw, bu = best[1], best[3]
+    lo, hi = int(model.windows.offsets[bw]), int(model.windows.offsets[bw + 1])
+    last = float(model.windows.launch_s[hi - 1]) if hi > lo else -math.inf
+    first = None
+    for w, s, u, launch, intercept, slot in cands:
+        if plan.window_tier[w] >= plan.window_tier[bw]:
+            continue
+        if not model.shoot_look_shoot and u == bu:
+            continue
+        if intercept + model.assessment_s > last or _held(model, plan, w, s, launch, stock):
+            continue
+        rank = intercept + float(plan.window_rank[w])
+        if first is None or rank < first[0]:
+            first = (rank, w, s, u, launch, intercept, slot)
+    return first if first is not None else best
 
 
 def reference_trials(
@@ -101,27 +145,53 @@ def reference_trials(
             if 0 < int(cap) < 1_000_000:
                 channels[u] = [-math.inf] * int(cap)
         engaged: set[tuple[int, int]] = set()
+        budget = [int(b) for b in plan.window_budget]
+        has_plan = model.planned is not None
+        claim = [0] * model.n_stocks  # planned interceptors of live threats, per stock
+        if has_plan:
+            for w, b in enumerate(budget):
+                t = int(model.windows.threat[w])
+                if b > 0 and alive[t] and n_slots[t] > 0:
+                    claim[int(model.windows.stock[w])] += b
+
+        def release(t: int, budget: list[int] = budget, claim: list[int] = claim) -> None:
+            for w in plan.threat_windows[t]:
+                w = int(w)
+                if budget[w] > 0:
+                    claim[int(model.windows.stock[w])] -= budget[w]
+                    budget[w] = 0
+
+        state = (free_at, channels, stock, engaged, budget, claim)
+
+        def preferred(t: int, state: tuple = state) -> tuple | None:
+            return _preferred(model, plan, t, *state)
 
         queue: list[tuple[float, int]] = []
         for t in range(n_threats):
-            if (
-                alive[t]
-                and n_slots[t] > 0
-                and (first := _preferred(model, plan, t, free_at, channels, stock, engaged))
-                is not None
-            ):
-                heapq.heappush(queue, (first[4], t))
+            if alive[t] and n_slots[t] > 0:
+                first = preferred(t)
+                if first is not None:
+                    heapq.heappush(queue, (first[4], t))
+                elif has_plan:
+                    release(t)
         taken = [0] * n_threats
         while queue:
             when, t = heapq.heappop(queue)
-            best = _preferred(model, plan, t, free_at, channels, stock, engaged)
+            best = preferred(t)
             if best is None:
+                if has_plan:
+                    release(t)
                 continue
             _, w, s, u, launch, intercept, slot = best
             if launch != when:
                 heapq.heappush(queue, (launch, t))
                 continue
             fired = min(model.shots_per_engagement, stock[s])
+            if budget[w] >= 0:
+                fired = min(fired, budget[w] + max(0, stock[s] - claim[s]))
+                use = min(fired, budget[w])
+                budget[w] -= use
+                claim[s] -= use
             stock[s] -= fired
             shots[s] += fired
             p = float(model.windows.p_kill[w])
@@ -133,13 +203,14 @@ def reference_trials(
             if slot is not None:
                 channels[u][slot] = intercept
             taken[t] += 1
-            if (
-                alive[t]
-                and taken[t] < n_slots[t]
-                and (again := _preferred(model, plan, t, free_at, channels, stock, engaged))
-                is not None
-            ):
-                heapq.heappush(queue, (again[4], t))
+            if has_plan and (not alive[t] or taken[t] >= n_slots[t]):
+                release(t)
+            if alive[t] and taken[t] < n_slots[t]:
+                again = preferred(t)
+                if again is not None:
+                    heapq.heappush(queue, (again[4], t))
+                elif has_plan:
+                    release(t)
         leaked = [alive[t] and launched[t] for t in range(n_threats)]
         results.append(TrialResult(leaked, shots, kills, stock))
     return results

@@ -63,3 +63,16 @@ def test_results_json_is_valid_json_and_handles_time_zones(tmp_path: Path):
     )  # fmt: skip
     assert code == 0, err
     assert json.loads(out)["rows"] == [{"t": True, "inf": None, "nan": None}]
+
+
+def test_doctrine_reserve_is_checked(tmp_path: Path):
+    text = Path(JAPAN).read_text(encoding="utf-8")
+    assert "assignment: earliest-intercept" in text
+    other = tmp_path / "reserve-other-rule.yaml"
+    other.write_text(text.replace("assignment: earliest-intercept",
+                                  "assignment: earliest-intercept\n  reserve: 4"))  # fmt: skip
+    _refused("validate", str(other), expect="doctrine.reserve: a reserve applies to")
+    bad = tmp_path / "reserve-not-a-count.yaml"
+    bad.write_text(text.replace("assignment: earliest-intercept",
+                                "assignment: preserve-upper-tier\n  reserve: 2.5"))  # fmt: skip
+    _refused("validate", str(bad), expect="neither a whole number of interceptors nor a fraction")

@@ -345,4 +345,4 @@ def test_file_near_the_size_limit_is_read_quickly(tmp_path: Path) -> None:
     code, err, escaped, elapsed = _invoke(["validate", str(file)])
     assert escaped is None and code == 2, err
     assert _LOCATED.match(err) and "near-limit.yaml" in err, err
-    assert elapsed < CASE_LIMIT_S / 2, f"{elapsed:.1f} s"
+    assert elapsed < CASE_LIMIT_S, f"{elapsed:.1f} s"  # the budget of every case (10 s)

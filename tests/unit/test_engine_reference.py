@@ -37,8 +37,16 @@ def small_models(draw: st.DrawFn):
                     {"unit": u, "interceptor": i, "threat": t,
                      "p": draw(st.sampled_from([0.0, 0.3, 0.7, 1.0])), "points": pts}
                 )  # fmt: skip
+    reserve = draw(st.sampled_from(["expected", "count", "fraction"]))
+    planned = None
+    if draw(st.integers(0, 4)) == 0:
+        planned = [draw(st.integers(0, 3)) for _ in windows]
     return make_model(
         n_threats=n_threats,
+        layered=draw(st.booleans()),
+        reserve=reserve,
+        reserve_amount={"expected": 0.0, "count": 2.0, "fraction": 0.5}[reserve],
+        planned=planned,
         units=units,
         windows=windows,
         threat_reliability=draw(st.sampled_from([1.0, 0.8])),

@@ -202,7 +202,7 @@ def run(
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:
         data = result.to_dict()
-        print_result(data, out)
+        print_result(data, out, result.doctrine_line(), result.held_back())
         if "campaign_costs" in data:
             from hoplon.present.economics import render_campaign_costs
 

@@ -17,7 +17,8 @@ minutes later. The terms, per wave (waves are compiled one after the other):
   candidate pairs' path samples (``POINT_FRACTION``), with the work arrays that find them;
 - **decision points**: the engine's plan, at most 12 engagement slots per threat;
 - **per-block state**: the engine's per-threat state of one block of trials;
-- **per-trial results**: which threats leaked in which trial, shots and kills.
+- **per-trial results**: which threats leaked in which trial, shots, kills and the
+  interceptors left at the end.
 
 With several worker processes each holds the compiled model, the plan and a block's
 state. The model was measured against the peak resident memory of real runs from 10
@@ -449,7 +450,7 @@ def estimate(
         n_blocks = -(-n_trials // block)
         workers_used = max(1, min(workers, n_blocks))
         state = block * largest * BLOCK_STATE_BYTES + block * len(stocks) * 4 * 4
-        results = n_trials * (all_threats * RESULT_THREAT_BYTES + 8 * (len(stocks) + n_units))
+        results = n_trials * (all_threats * RESULT_THREAT_BYTES + 8 * (2 * len(stocks) + n_units))
         parts["decision points"] = plan
         parts["per-block state"] = state * workers_used
         parts["per-trial results"] = results

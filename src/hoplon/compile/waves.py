@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -28,6 +28,7 @@ from hoplon.compile.stocks import Stocks, acsa_groups, build_stocks
 from hoplon.compile.windows import defends, engageable_pairs, envelopes, launchers, pair_windows
 from hoplon.core.acsa import AcsaResupply
 from hoplon.core.model import TIER_RANK, EngagementWindows, Model
+from hoplon.core.plan import plan_allocation
 from hoplon.errors import InputError, Problem
 from hoplon.scenario.loader import LoadedScenario
 from hoplon.scenario.schema import Raid
@@ -85,7 +86,12 @@ def compile_raids(
             unit_nation=[spec.units[ui].nation for ui in unit_idx], batch=batch,
         )  # fmt: skip
     impact = batch.impact_s if batch is not None else np.zeros(0)
-    return _model(loaded, unit_idx, tg, threats, stocks, fc_track, impact, windows, wave_label)
+    model = _model(loaded, unit_idx, tg, threats, stocks, fc_track, impact, windows, wave_label)
+    if model.assignment == "planned":  # the plan is made once, from this geometry
+        allocation = plan_allocation(model)
+        extras = {**model.extras, "plan_s": allocation.seconds, "plan_status": allocation.status}
+        model = replace(model, planned=allocation.interceptors, extras=extras)
+    return model
 
 
 def _model(
@@ -136,6 +142,15 @@ def _model(
         shoot_look_shoot=d.shoot_look_shoot,
         assessment_s=d.assessment_s,
         assignment=d.assignment,
+        layered=d.layered,
+        reserve=(
+            "expected"
+            if d.reserve == "expected"
+            else "count"
+            if isinstance(d.reserve, int)
+            else "fraction"
+        ),
+        reserve_amount=0.0 if isinstance(d.reserve, str) else float(d.reserve),
         extras={"wave": wave_label} if wave_label else {},
     )
 

@@ -24,8 +24,12 @@ Model (see ``docs/model.md``, "Engagement model"):
   shoot-look-shoot) has not engaged this threat before.
   The doctrine picks one qualifying window per trial:
   ``earliest-intercept`` the earliest intercept; ``cheapest-capable`` the cheapest
-  interceptor, then the earliest intercept; ``preserve-upper-tier`` any non-upper-tier
-  window before an upper-tier one, then the earliest intercept.
+  interceptor, then the earliest intercept; ``preserve-upper-tier`` the earliest
+  intercept, an upper-tier window after every other while the salvo would leave its stock
+  below the reserve (:func:`reserve_schedule`). With ``layered``, a qualifying window of
+  an earlier tier fires first when the chosen window is still open after its intercept
+  and assessment. With a plan (``assignment: planned``), a window fires no more
+  interceptors per trial than the plan gives it.
 - The chosen unit fires ``min(shots_per_engagement, stock)`` interceptors; the salvo
   kills with probability ``1 - (1 - p)^n`` where ``p = reliability × sspk`` (shots
   independent). Interceptors are counted whether or not they kill.
@@ -76,6 +80,14 @@ class Plan:
     threat_window_index: IntArray  # window indices, threat by threat
     window_seen: IntArray  # (W,) index of the window's (threat, unit) pair
     channel_offsets: IntArray  # (U+1,) CSR of each unit's fire channels (none: unlimited)
+    # doctrine state the kernel reads (hoplon.core.kernel): tiers, the windows the
+    # magazine-aware preserve rule may hold back, the planned interceptors per window
+    window_tier: IntArray  # (W,) TIER_RANK of the window's interceptor
+    window_hold: NDArray[np.bool_]  # (W,) an upper-tier window under preserve-upper-tier
+    window_budget: IntArray  # (W,) planned interceptors per trial; -1: no plan (unlimited)
+    reserve_offsets: IntArray  # (S+1,) CSR over reserve_time_s / reserve_suffix
+    reserve_time_s: FloatArray  # per stock, launch times of the demand it keeps for, sorted
+    reserve_suffix: FloatArray  # per stock, interceptors kept for the demand at and after
 
     @property
     def count(self) -> int:
@@ -100,10 +112,110 @@ def doctrine_rank(model: Model) -> FloatArray:
         costs = model.interceptor_cost_usd
         ranks = np.searchsorted(np.unique(costs), costs).astype(float)  # equal costs, equal rank
         return ranks[interceptor] * _BIG
-    if model.assignment == "preserve-upper-tier":
-        upper = model.interceptor_tier[interceptor] == TIER_RANK["upper"]
-        return upper.astype(float) * _BIG
     return np.zeros(win.count)
+
+
+#: What each assignment rule does, in one line (docs/model.md, "Decision points").
+DOCTRINE_LINES = {
+    "earliest-intercept": "each threat goes to the unit that can intercept it earliest",
+    "cheapest-capable": "each threat goes to the cheapest interceptor that can reach it, "
+    "then the earliest intercept",
+    "preserve-upper-tier": "earliest intercept, but upper-tier interceptors are held back "
+    "from threats another tier can reach while the stock left would fall below its reserve",
+    "planned": "an optimal allocation of each unit's interceptors to the threats, made "
+    "once from the geometry; interceptors of threats that failed or died go to the next",
+}
+
+
+def doctrine_line(assignment: str, layered: bool = False, reserve: object = "expected") -> str:
+    """One line saying what a doctrine does (its rule, ``layered`` and the reserve)."""
+    line = DOCTRINE_LINES.get(assignment, assignment)
+    if assignment == "preserve-upper-tier":
+        if reserve == "expected":
+            line += " (the expected demand of the threats only they can reach, later on)"
+        elif isinstance(reserve, float) and reserve < 1:
+            line += f" ({reserve:.0%} of the load)"
+        else:
+            line += f" ({reserve} per unit)"
+    if layered:
+        line += "; an earlier tier fires first while a later tier is left as a second chance"
+    return line[0].upper() + line[1:] + "."
+
+
+def held_windows(model: Model) -> NDArray[np.bool_]:
+    """Per window, whether preserve-upper-tier may hold it back (an upper-tier interceptor)."""
+    win = model.windows
+    if model.assignment != "preserve-upper-tier":
+        return np.zeros(win.count, dtype=bool)
+    return model.interceptor_tier[model.stock_interceptor[win.stock]] == TIER_RANK["upper"]
+
+
+def upper_only_threats(model: Model) -> NDArray[np.bool_]:
+    """Per threat: some window reaches it and every window is of the upper tier."""
+    win = model.windows
+    tier = model.interceptor_tier[model.stock_interceptor[win.stock]]
+    any_w = np.bincount(win.threat, minlength=model.n_threats) > 0
+    lower = np.bincount(
+        win.threat, weights=(tier != TIER_RANK["upper"]).astype(float), minlength=model.n_threats
+    )
+    return any_w & (lower == 0)
+
+
+def reserve_schedule(model: Model, slots: IntArray) -> tuple[IntArray, FloatArray, FloatArray]:
+    """Per stock, the interceptors preserve-upper-tier keeps as a step function of time.
+
+    ``reserve: expected`` (docs/model.md, "Magazine-aware preservation"): each threat
+    ``t`` that only the upper tier can reach needs, in expectation,
+    ``d_t = r_t · n · Σ_{k<c_t} q_t^k`` interceptors (``r_t`` its reliability, ``n``
+    shots per engagement, ``c_t`` its slots, ``q_t = (1 - p_t)^n`` the chance that a
+    salvo of its best window misses); the demand is shared equally among the upper-tier
+    stocks that can reach it and dated at the first launch of that stock's window. A
+    stock keeps ``R_s(τ) = Σ d_{s,t}`` over the threats whose window opens at or after
+    ``τ``. ``count`` keeps a fixed number per stock and ``fraction`` a share of its load,
+    at every time (dated +inf: always still to come). Returned as CSR: offsets (S+1,), times (sorted per stock), suffix sums.
+    """
+    hold = held_windows(model)
+    win = model.windows
+    n_stocks = model.n_stocks
+    per_stock: list[list[tuple[float, float]]] = [[] for _ in range(n_stocks)]
+    upper_stock = np.zeros(n_stocks, dtype=bool)
+    upper_stock[win.stock[hold]] = True
+    if model.reserve == "count":
+        for s in np.flatnonzero(upper_stock):
+            per_stock[int(s)].append((np.inf, float(model.reserve_amount)))
+    elif model.reserve == "fraction":
+        for s in np.flatnonzero(upper_stock):
+            amount = float(model.reserve_amount) * float(model.stock_initial[s])
+            per_stock[int(s)].append((np.inf, amount))
+    elif hold.any():
+        spe = model.shots_per_engagement
+        only = upper_only_threats(model)
+        first = win.first_launch_s()
+        for t in np.flatnonzero(only):
+            ws = np.flatnonzero((win.threat == t) & (win.offsets[1:] > win.offsets[:-1]))
+            if ws.size == 0:
+                continue
+            miss = (1.0 - float(win.p_kill[ws].max())) ** spe
+            salvos = float(np.sum(miss ** np.arange(max(int(slots[t]), 1))))
+            demand = float(model.threat_reliability[t]) * spe * salvos
+            stocks = np.unique(win.stock[ws])
+            for s in stocks:
+                when = float(first[ws[win.stock[ws] == s]].min())
+                per_stock[int(s)].append((when, demand / stocks.size))
+    offsets = [0]
+    times: list[float] = []
+    suffix: list[float] = []
+    for entries in per_stock:
+        entries.sort()
+        amounts = np.array([a for _, a in entries], dtype=float)
+        times.extend(w for w, _ in entries)
+        suffix.extend(np.cumsum(amounts[::-1])[::-1].tolist())
+        offsets.append(len(times))
+    return (
+        np.asarray(offsets, dtype=np.int64),
+        np.asarray(times, dtype=float),
+        np.asarray(suffix, dtype=float),
+    )
 
 
 def plan_decision_points(model: Model) -> Plan:
@@ -113,6 +225,12 @@ def plan_decision_points(model: Model) -> Plan:
     window_unit = model.stock_unit[win.stock].astype(np.int64)
     window_interceptor = model.stock_interceptor[win.stock].astype(np.int64)
     rank = doctrine_rank(model)
+    hold = held_windows(model)
+    budget = (
+        np.full(win.count, -1, dtype=np.int64)
+        if model.planned is None
+        else np.asarray(model.planned, dtype=np.int64)
+    )
     by_threat: list[list[int]] = [[] for _ in range(n_threats)]
     for w in range(win.count):
         by_threat[int(win.threat[w])].append(w)
@@ -129,12 +247,19 @@ def plan_decision_points(model: Model) -> Plan:
     for t, ws in enumerate(threat_windows):
         if ws.size == 0:
             continue
+        held = rank + hold * _BIG  # the rule's chain when it holds every upper window back
         chains = [
-            _nominal_chain(model, ws, window_unit, rank, model.shoot_look_shoot),
+            _nominal_chain(model, ws, window_unit, held, model.shoot_look_shoot),
             _nominal_chain(model, ws, window_unit, np.zeros_like(rank), True),
+            _nominal_chain(model, ws, window_unit, np.zeros_like(rank), model.shoot_look_shoot),
         ]
         longest = max(chains, key=len)
         nominal = chains[0] + longest[len(chains[0]) :]
+        if model.planned is not None:  # as many salvos as the plan gives the threat
+            spe = model.shots_per_engagement
+            salvos = int(np.sum(-(-np.maximum(budget[ws], 0) // spe)))
+            while nominal and len(nominal) < min(salvos, MAX_SLOTS):
+                nominal.append(np.nextafter(nominal[-1], np.inf))
         for k, when in enumerate(nominal[:MAX_SLOTS]):
             dps.append((when, t, k))
     dps.sort()
@@ -146,6 +271,7 @@ def plan_decision_points(model: Model) -> Plan:
     seen_base = np.concatenate([[0], np.cumsum(unit_counts)]).astype(np.int64)
     capacity = np.asarray(model.unit_capacity, dtype=np.int64)
     channels = np.where((capacity > 0) & (capacity < 1_000_000), capacity, 0)
+    r_off, r_time, r_suffix = reserve_schedule(model, slots)
     return Plan(
         dp_threat=np.array([d[1] for d in dps], dtype=np.int64),
         dp_slot=np.array([d[2] for d in dps], dtype=np.int64),
@@ -165,6 +291,12 @@ def plan_decision_points(model: Model) -> Plan:
         ),
         window_seen=(seen_base[win.threat] + local).astype(np.int64),
         channel_offsets=np.concatenate([[0], np.cumsum(channels)]).astype(np.int64),
+        window_tier=model.interceptor_tier[window_interceptor].astype(np.int64),
+        window_hold=hold,
+        window_budget=budget,
+        reserve_offsets=r_off,
+        reserve_time_s=r_time,
+        reserve_suffix=r_suffix,
     )
 
 
@@ -272,6 +404,8 @@ def kernel_tables(model: Model, plan: Plan) -> tuple[object, ...]:
         np.ascontiguousarray(np.stack([win.best_launch_s, win.best_intercept_s], axis=1)),
         int(spe), bool(model.shoot_look_shoot), float(model.assessment_s),
         model.stock_initial.astype(np.int32),
+        plan.window_tier[order], plan.window_hold[order], plan.window_budget[order],
+        plan.reserve_offsets, plan.reserve_time_s, plan.reserve_suffix, bool(model.layered),
     )  # fmt: skip
     if len(_TABLES) > 64:
         _TABLES.clear()
@@ -340,7 +474,9 @@ def simulate_block_nominal(
     unit's channels busy, its preferred magazine empty) still takes magazines and
     channels before slots that launch earlier in that trial. Kept as the pure-numpy
     baseline of the benchmarks; it agrees with :func:`simulate_block` wherever the two
-    orders do not compete for a magazine or a channel.
+    orders do not compete for a magazine or a channel. It knows the static ranks of the
+    rules only: not the reserve of preserve-upper-tier, ``layered`` or a plan (with
+    those it runs as earliest-intercept or cheapest-capable would).
 
     Args:
         model: the compiled scenario wave.

@@ -55,6 +55,8 @@ _FOUR = np.uint64(4)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 #: Points per entry of a window's compact index of launch times.
 STRIDE = 16
+#: Added to the key of a window preserve-upper-tier holds back (seconds: after any other).
+HELD_RANK = 1.0e7
 
 
 def coarse_index(lo: Any, hi: Any, launch_s: Any) -> tuple[Any, Any]:
@@ -158,10 +160,72 @@ def _heap_pop(ht: Any, hk: Any, size: int) -> int:
 
 
 @jit
+def _point(
+    w: int,
+    start: float,
+    w_lo: Any,
+    w_hi: Any,
+    launch_s: Any,
+    w_first_s: Any,
+    w_last_s: Any,
+    c_off: Any,
+    coarse_s: Any,
+) -> int:
+    """The point of window ``w`` taken for an earliest launch ``start``: ``-1 - w`` for its
+    first point (its copy kept compact), ``-2 - w`` when no point launches that late."""
+    if start <= w_first_s[w]:
+        return -1 - w
+    if start > w_last_s[w]:
+        return -2 - w
+    # searchsorted(launch_s[lo:hi], start, "left"): first in the window's compact
+    # index of every STRIDE-th launch time, then among at most STRIDE points
+    lo = w_lo[w]
+    a = c_off[w]
+    b = c_off[w + 1]
+    while a < b:
+        mid = (a + b) // 2
+        if coarse_s[mid] < start:
+            a = mid + 1
+        else:
+            b = mid
+    jj = a - c_off[w]  # coarse points before start (>= 1: start > the first)
+    a = lo + (jj - 1) * STRIDE + 1
+    b = min(lo + jj * STRIDE, w_hi[w])
+    while a < b:
+        mid = (a + b) // 2
+        if launch_s[mid] < start:
+            a = mid + 1
+        else:
+            b = mid
+    return a
+
+
+@jit
+def _held(
+    s: int, launch: float, stock_row: Any, h_off: Any, h_time: Any, h_suf: Any, spe: int
+) -> bool:
+    """Preserve-upper-tier: would a salvo from stock ``s`` launched at ``launch`` leave
+    fewer interceptors than the stock keeps for the demand from then on?"""
+    a = h_off[s]
+    b = h_off[s + 1]
+    hi = b
+    while a < b:
+        mid = (a + b) // 2
+        if h_time[mid] < launch:
+            a = mid + 1
+        else:
+            b = mid
+    reserve = h_suf[a] if a < hi else 0.0
+    return stock_row[s] - min(spe, stock_row[s]) < reserve
+
+
+@jit
 def _evaluate(
     t: int,
     earliest: float,
     stock_row: Any,
+    budget_row: Any,
+    claim_row: Any,
     unit_first: Any,
     unit_first_s: Any,
     seen: Any,
@@ -173,17 +237,23 @@ def _evaluate(
     w_unit: Any,
     w_seen: Any,
     w_rank: Any,
-    chan_off: Any,
+    w_tier: Any,
+    w_hold: Any,
+    h_off: Any,
+    h_time: Any,
+    h_suf: Any,
     launch_s: Any,
-    best_launch_s: Any,
-    best_intercept_s: Any,
     w_first_s: Any,
+    w_first_launch_s: Any,
     w_first_intercept_s: Any,
     w_last_s: Any,
     c_off: Any,
     coarse_s: Any,
     best_s: Any,
+    spe: int,
     sls: bool,
+    layered: bool,
+    assessment_s: float,
 ) -> tuple[int, int, int]:
     """The doctrine's preferred engagement of threat ``t`` now: (window, point, channel);
     window -1 when none qualifies, channel -1 for a unit without a channel limit; point
@@ -196,6 +266,8 @@ def _evaluate(
         w = tw_idx[q]
         if stock_row[w_stock[w]] <= 0:
             continue
+        if budget_row[w] == 0 and stock_row[w_stock[w]] <= claim_row[w_stock[w]]:
+            continue  # a plan gives it nothing, and the stock is all claimed by the plan
         if not sls and seen[w_seen[w]]:
             continue
         # best_intercept_s never decreases along a window's points, so its first point
@@ -207,40 +279,72 @@ def _evaluate(
         slot = unit_first[u]  # the channel that comes free first, or -1: no limit
         if slot >= 0 and unit_first_s[u] > start:
             start = unit_first_s[u]
-        if start <= w_first_s[w]:  # the window's first point (its copy kept compact)
-            k = -1 - w
-            key = w_first_intercept_s[w] + w_rank[w]
-        else:
-            if start > w_last_s[w]:
-                continue
-            # searchsorted(launch_s[lo:hi], start, "left"): first in the window's compact
-            # index of every STRIDE-th launch time, then among at most STRIDE points
-            lo = w_lo[w]
-            a = c_off[w]
-            b = c_off[w + 1]
-            while a < b:
-                mid = (a + b) // 2
-                if coarse_s[mid] < start:
-                    a = mid + 1
-                else:
-                    b = mid
-            jj = a - c_off[w]  # coarse points before start (>= 1: start > the first)
-            a = lo + (jj - 1) * STRIDE + 1
-            b = min(lo + jj * STRIDE, w_hi[w])
-            while a < b:
-                mid = (a + b) // 2
-                if launch_s[mid] < start:
-                    a = mid + 1
-                else:
-                    b = mid
-            k = a
-            key = best_s[k, 1] + w_rank[w]
+        k = _point(w, start, w_lo, w_hi, launch_s, w_first_s, w_last_s, c_off, coarse_s)
+        if k == -2 - w:
+            continue
+        key = (w_first_intercept_s[w] if k < 0 else best_s[k, 1]) + w_rank[w]
+        if w_hold[w]:
+            launch = w_first_launch_s[w] if k < 0 else best_s[k, 0]
+            if _held(w_stock[w], launch, stock_row, h_off, h_time, h_suf, spe):
+                key += HELD_RANK  # held back: after every window that is not
         if key < best_key:
             best_key = key
             bw = w
             bk = k
             bc = slot
+    if not layered or bw < 0:
+        return bw, bk, bc
+    # layered: an earlier tier fires first when the chosen window is still open after
+    # its intercept and assessment (the later tier is left as a second opportunity)
+    last = w_last_s[bw]
+    lkey = np.inf
+    lw = -1
+    lk = -1
+    lc = -1
+    for q in range(tw_off[t], tw_off[t + 1]):
+        w = tw_idx[q]
+        if w_tier[w] >= w_tier[bw] or stock_row[w_stock[w]] <= 0:
+            continue
+        if budget_row[w] == 0 and stock_row[w_stock[w]] <= claim_row[w_stock[w]]:
+            continue
+        if not sls and (seen[w_seen[w]] or w_unit[w] == w_unit[bw]):
+            continue
+        u = w_unit[w]
+        start = earliest
+        slot = unit_first[u]
+        if slot >= 0 and unit_first_s[u] > start:
+            start = unit_first_s[u]
+        k = _point(w, start, w_lo, w_hi, launch_s, w_first_s, w_last_s, c_off, coarse_s)
+        if k == -2 - w:
+            continue
+        intercept = w_first_intercept_s[w] if k < 0 else best_s[k, 1]
+        if intercept + assessment_s > last:
+            continue
+        if w_hold[w]:
+            launch = w_first_launch_s[w] if k < 0 else best_s[k, 0]
+            if _held(w_stock[w], launch, stock_row, h_off, h_time, h_suf, spe):
+                continue
+        if intercept + w_rank[w] < lkey:
+            lkey = intercept + w_rank[w]
+            lw = w
+            lk = k
+            lc = slot
+    if lw >= 0:
+        return lw, lk, lc
     return bw, bk, bc
+
+
+@jit
+def _release(
+    t: int, tw_off: Any, tw_idx: Any, w_stock: Any, budget_row: Any, claim_row: Any
+) -> None:
+    """A planned threat is done (killed, or no engagement left): its unspent planned
+    interceptors are no longer claimed, and any window may use them."""
+    for q in range(tw_off[t], tw_off[t + 1]):
+        w = tw_idx[q]
+        if budget_row[w] > 0:
+            claim_row[w_stock[w]] -= budget_row[w]
+            budget_row[w] = 0
 
 
 @jit
@@ -277,6 +381,13 @@ def run_block(
     sls: bool,
     assessment_s: float,
     initial_stock: Any,  # (S,) the magazines
+    w_tier: Any,  # (W,) tier rank of the window's interceptor
+    w_hold: Any,  # (W,) bool: preserve-upper-tier may hold it back
+    w_budget: Any,  # (W,) planned interceptors per trial, -1: no plan
+    h_off: Any,  # (S+1,) CSR of the interceptors each stock keeps back over time
+    h_time: Any,
+    h_suf: Any,
+    layered: bool,
     k0: np.uint64,
     k1: np.uint64,
     wave: np.uint64,
@@ -296,6 +407,9 @@ def run_block(
     n_events = 0
     # every trial's first slots, from the initial magazines (channels free, none engaged)
     init_stock = initial_stock.astype(np.int32)
+    budget_row = w_budget.copy()
+    claim_row = np.zeros(stock.shape[1], dtype=np.int64)
+    has_plan = w_budget.shape[0] > 0 and w_budget[0] >= 0
     unit_first_s[:] = -np.inf
     for u in range(n_units):
         unit_first[u] = chan_off[u] if chan_off[u + 1] > chan_off[u] else -1
@@ -303,10 +417,10 @@ def run_block(
     for t in range(n_threats):
         if n_slots[t] > 0:
             w, k, c = _evaluate(
-                t, -np.inf, init_stock, unit_first, unit_first_s, seen, tw_off, tw_idx,
-                w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, chan_off, launch_s,
-                best_launch_s, best_intercept_s, w_first_s, w_first_intercept_s, w_last_s,
-                c_off, coarse_s, best_s, sls,
+                t, -np.inf, init_stock, budget_row, claim_row, unit_first, unit_first_s, seen, tw_off,
+                tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, w_tier, w_hold, h_off, h_time,
+                h_suf, launch_s, w_first_s, w_first_launch_s, w_first_intercept_s, w_last_s,
+                c_off, coarse_s, best_s, spe, sls, layered, assessment_s,
             )  # fmt: skip
             if w >= 0:
                 init_when[t] = w_first_launch_s[w] if k < 0 else best_s[k, 0]
@@ -318,11 +432,21 @@ def run_block(
         for u in range(n_units):
             unit_first[u] = chan_off[u] if chan_off[u + 1] > chan_off[u] else -1
         seen[:] = False
+        budget_row[:] = w_budget
+        claim_row[:] = 0
         next_slot[:] = 0
         alive_row = alive[i]
         stock_row = stock[i]
         size = 0
-        same = True  # the trial starts from the magazines the schedule was made with
+        same = not has_plan  # the trial starts as the schedule was made (a plan's claims
+        # depend on which threats launched)
+        if has_plan:  # each launched threat claims the interceptors the plan gives it
+            for t in range(n_threats):
+                if alive_row[t] and n_slots[t] > 0:
+                    for q in range(tw_off[t], tw_off[t + 1]):
+                        w = tw_idx[q]
+                        if budget_row[w] > 0:
+                            claim_row[w_stock[w]] += budget_row[w]
         for q in range(stock_row.shape[0]):
             if stock_row[q] != init_stock[q]:
                 same = False
@@ -340,24 +464,29 @@ def run_block(
             for t in range(n_threats):
                 if alive_row[t] and n_slots[t] > 0:
                     w, k, c = _evaluate(
-                        t, -np.inf, stock_row, unit_first, unit_first_s, seen, tw_off,
-                        tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, chan_off,
-                        launch_s, best_launch_s, best_intercept_s, w_first_s,
-                        w_first_intercept_s, w_last_s, c_off, coarse_s, best_s, sls,
+                        t, -np.inf, stock_row, budget_row, claim_row, unit_first, unit_first_s, seen,
+                        tw_off, tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, w_tier, w_hold, h_off, h_time,
+                h_suf, launch_s, w_first_s, w_first_launch_s, w_first_intercept_s, w_last_s,
+                c_off, coarse_s, best_s, spe, sls, layered, assessment_s,
                     )  # fmt: skip
                     if w >= 0:
                         when = w_first_launch_s[w] if k < 0 else best_s[k, 0]
                         size = _heap_push(ht, hk, size, when, t)
+                    elif has_plan:
+                        _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
         while size > 0:
             when = ht[0]
             t = hk[0]
             size = _heap_pop(ht, hk, size)
             w, k, c = _evaluate(
-                t, free_at[t], stock_row, unit_first, unit_first_s, seen, tw_off, tw_idx, w_lo, w_hi,
-                w_stock, w_unit, w_seen, w_rank, chan_off, launch_s, best_launch_s,
-                best_intercept_s, w_first_s, w_first_intercept_s, w_last_s, c_off, coarse_s, best_s, sls,
+                t, free_at[t], stock_row, budget_row, claim_row, unit_first, unit_first_s, seen, tw_off,
+                tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, w_tier, w_hold, h_off, h_time,
+                h_suf, launch_s, w_first_s, w_first_launch_s, w_first_intercept_s, w_last_s,
+                c_off, coarse_s, best_s, spe, sls, layered, assessment_s,
             )  # fmt: skip
             if w < 0:  # nothing qualifies any more: it never will
+                if has_plan:
+                    _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
                 continue
             if k < 0:
                 launch = w_first_launch_s[w]
@@ -370,6 +499,12 @@ def run_block(
                 continue
             s = w_stock[w]
             fired = min(spe, stock_row[s])
+            planned = budget_row[w]
+            if planned >= 0:  # a plan: its own interceptors, then what no plan claims
+                fired = min(fired, planned + max(0, stock_row[s] - claim_row[s]))
+                use = min(fired, planned)
+                budget_row[w] = planned - use
+                claim_row[s] -= use
             stock_row[s] -= fired
             shots[i, s] += fired
             slot = next_slot[t]
@@ -402,13 +537,18 @@ def run_block(
                 events[n_events, 6] = 1.0 if killed else 0.0
                 n_events += 1
             next_slot[t] = slot + 1
+            if has_plan and (killed or slot + 1 >= n_slots[t]):
+                _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
             if not killed and slot + 1 < n_slots[t]:
                 w, k, c = _evaluate(
-                    t, free_at[t], stock_row, unit_first, unit_first_s, seen, tw_off, tw_idx, w_lo, w_hi,
-                    w_stock, w_unit, w_seen, w_rank, chan_off, launch_s, best_launch_s,
-                    best_intercept_s, w_first_s, w_first_intercept_s, w_last_s, c_off, coarse_s, best_s, sls,
+                    t, free_at[t], stock_row, budget_row, claim_row, unit_first, unit_first_s, seen,
+                    tw_off, tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, w_tier, w_hold, h_off, h_time,
+                h_suf, launch_s, w_first_s, w_first_launch_s, w_first_intercept_s, w_last_s,
+                c_off, coarse_s, best_s, spe, sls, layered, assessment_s,
                 )  # fmt: skip
                 if w >= 0:
                     when = w_first_launch_s[w] if k < 0 else best_s[k, 0]
                     size = _heap_push(ht, hk, size, when, t)
+                elif has_plan:
+                    _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
     return n_events

@@ -110,7 +110,16 @@ class Model:
     shots_per_engagement: int
     shoot_look_shoot: bool
     assessment_s: float
-    assignment: str  # earliest-intercept | cheapest-capable | preserve-upper-tier
+    assignment: str  # earliest-intercept | cheapest-capable | preserve-upper-tier | planned
+    #: fire an earlier tier first when a later tier is left as a second opportunity
+    layered: bool = False
+    #: upper-tier interceptors preserve-upper-tier keeps: "expected" (the expected demand
+    #: of the threats only the upper tier can reach, later in the raid), "count" (a number
+    #: per stock, ``reserve_amount``) or "fraction" (of the stock's load)
+    reserve: str = "expected"
+    reserve_amount: float = 0.0
+    #: (W,) interceptors the planned doctrine gives each window (``assignment: planned``)
+    planned: IntArray | None = None
 
     extras: dict[str, object] = field(default_factory=dict)
 

@@ -47,6 +47,7 @@ class Outcomes:
     events: list[list[tuple[int, int, int, float, float, int, bool]]] = field(default_factory=list)
     decision_points: int = 0
     workers_used: int = 1  # processes that ran blocks (1: all in this process)
+    stock_left: NDArray[np.int32] | None = None  # (N, S) held at the end of the last wave
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ def run_trials(
     moved_all = [m for _, m in done if m is not None]
     if moved_all:
         transfers = np.sum(moved_all, axis=0)
+    stock_left = np.concatenate([outs[-1].stock_left for outs, _ in done], axis=0)
     events = [o.events for o in done[0][0]]
     return Outcomes(
         trials=trials,
@@ -162,4 +164,5 @@ def run_trials(
         events=events,
         decision_points=sum(p.count for p in job.plans),
         workers_used=1 if workers <= 1 or len(tasks) == 1 else min(workers, len(tasks)),
+        stock_left=stock_left.astype(np.int32),
     )

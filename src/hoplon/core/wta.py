@@ -177,6 +177,7 @@ def solve_wta(
     *,
     min_weapons: np.ndarray | None = None,
     max_per_pair: np.ndarray | None = None,
+    extra: tuple[csr_array, np.ndarray] | None = None,
     relaxed: bool = False,
     rel_gap: float = 1e-7,
     abs_gap: float | None = None,
@@ -187,7 +188,9 @@ def solve_wta(
 
     ``p`` is ``(m, n)``: weapon types by targets; ``counts`` ``(m,)`` whole numbers;
     ``values`` ``(n,)``; ``min_weapons`` ``(n,)`` whole numbers (default none);
-    ``max_per_pair`` ``(m, n)`` (default no cap; ``inf`` allowed). The loop stops when
+    ``max_per_pair`` ``(m, n)`` (default no cap; ``inf`` allowed); ``extra`` further
+    constraints ``A · vec(x) <= b`` as ``(A, b)``, ``A`` sparse ``(k, m·n)`` over ``x``
+    flattened row by row (weapon type major). The loop stops when
     the proven gap is at most ``max(abs_gap, rel_gap * surviving value)``; ``abs_gap``
     defaults to ``1e-8 * sum(values)``. ``time_limit`` (seconds) and ``max_iterations``
     end it earlier with status ``"limit"`` and the best assignment found.
@@ -250,6 +253,17 @@ def solve_wta(
                 shape=(len(need), nvar),
             )
             fixed.append(LinearConstraint(min_rows.tocsr(), mins[need], np.inf))
+        if extra is not None:
+            rows_a = csr_array(extra[0])
+            if rows_a.shape[1] != m * n or np.shape(extra[1]) != (rows_a.shape[0],):
+                raise ValueError(f"extra must be (A, b) with A of {m * n} columns and b per row")
+            picked = coo_array(rows_a[:, wi * n + tj])
+            extra_rows = coo_array(
+                (picked.data, (picked.row, picked.col)), shape=(rows_a.shape[0], nvar)
+            )
+            fixed.append(
+                LinearConstraint(extra_rows.tocsr(), -np.inf, np.asarray(extra[1], dtype=float))
+            )
 
     # Pairs grouped by target, for the cuts: z_k = sum over the target's pairs of a * x.
     pair_k = k_of[tj]

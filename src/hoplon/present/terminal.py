@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hoplon.catalog import KINDS, Catalog, builtin_catalog
+from hoplon.core.engine import doctrine_line
 from hoplon.present.text import estimate, pattern
 from hoplon.safetext import plain, visible
 from hoplon.scenario import LoadedScenario
@@ -136,7 +137,8 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
         plain(
             f"Doctrine: {d.shots_per_engagement} per engagement, "
             f"shoot-look-shoot {'on' if d.shoot_look_shoot else 'off'} ({d.assessment_s:g} s to assess), "
-            f"assignment {d.assignment}."
+            f"assignment {d.assignment}{', layered' if d.layered else ''}. "
+            + doctrine_line(d.assignment, d.layered, d.reserve)
         )
     )
 
@@ -234,8 +236,15 @@ def _ci(est: dict[str, Any], fmt: str = "{:.3f}", scale: float = 1.0) -> str:
     return estimate(est, pattern(fmt, scale))
 
 
-def print_result(result: dict[str, Any], console: Console) -> None:
-    """The headline metrics, per-target and per-threat tables of a run."""
+def print_result(
+    result: dict[str, Any],
+    console: Console,
+    doctrine: str | None = None,
+    held: dict[str, tuple[Any, Any]] | None = None,
+) -> None:
+    """The headline metrics, per-target and per-threat tables of a run; ``doctrine`` (what
+    it does, one line) and ``held`` (per unit: interceptors fired and held at the end, as
+    estimates) come from the record (:meth:`Result.doctrine_line`, :meth:`Result.held_back`)."""
     m = result["metrics"]
     console.print(
         Text.assemble(
@@ -243,6 +252,8 @@ def print_result(result: dict[str, Any], console: Console) -> None:
             f": {result['trials']:,} trials, seed {result['seed']}",
         )
     )
+    if doctrine:
+        console.print(plain(f"Doctrine: {doctrine}"))
     head = Table(title="Headline (mean and 95% interval)", title_justify="left")
     head.add_column("metric")
     head.add_column("value", justify="right")
@@ -270,6 +281,14 @@ def print_result(result: dict[str, Any], console: Console) -> None:
     for k, v in m["shots_by_nation"].items():
         spend.add_row(plain(f"nation {k}"), _ci(v, "{:.2f}"))
     console.print(spend)
+    if held:
+        units = Table(title="Interceptors per unit (per trial)", title_justify="left")
+        units.add_column("unit")
+        units.add_column("fired, mean", justify="right")
+        units.add_column("held at the end, mean", justify="right")
+        for uid, (fired, left) in held.items():
+            units.add_row(plain(uid), f"{fired.mean:,.2f}", f"{left.mean:,.2f}")
+        console.print(units)
 
     targets = Table(title="Leakers per target", title_justify="left")
     targets.add_column("target")

@@ -37,6 +37,7 @@ def scenario_digest(loaded: LoadedScenario) -> str:
     spec.pop("seed", None)
     spec.pop("trials", None)
     spec.pop("uncertain", None)  # what a study varies, not what a run simulates
+    _drop_new_defaults(spec)
     catalog = {
         kind: {
             name: entry.model_dump(mode="json") for name, entry in loaded.catalog.kind(kind).items()
@@ -45,6 +46,22 @@ def scenario_digest(loaded: LoadedScenario) -> str:
     }
     material = canonical_json({"scenario": spec, "catalog": catalog})
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+#: Doctrine fields added after the store's first keys, with the default each had implied.
+_NEW_DOCTRINE_DEFAULTS = {"layered": False, "reserve": "expected"}
+
+
+def _drop_new_defaults(spec: dict[str, Any]) -> None:
+    """Leave out doctrine fields added later while at their defaults, so a scenario that
+    simulates as before keeps its key; preserve-upper-tier became magazine-aware when
+    they were added, so its scenarios keep every field (their figures changed)."""
+    doctrine = spec.get("doctrine")
+    if not isinstance(doctrine, dict) or doctrine.get("assignment") == "preserve-upper-tier":
+        return
+    for name, default in _NEW_DOCTRINE_DEFAULTS.items():
+        if name in doctrine and doctrine[name] == default:
+            del doctrine[name]
 
 
 def point_key(scenario: str, seed: int, trials: int, variant: Sequence[str] | None = None) -> str:

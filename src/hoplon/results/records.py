@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hoplon._version import __version__
+from hoplon.core.engine import doctrine_line
 from hoplon.core.metrics import contract_metrics, threat_rows, transfer_rows, value_basis
 from hoplon.core.model import Model
 from hoplon.core.runner import Outcomes
-from hoplon.core.stats import Estimate, proportion_estimate
+from hoplon.core.stats import Estimate, mean_estimate, proportion_estimate
 from hoplon.results.contract import CONTRACT
 from hoplon.scenario import LoadedScenario
 
@@ -107,6 +108,26 @@ class Result:
                 hit = proportion_estimate(self.outcomes.leaked[:, mask].any(axis=1))
                 out[tid] = (int(mask.sum()), hit)
         return out
+
+    def held_back(self) -> dict[str, tuple[Estimate, Estimate]]:
+        """Per unit: interceptors fired and interceptors still held at the end of the run
+        (means per trial over all its interceptor types, with their intervals)."""
+        left = self.outcomes.stock_left
+        if not self.waves or left is None:
+            return {}
+        model = self.waves[0]
+        out: dict[str, tuple[Estimate, Estimate]] = {}
+        for u, uid in enumerate(model.unit_ids):
+            mine = model.stock_unit == u
+            if mine.any():
+                fired = self.outcomes.shots[:, mine].sum(axis=1)
+                out[uid] = (mean_estimate(fired), mean_estimate(left[:, mine].sum(axis=1)))
+        return out
+
+    def doctrine_line(self) -> str:
+        """What the scenario's doctrine does, in one line."""
+        d = self.scenario.spec.doctrine
+        return doctrine_line(d.assignment, d.layered, d.reserve)
 
     def economics(self) -> dict[str, Any] | None:
         """The burden-sharing result of the scenario's ``economics:`` section, if any

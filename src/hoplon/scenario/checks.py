@@ -358,6 +358,16 @@ def _platform_radars(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
             yield ("units", i, "type"), f"platform radar '{platform.radar}' must be a radar"
 
 
+def _doctrine(scenario: Scenario) -> Iterator[Finding]:
+    d = scenario.doctrine
+    if d.reserve != "expected" and d.assignment != "preserve-upper-tier":
+        yield (
+            ("doctrine", "reserve"),
+            f"a reserve applies to 'preserve-upper-tier' only, not to '{d.assignment}': "
+            "remove it or set assignment: preserve-upper-tier",
+        )
+
+
 def memory_refusal(scenario: Scenario, trials: int) -> str | None:
     """Why ``trials`` trials of the scenario would not fit in memory, or None if they fit."""
     n_threats = sum(r.count for _, r in scenario.raid_entries())
@@ -433,7 +443,7 @@ def check_scenario(scenario: Scenario, catalog: Catalog) -> list[Finding]:
     findings: list[Finding] = []
     findings.extend(_economics(scenario, catalog))
     findings.extend(count_findings(scenario))
-    for check in (_ids, _nations, _memory):
+    for check in (_ids, _nations, _memory, _doctrine):
         findings.extend(check(scenario))
     for check2 in (_catalog_names, _targets, _rights, _platform_radars):
         findings.extend(check2(scenario, catalog))

@@ -195,9 +195,36 @@ class Doctrine(Strict):
         default=True, description="The same unit may re-engage after assessing a miss."
     )
     assessment_s: float = Field(default=10.0, ge=0, le=600, description="Time to assess a kill, s.")
-    assignment: Literal["earliest-intercept", "cheapest-capable", "preserve-upper-tier"] = Field(
-        default="earliest-intercept", description="Which capable unit engages."
+    assignment: Literal[
+        "earliest-intercept", "cheapest-capable", "preserve-upper-tier", "planned"
+    ] = Field(default="earliest-intercept", description="Which capable unit engages.")
+    layered: bool = Field(
+        default=False,
+        description="An earlier tier fires first when a later tier is left as a second chance.",
     )
+    reserve: Literal["expected"] | int | float = Field(
+        default="expected",
+        description=(
+            "Upper-tier interceptors preserve-upper-tier keeps per stock: 'expected' (the "
+            "expected demand of the threats only the upper tier can reach, later in the "
+            "raid), a whole number, or a fraction of the load below 1."
+        ),
+    )
+
+    @field_validator("reserve")
+    @classmethod
+    def _reserve_amount(cls, value: str | int | float) -> str | int | float:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool) or value < 0:
+            raise ValueError("must be 'expected', a whole number >= 0 or a fraction below 1")
+        if value >= 1 and value != int(value):
+            raise ValueError(
+                f"{value:g} is neither a whole number of interceptors nor a fraction below 1"
+            )
+        if value > 100_000:
+            raise ValueError("must be at most 100,000 interceptors")
+        return int(value) if value >= 1 or isinstance(value, int) else float(value)
 
 
 class CatalogAdditions(Strict):

@@ -136,7 +136,10 @@ def doctrine_text(doctrine: Any) -> str:
         if doctrine.shoot_look_shoot
         else "no shoot-look-shoot"
     )
+    from hoplon.core.engine import doctrine_line
+
+    what = doctrine_line(doctrine.assignment, doctrine.layered, doctrine.reserve)
     return (
         f"{doctrine.shots_per_engagement} interceptor(s) per engagement; {sls};"
-        f" assignment: {doctrine.assignment}."
+        f" assignment: {doctrine.assignment}{', layered' if doctrine.layered else ''}. {what}"
     )

@@ -145,6 +145,10 @@ def report_html(
         charts_spend=spend_charts,
         spend_rows=spend_rows,
         spend_total=spend_total,
+        unit_rows=[
+            {"unit": uid, "fired": f"{fired.mean:,.2f}", "held": f"{held.mean:,.2f}"}
+            for uid, (fired, held) in result.held_back().items()
+        ],
         charts_timeline=[timeline] if timeline else [],
         coalition=coalition_info if coalition_charts else None,
         charts_coalition=coalition_charts,
