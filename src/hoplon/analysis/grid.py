@@ -136,30 +136,35 @@ class SetSpec:
     values: tuple[Any, ...]
     option: str
     """The option as given."""
+    together: bool = False
+    """Given with ``--set-together``: its values go with the other such options' values
+    of the same position (one dimension of the grid), not across them."""
 
 
-def parse_set(option: str) -> SetSpec:
+def parse_set(option: str, together: bool = False) -> SetSpec:
     """Parse ``PATH=VALUES``.
 
     Raises:
         InputError: (exit code 2) naming the option and what is accepted.
     """
+    name = "set-together" if together else "set"
     if "=" not in option:
         raise InputError.single(
             f"expected PATH=VALUES, e.g. threats[0].count=1..40; {_VALUES_HELP}",
-            field=f"set {option}",
+            field=f"{name} {option}",
         )
     path_text, values_text = option.split("=", 1)
     try:
         parts = parse_path(path_text)
         values = parse_values(values_text)
     except OverrideError as exc:
-        raise InputError.single(str(exc), field=f"set {option}") from None
-    return SetSpec(format_path(parts), parts, tuple(values), option)
+        raise InputError.single(str(exc), field=f"{name} {option}") from None
+    return SetSpec(format_path(parts), parts, tuple(values), option, together)
 
 
 def expand_grid(sets: Sequence[SetSpec]) -> list[dict[str, Any]]:
-    """Every combination of the sets' values, the first set varying slowest.
+    """Every combination of the sets' values, the first set varying slowest; the
+    ``--set-together`` options form one dimension (their n-th values go together).
 
     Returns one ``{path: value}`` per point, the paths in the order of ``sets``.
 
@@ -175,16 +180,35 @@ def expand_grid(sets: Sequence[SetSpec]) -> list[dict[str, Any]]:
                 field=f"set {s.option}",
             )
         seen[s.path] = s.option
-    size = math.prod(len(s.values) for s in sets)
+    # the dimensions of the grid: each --set, and all --set-together options as one
+    dims: list[list[SetSpec]] = []
+    linked: list[SetSpec] | None = None
+    for s in sets:
+        if not s.together:
+            dims.append([s])
+        elif linked is None:
+            linked = [s]
+            dims.append(linked)
+        else:
+            if len(s.values) != len(linked[0].values):
+                raise InputError.single(
+                    f"{len(s.values)} values, but --set-together {linked[0].option} has "
+                    f"{len(linked[0].values)}; linked options take as many values each "
+                    "(the n-th values go together)",
+                    field=f"set-together {s.option}",
+                )
+            linked.append(s)
+    size = math.prod(len(d[0].values) for d in dims)
     if size > MAX_POINTS:
         raise InputError.single(
             f"the grid has {size:,} points; at most {MAX_POINTS:,} are accepted",
             field="set",
         )
-    return [
-        dict(zip((s.path for s in sets), combo, strict=True))
-        for combo in itertools.product(*(s.values for s in sets))
-    ]
+    points = []
+    for combo in itertools.product(*(range(len(d[0].values)) for d in dims)):
+        chosen = {id(s): s.values[k] for d, k in zip(dims, combo, strict=True) for s in d}
+        points.append({s.path: chosen[id(s)] for s in sets})
+    return points
 
 
 def check_distinct_fields(raw: Mapping[str, Any], sets: Sequence[SetSpec]) -> None:

@@ -246,6 +246,11 @@ class SweepResult:
                 "scenario": plan.scenario,
                 "sha256": plan.sha256,
                 "set": {s.path: list(s.values) for s in plan.sets},
+                **(
+                    {"together": [s.path for s in plan.sets if s.together]}
+                    if any(s.together for s in plan.sets)
+                    else {}
+                ),
                 "seed": plan.seed,
                 "trials": plan.trials,
                 "study_id": plan.study_id,

@@ -19,7 +19,7 @@ from hoplon.catalog import Sensor
 from hoplon.compile.raids import Threats
 from hoplon.core import flight, sensing
 from hoplon.scenario.loader import LoadedScenario
-from hoplon.scenario.schema import Scenario, TrackSharing, lat_lon_alt
+from hoplon.scenario.schema import Link, Scenario, TrackSharing, lat_lon_alt
 
 _COLUMNS = ("lat", "lon", "alt", "range", "facing", "fov", "elev", "track")
 
@@ -60,13 +60,18 @@ def radar_site(entry: Sensor, at: tuple[float, ...], facing: float | None) -> Ra
 def sharing(spec: Scenario) -> dict[tuple[str, str], tuple[float, float]]:
     """(from, to) nation → (cue latency, fire-control latency), inf where none."""
     out: dict[tuple[str, str], tuple[float, float]] = {}
-    for ag in spec.agreements:
-        if isinstance(ag, TrackSharing):
-            cue, fc = out.get((ag.from_, ag.to), (np.inf, np.inf))
-            cue = min(cue, ag.latency_s)
-            if ag.quality == "fire-control":
-                fc = min(fc, ag.latency_s)
-            out[(ag.from_, ag.to)] = (cue, fc)
+    shared: list[TrackSharing] = []
+    for agreement in spec.agreements:
+        if isinstance(agreement, TrackSharing):
+            shared.append(agreement)
+        elif isinstance(agreement, Link):
+            shared.extend(agreement.pairs())
+    for ag in shared:
+        cue, fc = out.get((ag.from_, ag.to), (np.inf, np.inf))
+        cue = min(cue, ag.latency_s)
+        if ag.quality == "fire-control":
+            fc = min(fc, ag.latency_s)
+        out[(ag.from_, ag.to)] = (cue, fc)
     return out
 
 

@@ -38,32 +38,24 @@ def _cell(est: Mapping[str, Any] | None, fmt: Formatter) -> str:
     return escape(estimate(est, fmt, sep="\n"))
 
 
-def print_comparison(data: dict[str, Any], console: Console) -> None:
-    """The side-by-side table of a comparison (``Comparison.to_dict()``)."""
-    scenarios = data["scenarios"]
-    letters = [chr(ord("A") + i) if i < 26 else f"S{i}" for i in range(len(scenarios))]
-    console.print(
-        f"[bold]Comparison[/bold]: {len(scenarios)} scenarios, {data['trials']:,} trials each, "
-        f"seed {data['seed']}; each compared with A"
-    )
-    for letter, s in zip(letters, scenarios, strict=True):
-        console.print(
-            Text.assemble(f"  {letter}  ", plain(s["name"]), "  ", plain(f"({s['file']})", "dim"))
-        )
+def _comparison_table(data: dict[str, Any], letters: list[str], group: list[int]) -> Table:
+    """The metrics of A and of the scenarios ``group``, each with its difference from A."""
     table = Table(
         title="Mean [95% interval]; difference from A [95% interval], p-value",
         title_justify="left",
     )
-    table.add_column("metric")
-    table.add_column("A", justify="right")
-    for letter in letters[1:]:
-        table.add_column(letter, justify="right")
-        table.add_column(f"{letter} − A", justify="right")
+    table.add_column("metric", overflow="fold", min_width=12)
+    table.add_column("A", justify="right", no_wrap=False, overflow="fold")
+    for k in group:
+        table.add_column(letters[k], justify="right", overflow="fold")
+        table.add_column(f"{letters[k]} − A", justify="right", overflow="fold")
     for metric, ests in data["metrics"].items():
         label, fmt = metric_column(metric)
         row = [label, _cell(ests[0], fmt)]
-        for est, diff in zip(ests[1:], data["differences"][metric], strict=True):
-            row.append(_cell(est, fmt))
+        diffs = data["differences"][metric]
+        for k in group:
+            row.append(_cell(ests[k], fmt))
+            diff = diffs[k - 1]
             if diff.get("diff") is None:
                 row.append("—")
                 continue
@@ -76,7 +68,28 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
             else:
                 row.append(f"{value}  \n{interval}\n{p_value}")
         table.add_row(*row)
-    console.print(table)
+    return table
+
+
+def print_comparison(data: dict[str, Any], console: Console) -> None:
+    """The side-by-side table of a comparison (``Comparison.to_dict()``)."""
+    scenarios = data["scenarios"]
+    letters = [chr(ord("A") + i) if i < 26 else f"S{i}" for i in range(len(scenarios))]
+    console.print(
+        f"[bold]Comparison[/bold]: {len(scenarios)} scenarios, {data['trials']:,} trials each, "
+        f"seed {data['seed']}; each compared with A"
+    )
+    for letter, s in zip(letters, scenarios, strict=True):
+        console.print(
+            Text.assemble(f"  {letter}  ", plain(s["name"]), "  ", plain(f"({s['file']})", "dim"))
+        )
+    # one wide table when it fits the terminal; otherwise one table per scenario against
+    # A, so no cell is cut (about 16 columns a scenario pair, 24 for the metric names)
+    others = list(range(1, len(scenarios)))
+    per_table = max(1, (console.width - 26) // 34) if console.width else len(others)
+    groups = [others[i : i + per_table] for i in range(0, len(others), per_table)] or [[]]
+    for group in groups:
+        console.print(_comparison_table(data, letters, group))
     for letter, s in zip(letters[1:], scenarios[1:], strict=True):
         how = (
             "paired test on the per-trial differences (as many threats: trials pair, common random numbers)"

@@ -17,6 +17,7 @@ from hoplon.errors import FieldPath, did_you_mean, parse_field_path
 from hoplon.scenario.schema import (
     Acsa,
     CollectiveDefense,
+    Link,
     Scenario,
     TechnologyTransfer,
     TrackSharing,
@@ -171,6 +172,11 @@ def _nations(scenario: Scenario) -> Iterator[Finding]:
                     ("agreements", i, "to"),
                     "a nation always sees its own tracks; name another nation",
                 )
+        elif isinstance(ag, Link):
+            for j, code in enumerate(ag.members):
+                yield from check(code, ("agreements", i, "members", j))
+            if len(set(ag.members)) < 2:
+                yield ("agreements", i, "members"), "name at least two different nations"
         elif isinstance(ag, CollectiveDefense | Acsa):
             for j, code in enumerate(ag.nations):
                 yield from check(code, ("agreements", i, "nations", j))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hoplon.scenario.schema import Acsa, CollectiveDefense, TechnologyTransfer, TrackSharing
+from hoplon.scenario.schema import Acsa, CollectiveDefense, Link, TechnologyTransfer, TrackSharing
 
 __all__ = ["describe_agreement", "explain_agreement"]
 
@@ -15,6 +15,13 @@ def describe_agreement(agreement: object) -> str:
         return (
             f"track-sharing {agreement.from_} → {agreement.to}, {agreement.quality}, "
             f"{agreement.latency_s:g} s latency"
+        )
+    if isinstance(agreement, Link):
+        pairs = ", ".join(f"{p.from_} → {p.to}" for p in agreement.pairs())
+        return (
+            f"link among {', '.join(agreement.members)}, {agreement.quality}, "
+            f"{agreement.latency_s:g} s latency (= {len(agreement.pairs())} track-sharings: "
+            f"{pairs})"
         )
     if isinstance(agreement, CollectiveDefense):
         return "collective defense among " + ", ".join(agreement.nations)
@@ -35,6 +42,11 @@ def explain_agreement(agreement: Any) -> str:
     if kind == "track-sharing":
         return (
             f"{agreement.from_} shares {agreement.quality} tracks with {agreement.to}"
+            f" ({agreement.latency_s:g} s latency)"
+        )
+    if kind == "link":
+        return (
+            f"{', '.join(agreement.members)} share {agreement.quality} tracks with each other"
             f" ({agreement.latency_s:g} s latency)"
         )
     if kind == "collective-defense":

@@ -26,11 +26,31 @@ def _ids(items: list[Any]) -> list[str]:
     return [str(item["id"]) for item in items if isinstance(item, dict) and "id" in item]
 
 
+def _holds(item: Any, parts: Sequence[SelectPart]) -> bool:
+    """Whether ``item`` has a value at ``parts`` (names and indexes only)."""
+    node = item
+    for part in parts:
+        key = part.text if isinstance(part, Select) else part
+        if isinstance(node, dict) and isinstance(key, str):
+            if key not in node:
+                return False
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int):
+            if not 0 <= key < len(node):
+                return False
+            node = node[key]
+        else:
+            return False
+    return True
+
+
 def set_field(raw: dict[str, Any], parts: Sequence[SelectPart], value: Any) -> None:
     """Set the field at ``parts`` in ``raw`` (in place), creating missing mappings.
 
     A missing key is added (validation then refuses an unknown field and names the
-    accepted ones); a list item must exist.
+    accepted ones); a list item must exist. ``[*]`` on a list sets the rest of the path
+    on every item that already has that field (``units[*].magazine.ESSM``: every unit
+    holding ESSM).
 
     Raises:
         OverrideError: the path does not fit the data (index out of range, no item with
@@ -63,6 +83,17 @@ def set_field(raw: dict[str, Any], parts: Sequence[SelectPart], value: Any) -> N
                         f"index {part} is out of range (accepted: {accepted})"
                     )
                 index = part
+            elif isinstance(part, Select) and part.text == "*":
+                rest = parts[depth + 1 :]
+                chosen = [item for item in node if _holds(item, rest)]
+                if not chosen:
+                    raise OverrideError(
+                        f"no item of {where} has the field {format_path(rest) or 'given'}; "
+                        f"[*] sets it on every item that has it"
+                    )
+                for item in chosen:
+                    set_field(item, rest, copy.deepcopy(value))
+                return
             elif isinstance(part, Select):
                 ids = _ids(node)
                 found = [

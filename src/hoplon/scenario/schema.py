@@ -89,6 +89,37 @@ class TrackSharing(Strict):
     )
 
 
+class Link(Strict):
+    """A track network among several nations: every member shares its tracks with every
+    other, as the ``n (n - 1)`` pairwise ``track-sharing`` agreements it stands for."""
+
+    kind: Literal["link"]
+    members: list[NationCode] = Field(
+        min_length=2, max_length=200, description="Nations on the network (two or more)."
+    )
+    latency_s: float = Field(default=0.0, ge=0, le=600, description="Delay of shared tracks, s.")
+    quality: Literal["early-warning", "fire-control"] = Field(
+        description="early-warning: cueing only; fire-control: the receivers may engage on them."
+    )
+
+    def pairs(self) -> list[TrackSharing]:
+        """The pairwise track-sharing agreements this network is equal to."""
+        return [
+            TrackSharing.model_validate(
+                {
+                    "kind": "track-sharing",
+                    "from": a,
+                    "to": b,
+                    "latency_s": self.latency_s,
+                    "quality": self.quality,
+                }  # fmt: skip
+            )
+            for a in self.members
+            for b in self.members
+            if a != b
+        ]
+
+
 class CollectiveDefense(Strict):
     kind: Literal["collective-defense"]
     nations: list[NationCode] = Field(
@@ -115,7 +146,8 @@ class Acsa(Strict):
 
 
 Agreement = Annotated[
-    TrackSharing | CollectiveDefense | TechnologyTransfer | Acsa, Field(discriminator="kind")
+    TrackSharing | Link | CollectiveDefense | TechnologyTransfer | Acsa,
+    Field(discriminator="kind"),
 ]
 
 

@@ -163,6 +163,18 @@ def sweep(
             show_default=False,
         ),
     ] = None,
+    together: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set-together",
+            help=(
+                "PATH=VALUES linked with the other --set-together options: their n-th "
+                "values go together (one dimension of the grid, not a product). PATH may "
+                "hold [*]: units[*].magazine.ESSM sets every unit holding ESSM."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     trials: Trials = None,
     seed: Seed = None,
     workers: Workers = None,
@@ -186,13 +198,14 @@ def sweep(
     max_memory: MaxMemory = None,
 ) -> None:
     """Sweep scenario fields over a grid: results per point with intervals, stored as they finish."""
+    from hoplon.analysis.grid import parse_set
     from hoplon.analysis.sweep import plan_sweep, run_sweep
     from hoplon.compile import memory
     from hoplon.io.store import ResultStore
 
     memory.set_max_memory(max_memory)
 
-    if not sets:
+    if not sets and not together:
         raise InputError.single(
             "give at least one --set PATH=VALUES, e.g. --set threats[0].count=1..40",
             field="--set",
@@ -202,7 +215,8 @@ def sweep(
             "--resume reads the results store; it cannot be used with --no-store",
             field="--resume",
         )
-    plan = plan_sweep(file, sets, trials=trials, seed=seed)
+    specs = [parse_set(s) for s in sets or []] + [parse_set(s, True) for s in together or []]
+    plan = plan_sweep(file, specs, trials=trials, seed=seed)
     label = f"sweep: {len(plan.points)} points"
     with _points_progress(err, label) as (start, advance):
         result = run_sweep(
