@@ -16,6 +16,7 @@ from rich.console import Console
 
 from hoplon._version import __version__
 from hoplon.errors import InputError
+from hoplon.safetext import plain
 
 app = typer.Typer(
     name="hoplon",
@@ -152,6 +153,69 @@ StoreDir = Annotated[
     ),
 ]
 NoStore = Annotated[bool, typer.Option("--no-store", help="Write nothing to the results store.")]
+TableFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="Write the tables as csv, md (Markdown) or xlsx (Excel; needs --output) "
+        "instead of the terminal's text: the same figures as --json, unrounded.",
+        show_default=False,
+    ),
+]
+TableOutput = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="File for --format (default: standard output; xlsx needs a file).",
+        show_default=False,
+    ),
+]
+
+
+def check_format(fmt: str | None, output: Path | None) -> None:
+    """Refuse a --format or --output that cannot be written, before any work."""
+    from hoplon.errors import did_you_mean
+    from hoplon.io.outfile import check_output
+    from hoplon.present.tabular import FORMATS
+
+    if fmt is None:
+        if output is not None:
+            raise InputError.single(
+                f"--output goes with --format ({', '.join(FORMATS)})", field="--output"
+            )
+        return
+    if fmt not in FORMATS:
+        raise InputError.single(
+            f"unknown format '{fmt}'{did_you_mean(fmt, FORMATS)}; accepted: {', '.join(FORMATS)}"
+            " (or --json)",
+            field="--format",
+        )
+    if fmt == "xlsx" and output is None:
+        raise InputError.single(
+            "an xlsx workbook needs a file: give --output FILE.xlsx", field="--format"
+        )
+    if output is not None:
+        check_output(output, field="--output")
+
+
+def emit_tables(kind: str, data: dict[str, object], fmt: str | None, output: Path | None) -> bool:
+    """Write the record's tables in ``fmt`` (to ``output`` or standard output); False when
+    no --format was given."""
+    if fmt is None:
+        return False
+    from hoplon.io.outfile import write_output
+    from hoplon.present.tabular import render
+
+    content = render(kind, data, fmt)
+    if output is None:
+        sys.stdout.write(content if isinstance(content, str) else content.decode())
+    else:
+        write_output(output, content, field="--output")
+        err.print(plain(f"wrote {output}"))
+    return True
+
+
 #: The results store used when --store is not given (also $HOPLON_STORE).
 DEFAULT_STORE = Path("hoplon-results")
 
@@ -163,6 +227,8 @@ def run(
     seed: Seed = None,
     workers: Workers = None,
     as_json: AsJson = False,
+    table_format: TableFormat = None,
+    output: TableOutput = None,
     without: Annotated[
         list[str] | None,
         typer.Option("--without", help="Leave out a nation's units and sensors (repeatable)."),
@@ -182,6 +248,7 @@ def run(
     from hoplon.compile import memory
     from hoplon.present.terminal import print_result, progress_bar
 
+    check_format(table_format, output)
     memory.set_max_memory(max_memory)
     scenario = load(file)
     n = trials or scenario.spec.trials
@@ -198,10 +265,12 @@ def run(
         from hoplon.io.store import record_run
 
         record_run(result, store)
+    data = result.to_dict()
+    if emit_tables("run", data, table_format, output):
+        return
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
-        data = result.to_dict()
         print_result(data, out, result.doctrine_line(), result.held_back())
         if "campaign_costs" in data:
             from hoplon.present.economics import render_campaign_costs

@@ -8,7 +8,21 @@ from typing import Annotated
 
 import typer
 
-from hoplon.cli.app import AsJson, MaxMemory, ScenarioFile, Seed, Trials, Workers, app, err, out
+from hoplon.cli.app import (
+    AsJson,
+    MaxMemory,
+    ScenarioFile,
+    Seed,
+    TableFormat,
+    TableOutput,
+    Trials,
+    Workers,
+    app,
+    check_format,
+    emit_tables,
+    err,
+    out,
+)
 from hoplon.present.studies import print_coalition
 from hoplon.safetext import plain
 
@@ -23,6 +37,8 @@ def coalition(
     seed: Seed = None,
     workers: Workers = None,
     as_json: AsJson = False,
+    table_format: TableFormat = None,
+    output: TableOutput = None,
     cluster: Annotated[
         str | None,
         typer.Option("--cluster", help="Run the subsets on a Dask cluster: tcp://HOST:PORT."),
@@ -30,6 +46,7 @@ def coalition(
     max_memory: MaxMemory = None,
 ) -> None:
     """What each ally brings: every subset of the nations, Shapley values, agreement values."""
+    check_format(table_format, output)
     from hoplon.analysis.coalition import coalition_analysis
     from hoplon.compile import memory
     from hoplon.core.runner import default_workers
@@ -51,6 +68,8 @@ def coalition(
             progress=tell,
             cluster=cluster,
         )
+    if emit_tables("coalition", result, table_format, output):
+        return
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return

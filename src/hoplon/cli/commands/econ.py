@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from hoplon.cli.app import AsJson, ScenarioFile, app, out
+from hoplon.cli.app import (
+    AsJson,
+    ScenarioFile,
+    TableFormat,
+    TableOutput,
+    app,
+    check_format,
+    emit_tables,
+    out,
+)
 from hoplon.errors import InputError
 
 
@@ -24,8 +33,11 @@ def econ(
         typer.Option("--leave", help="What-if: CONSORTIUM:NATION leaves (repeatable)."),
     ] = None,
     as_json: AsJson = False,
+    table_format: TableFormat = None,
+    output: TableOutput = None,
 ) -> None:
     """Who pays: each nation's contributions, shares and savings in base-year dollars."""
+    check_format(table_format, output)
     from hoplon.economics import (
         WhatIfError,
         parse_membership_change,
@@ -49,6 +61,8 @@ def econ(
     except (WhatIfError, ValueError) as exc:
         option = "--join/--leave"
         raise InputError.single(str(exc), file=str(file), field=option) from None
+    if emit_tables("econ", result, table_format, output):
+        return
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     else:

@@ -24,9 +24,13 @@ from hoplon.cli.app import (
     ScenarioFile,
     Seed,
     StoreDir,
+    TableFormat,
+    TableOutput,
     Trials,
     Workers,
     app,
+    check_format,
+    emit_tables,
     err,
     out,
 )
@@ -55,10 +59,13 @@ def compare(
     seed: Seed = None,
     workers: Workers = None,
     as_json: AsJson = False,
+    table_format: TableFormat = None,
+    output: TableOutput = None,
     store: StoreDir = _DEFAULT_STORE,
     no_store: NoStore = False,
 ) -> None:
     """Compare architectures: the same seed and trials for each, differences tested."""
+    check_format(table_format, output)
     from hoplon.analysis.compare import compare as run_compare
     from hoplon.api import load
     from hoplon.io.store import ResultStore
@@ -73,6 +80,8 @@ def compare(
     if not no_store:
         store_comparison(comparison, ResultStore(store))
         data["store"] = str(store)
+    if emit_tables("compare", data, table_format, output):
+        return
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
@@ -179,6 +188,8 @@ def sweep(
     seed: Seed = None,
     workers: Workers = None,
     as_json: AsJson = False,
+    table_format: TableFormat = None,
+    output: TableOutput = None,
     store: StoreDir = _DEFAULT_STORE,
     no_store: NoStore = False,
     resume: Annotated[
@@ -198,6 +209,7 @@ def sweep(
     max_memory: MaxMemory = None,
 ) -> None:
     """Sweep scenario fields over a grid: results per point with intervals, stored as they finish."""
+    check_format(table_format, output)
     from hoplon.analysis.grid import parse_set
     from hoplon.analysis.sweep import plan_sweep, run_sweep
     from hoplon.compile import memory
@@ -229,6 +241,8 @@ def sweep(
             on_start=start,
         )
     data = result.to_dict()
+    if emit_tables("sweep", data, table_format, output):
+        return
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:

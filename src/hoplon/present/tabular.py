@@ -1,0 +1,200 @@
+"""The tables of a record as plain rows, written as CSV, Markdown or an Excel workbook.
+
+Each command's record (its ``--json`` data) becomes one or more :class:`Sheet` s of raw
+numbers (not rounded for display), so a spreadsheet holds the same figures as the JSON:
+``run`` (headline metrics, threats), ``compare`` (every metric of every scenario with its
+difference from the first), ``sweep`` (a row a point), ``coalition`` (Shapley values,
+subsets, agreements) and ``econ`` (every figure under its field path).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: The formats besides the terminal's text and JSON.
+FORMATS = ("csv", "md", "xlsx")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table: a name, its column names and its rows of plain values."""
+
+    name: str
+    header: list[str]
+    rows: list[list[Any]]
+
+
+def _interval(est: Mapping[str, Any] | None) -> list[Any]:
+    if not isinstance(est, Mapping):
+        return [None, None, None]
+    ci = est.get("ci95") or [None, None]
+    return [est.get("mean"), ci[0], ci[1]]
+
+
+def run_sheets(data: Mapping[str, Any]) -> list[Sheet]:
+    """``hoplon run``: the headline metrics with their intervals, and every threat."""
+    head = []
+    for key, est in data["metrics"].items():
+        if isinstance(est, Mapping) and "mean" in est:
+            head.append([key, *_interval(est)])
+    threats = []
+    for t in data.get("threats", []):
+        threats.append([
+            t["id"], t["raid"], t["target"], t.get("first_track_s"), t.get("impact_s"),
+            ", ".join(t.get("engageable_by", [])), *_interval(t.get("p_leak")),
+        ])  # fmt: skip
+    return [
+        Sheet("headline", ["metric", "mean", "low", "high"], head),
+        Sheet(
+            "threats",
+            [
+                "threat",
+                "raid",
+                "target",
+                "first_track_s",
+                "impact_s",
+                "engageable_by",
+                "p_leak",
+                "p_leak_low",
+                "p_leak_high",
+            ],
+            threats,
+        ),  # fmt: skip
+    ]
+
+
+def compare_sheets(data: Mapping[str, Any]) -> list[Sheet]:
+    """``hoplon compare``: a row per metric and scenario, with the difference from the first."""
+    rows = []
+    scenarios = data["scenarios"]
+    for metric, ests in data["metrics"].items():
+        diffs = {d["scenario"]: d for d in data["differences"].get(metric, [])}
+        for i, (s, est) in enumerate(zip(scenarios, ests, strict=True)):
+            d = diffs.get(i, {})
+            ci = d.get("ci95") or [None, None]
+            rows.append([
+                metric, s["name"], s["file"], *_interval(est), d.get("diff"), ci[0], ci[1],
+                d.get("p_value"), d.get("significant"), s.get("test"),
+            ])  # fmt: skip
+    header = ["metric", "scenario", "file", "mean", "low", "high", "diff_from_first",
+              "diff_low", "diff_high", "p_value", "significant", "test"]  # fmt: skip
+    return [Sheet("comparison", header, rows)]
+
+
+def sweep_sheets(data: Mapping[str, Any]) -> list[Sheet]:
+    """``hoplon sweep``: a row a point, its overrides then each metric with its interval."""
+    points = data["points"]
+    paths: list[str] = []
+    metrics: list[str] = []
+    for p in points:
+        paths += [k for k in p["overrides"] if k not in paths]
+        metrics += [m for m, e in p["metrics"].items()
+                    if isinstance(e, Mapping) and "mean" in e and m not in metrics]  # fmt: skip
+    header = ["point", *paths] + [f"{m}{s}" for m in metrics for s in ("", "_low", "_high")]
+    rows = []
+    for p in points:
+        row: list[Any] = [p["index"], *(p["overrides"].get(k) for k in paths)]
+        for m in metrics:
+            row += _interval(p["metrics"].get(m))
+        rows.append(row)
+    return [Sheet("points", header, rows)]
+
+
+def coalition_sheets(data: Mapping[str, Any]) -> list[Sheet]:
+    """``hoplon coalition``: Shapley values, every subset's value, each agreement's value."""
+    return [
+        Sheet("shapley", ["nation", "mean", "low", "high"],
+              [[n, *_interval(e)] for n, e in data["shapley"].items()]),
+        Sheet("subsets", ["nations", "value"],
+              [[", ".join(s["nations"]), s["value"]] for s in data["subsets"]]),
+        Sheet("agreements", ["index", "kind", "description", "value_without", "contribution",
+                             "contribution_low", "contribution_high"],
+              [[a["index"], a["kind"], a["description"], a["value_without"],
+                *_interval(a["contribution"])] for a in data["agreements"]]),
+    ]  # fmt: skip
+
+
+def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _leaves(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _leaves(v, f"{path}[{i}]")
+    else:
+        yield path, value
+
+
+def fields_sheet(data: Mapping[str, Any], name: str) -> list[Sheet]:
+    """Any record as one table of ``field`` (its JSON path) and ``value``."""
+    return [Sheet(name, ["field", "value"], [[p, v] for p, v in _leaves(data)])]
+
+
+SHEETS = {
+    "run": run_sheets,
+    "compare": compare_sheets,
+    "sweep": sweep_sheets,
+    "coalition": coalition_sheets,
+    "econ": lambda data: fields_sheet(data, "economics"),
+}
+
+
+def to_csv(sheets: Sequence[Sheet]) -> str:
+    """CSV: one table; several are written one after the other, each after a line
+    ``# <name>`` and separated by an empty line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for k, sheet in enumerate(sheets):
+        if len(sheets) > 1:
+            buffer.write(("\n" if k else "") + f"# {sheet.name}\n")
+        writer.writerow(sheet.header)
+        writer.writerows([["" if v is None else v for v in row] for row in sheet.rows])
+    return buffer.getvalue()
+
+
+def _md_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(sheets: Sequence[Sheet]) -> str:
+    """Markdown tables (GitHub style), each under a heading with its name."""
+    out = []
+    for sheet in sheets:
+        out.append(f"### {sheet.name}\n")
+        out.append("| " + " | ".join(_md_cell(h) for h in sheet.header) + " |")
+        out.append("|" + "---|" * len(sheet.header))
+        out += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in sheet.rows]
+        out.append("")
+    return "\n".join(out)
+
+
+def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """An Excel workbook (openpyxl), one worksheet a table, numbers as numbers."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.name[:31])
+        ws.append(sheet.header)
+        for row in sheet.rows:
+            ws.append([v if v is None or isinstance(v, int | float | str | bool) else str(v)
+                       for v in row])  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def render(kind: str, data: Mapping[str, Any], fmt: str) -> str | bytes:
+    """The record of command ``kind`` in format ``fmt`` (csv, md or xlsx)."""
+    sheets = SHEETS[kind](data)
+    if fmt == "csv":
+        return to_csv(sheets)
+    if fmt == "md":
+        return to_markdown(sheets)
+    return to_xlsx(sheets)
