@@ -227,7 +227,10 @@ def sweep(
             "--resume reads the results store; it cannot be used with --no-store",
             field="--resume",
         )
-    specs = [parse_set(s) for s in sets or []] + [parse_set(s, True) for s in together or []]
+    try:
+        specs = [parse_set(s) for s in sets or []] + [parse_set(s, True) for s in together or []]
+    except InputError as exc:
+        raise InputError(exc.problems, str(file)) from None
     plan = plan_sweep(file, specs, trials=trials, seed=seed)
     label = f"sweep: {len(plan.points)} points"
     with _points_progress(err, label) as (start, advance):
