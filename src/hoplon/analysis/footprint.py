@@ -130,6 +130,12 @@ class Footprint:
     def cells(self) -> int:
         return int(self.defended.sum())
 
+    @property
+    def reaches_edge(self) -> bool:
+        """Whether a cell on the grid's border is defended (the footprint may go on beyond)."""
+        d = self.defended
+        return bool(d[0].any() or d[-1].any() or d[:, 0].any() or d[:, -1].any())
+
     def cell_polygon(self, mask: NDArray[np.bool_]) -> shapely.Geometry:
         """The union of the grid cells where ``mask`` holds, longitude-latitude."""
         i, j = np.nonzero(mask)
@@ -164,6 +170,7 @@ class Footprint:
             "area_km2": round(self.area_km2, 1),
             "cells": self.cells,
             "reachable_cells": int(self.reachable.sum()),
+            "reaches_edge": self.reaches_edge,
             "units": [u.to_dict() for u in self.units],
             "defended": self.defended.astype(int).tolist(),
             "p_kill": np.round(self.p_kill, 4).tolist(),
@@ -245,7 +252,8 @@ def compute_footprint(
         unit_ids: the units whose footprint is wanted; empty: every unit taking part.
         grid_km: cell size, km.
         extent_km: side of the square grid, km; default: the units' spread plus twice
-            the longest interceptor range among them.
+            the longest interceptor range among them, doubled until no cell on the
+            grid's border is defended (or the grid would pass :data:`MAX_AIM_POINTS`).
         centre: the grid's centre; default: the middle of the units' bounding box.
     """
     start = time.perf_counter()
@@ -257,9 +265,7 @@ def compute_footprint(
         )  # fmt: skip
     if not (math.isfinite(grid_km) and grid_km > 0):
         raise InputError.single(f"the grid step must be positive, got {grid_km}", field="--grid-km")
-    entry = cat.threats[threat]
     unit_idx = _select_units(loaded, unit_ids)
-    spec = loaded.spec
     where = launchers(loaded, unit_idx)
     stocks = build_stocks(loaded, unit_idx)
     env = envelopes(stocks)
@@ -268,6 +274,7 @@ def compute_footprint(
             float((where.lat.min() + where.lat.max()) / 2),
             float((where.lon.min() + where.lon.max()) / 2),
         )
+    grow = extent_km is None
     if extent_km is None:
         km_lat, km_lon = degree_lengths_km(centre[0])
         spread = max(float(np.ptp(where.lat)) * km_lat, float(np.ptp(where.lon)) * km_lon)
@@ -277,6 +284,31 @@ def compute_footprint(
         raise InputError.single(
             f"the extent must be positive, got {extent_km}", field="--extent-km"
         )
+    while True:
+        fp = _on_grid(loaded, threat, launch, unit_idx, centre, extent_km, grid_km, start)
+        # A footprint may reach past the units' ranges (a threat aimed beyond a unit
+        # passes over it): by default the grid doubles until no border cell is defended.
+        bigger = math.ceil(2 * extent_km / grid_km) ** 2
+        if not (grow and fp.reaches_edge and bigger <= MAX_AIM_POINTS):
+            return fp
+        extent_km *= 2
+
+
+def _on_grid(
+    loaded: LoadedScenario,
+    threat: str,
+    launch: tuple[float, float],
+    unit_idx: list[int],
+    centre: tuple[float, float],
+    extent_km: float,
+    grid_km: float,
+    start: float,
+) -> Footprint:
+    """The footprint on one square grid (see :func:`compute_footprint`)."""
+    spec, entry = loaded.spec, loaded.catalog.threats[threat]
+    where = launchers(loaded, unit_idx)
+    stocks = build_stocks(loaded, unit_idx)
+    env = envelopes(stocks)
     lat, lon, dlat, dlon = footprint_grid(centre, extent_km, grid_km)
     if lat.size * lon.size > MAX_AIM_POINTS:
         raise InputError.single(

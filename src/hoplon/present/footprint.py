@@ -32,7 +32,7 @@ def render_footprint(doc: dict[str, Any], console: Console) -> None:
     best = max((u["max_p_kill"] for u in doc["units"] if u["cells"]), default=0.0)
     table.add_section()
     table.add_row(
-        "architecture (union)", "", "", "", f"{doc['cells']:,}", f"{doc['area_km2']:,.0f}",
+        "union", "", "", "", f"{doc['cells']:,}", f"{doc['area_km2']:,.0f}",
         f"{best:.3f}" if doc["cells"] else "-",
     )  # fmt: skip
     console.print(table)
@@ -41,3 +41,7 @@ def render_footprint(doc: dict[str, Any], console: Console) -> None:
         f"({doc['reachable_cells']:,} within the threat's range); areas on the WGS84 "
         f"ellipsoid; computed in {doc['compute_s']:.1f} s."
     )
+    if doc["reaches_edge"]:
+        console.print(
+            "The footprint reaches the grid's edge, so it may go on beyond it: widen --extent-km."
+        )
