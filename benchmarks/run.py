@@ -37,6 +37,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_coalition  # noqa: E402
 import bench_engine  # noqa: E402
+import bench_footprint  # noqa: E402
 import bench_geometry  # noqa: E402
 import bench_kernel  # noqa: E402
 import bench_memory  # noqa: E402
@@ -50,6 +51,7 @@ BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
     "coalition": (bench_coalition, "Coalition analysis"),
     "sweep": (bench_sweep, "Sweep: local processes"),
     "memory": (bench_memory, "Memory model"),
+    "footprint": (bench_footprint, "Defended footprint"),
 }
 
 
