@@ -52,7 +52,18 @@ def japan_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Japan example's report, written by the real CLI with few trials."""
     out = tmp_path_factory.mktemp("report") / "japan-report.html"
     proc = subprocess.run(
-        [sys.executable, "-m", "hoplon", "report", str(JAPAN), "-o", str(out), "--trials", "500"],
+        [
+            sys.executable,
+            "-m",
+            "hoplon",
+            "report",
+            str(JAPAN),
+            "-o",
+            str(out),
+            "--trials",
+            "500",
+            "--footprints",
+        ],  # fmt: skip
         capture_output=True,
         text=True,
         timeout=300,
@@ -103,6 +114,16 @@ def test_report_renders_offline_in_chromium(japan_report: Path, tmp_path: Path) 
             envelopes = page.locator("#scenario-map .envelope").count()
             tracks = page.locator("#scenario-map .track").count()
             coverage = page.locator("#scenario-map .coverage").count()
+            footprint_area = page.evaluate(
+                """() => Array.from(document.querySelectorAll('#scenario-map .footprint'))
+                    .map(el => { const b = el.getBBox(); return b.width * b.height; })"""
+            )
+            page.locator('[data-toggle="footprints"]').uncheck()
+            footprints_hidden = page.evaluate(
+                "() => getComputedStyle(document.querySelector("
+                "'#scenario-map [data-layer=\"footprints\"]')).display"
+            )
+            page.locator('[data-toggle="footprints"]').check()
             title = page.title()
 
             # The layer switch works (script runs) and is undone.
@@ -137,6 +158,10 @@ def test_report_renders_offline_in_chromium(japan_report: Path, tmp_path: Path) 
     remote = [u for u in requests if not u.startswith(LOCAL_SCHEMES)]
     assert remote == [], f"the report made network requests: {remote}"
     assert title.startswith("Japan layered BMD")
+    # The defended footprints (MRBM from 40.0, 127.5; SRBM from 38.5, 126.5): drawn, and
+    # their layer switch hides them.
+    assert len(footprint_area) == 2 and all(a > 1000 for a in footprint_area)
+    assert footprints_hidden == "none"
 
     by_id = {d["id"]: d for d in drawn}
     assert "map" in by_id

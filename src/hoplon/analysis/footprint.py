@@ -415,6 +415,17 @@ def _on_grid(
     )  # fmt: skip
 
 
+def raid_footprints(loaded: LoadedScenario, grid_km: float = 25.0) -> list[Footprint]:
+    """The footprint of every unit taking part against each distinct (threat type, launch
+    point) of the scenario's raids, in raid order (for the report's map)."""
+    if not any(u.nation not in loaded.absent for u in loaded.spec.units):
+        return []
+    seen: dict[tuple[str, float, float], None] = {}
+    for _, raid in loaded.spec.raid_entries():
+        seen.setdefault((raid.type, float(raid.from_[0]), float(raid.from_[1])), None)
+    return [compute_footprint(loaded, t, (la, lo), grid_km=grid_km) for t, la, lo in seen]
+
+
 def footprint_file(
     path: str | Path,
     threat: str,
@@ -437,4 +448,5 @@ __all__ = [
     "area_km2",
     "compute_footprint",
     "footprint_file",
+    "raid_footprints",
 ]

@@ -71,6 +71,14 @@ def report(
             show_default=False,
         ),
     ] = None,
+    footprints: Annotated[
+        bool,
+        typer.Option(
+            "--footprints",
+            help="Also draw the architecture's defended footprint against each raid's threat"
+            " type from its launch point (docs/footprints.md; a 25 km grid).",
+        ),
+    ] = False,
 ) -> None:
     """Write a self-contained HTML report: map, results with intervals, spend, timeline."""
     from hoplon.present.html import render_compare_report, render_report, render_sweep_report
@@ -123,7 +131,13 @@ def report(
                 seed=seed,
                 workers=default_workers() if workers is None else workers,
             )
-        render_report(result, output, coalition=contributions)
+        drawn = []
+        if footprints:
+            from hoplon.analysis.footprint import raid_footprints
+
+            err.print(plain("footprints: each raid's threat type from its launch point"))
+            drawn = [fp.to_dict() for fp in raid_footprints(scenario.loaded)]
+        render_report(result, output, coalition=contributions, footprints=drawn)
     size_kb = output.stat().st_size / 1024
     took = time.perf_counter() - start
     err.print(plain(f"wrote {output} ({size_kb:,.0f} KB) in {took:.1f} s"))

@@ -7,7 +7,7 @@ and comparison reports are in :mod:`~hoplon.present.html.studies`.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,7 @@ def report_html(
     coalition: Mapping[str, Any] | None = None,
     economics: dict[str, Any] | None = None,
     generated: _dt.datetime | None = None,
+    footprints: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The report of one run as an HTML string (see :func:`render_report`)."""
     loaded = result.scenario
@@ -53,7 +54,7 @@ def report_html(
         economics = result.economics()
     nations = nation_colors(loaded)
     raids = raid_colors(loaded)
-    the_map = scenario_map(loaded)
+    the_map = scenario_map(loaded, footprints)
     threats = data.get("threats", [])
     threat_rows = []
     for t in threats:
@@ -127,6 +128,7 @@ def report_html(
         scenario=scenario_section(loaded, data["metrics"]),
         map=the_map and {"svg": Markup(the_map.svg), "legend": the_map.legend},
         map_layers=[
+            *([("footprints", "defended footprints")] if the_map and footprints else []),
             ("coverage", "radar coverage"),
             ("envelopes", "engagement envelopes"),
             ("tracks", "threat tracks"),
@@ -160,6 +162,7 @@ def render_report(
     coalition: Mapping[str, Any] | None = None,
     economics: dict[str, Any] | None = None,
     generated: _dt.datetime | None = None,
+    footprints: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """Write the self-contained HTML report of one run and return its text.
 
@@ -173,7 +176,16 @@ def render_report(
         economics: optional burden-sharing result (:func:`hoplon.economics.run_economics`);
             by default computed from the scenario's ``economics:`` section, if any.
         generated: the time stamp shown (default: now, UTC).
+        footprints: defended footprints to draw on the map
+            (:meth:`hoplon.analysis.footprint.Footprint.to_dict`), in a layer of their own.
     """
     return write_html(
-        report_html(result, coalition=coalition, economics=economics, generated=generated), path
+        report_html(
+            result,
+            coalition=coalition,
+            economics=economics,
+            generated=generated,
+            footprints=footprints,
+        ),
+        path,
     )
