@@ -1,7 +1,9 @@
 """The Japan example's report opened in real headless Chromium (Debian's ``chromium``).
 
 The page must load with no console errors and no network request at all, and the map
-and the charts must have drawn content. A screenshot is kept under the test's output
+and the charts must have drawn content: written with ``--footprints`` and
+``--engagement mrbm-tokyo#1``, so the footprint layer (drawn, and hidden by its switch)
+and the engagement view are among them. A screenshot is kept under the test's output
 and copied to ``test-output/report.png``.
 
 Needs ``/usr/bin/chromium`` (``make browser-deps`` installs it) and Playwright for
@@ -53,17 +55,9 @@ def japan_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report") / "japan-report.html"
     proc = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "hoplon",
-            "report",
-            str(JAPAN),
-            "-o",
-            str(out),
-            "--trials",
-            "500",
-            "--footprints",
-        ],  # fmt: skip
+            *(sys.executable, "-m", "hoplon", "report", str(JAPAN), "-o", str(out)),
+            *("--trials", "500", "--footprints", "--engagement", "mrbm-tokyo#1"),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -171,6 +165,6 @@ def test_report_renders_offline_in_chromium(japan_report: Path, tmp_path: Path) 
     assert hidden == "none"
     charts = [d for d in drawn if d["id"] != "map" and d["shapes"] > 0 and d["height"] > 50]
     assert len(charts) >= 4, drawn
-    for expected in ("target-leak", "threat-leak", "spend-by-nation", "timeline"):
+    for expected in ("target-leak", "threat-leak", "spend-by-nation", "timeline", "engagement"):
         assert by_id[expected]["shapes"] > 0, expected
     assert shot.stat().st_size > 20_000

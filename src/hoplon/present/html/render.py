@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from hoplon.core.metrics import value_basis_text
 from hoplon.present.html.basemap import LAND_SOURCE
+from hoplon.present.html.engagement import engagement_chart
 from hoplon.present.html.mapview import (
     nation_colors,
     raid_colors,
@@ -44,6 +45,7 @@ def report_html(
     economics: dict[str, Any] | None = None,
     generated: _dt.datetime | None = None,
     footprints: Sequence[Mapping[str, Any]] = (),
+    engagement: dict[str, Any] | None = None,
 ) -> str:
     """The report of one run as an HTML string (see :func:`render_report`)."""
     loaded = result.scenario
@@ -147,7 +149,11 @@ def report_html(
         charts_spend=spend_charts,
         spend_rows=spend_rows,
         spend_total=spend_total,
-        charts_timeline=[timeline] if timeline else [],
+        charts_timeline=[
+            c
+            for c in (timeline, engagement_chart(engagement) if engagement else None)
+            if c is not None
+        ],
         coalition=coalition_info if coalition_charts else None,
         charts_coalition=coalition_charts,
         economics=economics_section(economics) if economics else None,
@@ -163,6 +169,7 @@ def render_report(
     economics: dict[str, Any] | None = None,
     generated: _dt.datetime | None = None,
     footprints: Sequence[Mapping[str, Any]] = (),
+    engagement: dict[str, Any] | None = None,
 ) -> str:
     """Write the self-contained HTML report of one run and return its text.
 
@@ -178,6 +185,8 @@ def render_report(
         generated: the time stamp shown (default: now, UTC).
         footprints: defended footprints to draw on the map
             (:meth:`hoplon.analysis.footprint.Footprint.to_dict`), in a layer of their own.
+        engagement: an engagement view to draw under the timeline
+            (:meth:`hoplon.analysis.engagement.EngagementView.to_dict`).
     """
     return write_html(
         report_html(
@@ -186,6 +195,7 @@ def render_report(
             economics=economics,
             generated=generated,
             footprints=footprints,
+            engagement=engagement,
         ),
         path,
     )
