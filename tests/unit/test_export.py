@@ -147,3 +147,35 @@ def test_export_command_writes_each_format(tmp_path, repo_root, monkeypatch, run
     assert code == 2 and "--format" in stderr and "Traceback" not in stderr
     code, _, stderr = run_main("export", "examples/japan-layered-bmd.yaml", "-o", tmp_path)
     assert code == 2 and "Traceback" not in stderr
+
+
+def test_footprints_export_as_valid_polygons_of_their_area(
+    repo_root, monkeypatch, run_main, tmp_path
+):
+    from hoplon.analysis.footprint import area_km2, raid_footprints
+
+    monkeypatch.chdir(repo_root)
+    loaded = load_scenario("examples/japan-layered-bmd.yaml")
+    records = raid_footprints(loaded, grid_km=50.0)
+    doc = scenario_geography(loaded, records).to_dict()
+    out = json.loads(render_geojson(doc))
+    check_rfc7946(out)
+    found = [f for f in out["features"] if f["properties"]["layer"] == "footprint"]
+    assert [f["properties"]["type"] for f in found] == ["notional MRBM", "notional SRBM"]
+    for f, fp in zip(found, records, strict=True):
+        assert area_km2(shape(f["geometry"])) == pytest.approx(fp.area_km2, rel=1e-4)
+        assert f["properties"]["area_km2"] == pytest.approx(fp.area_km2, abs=0.1)
+    root = ET.fromstring(render_kml(doc))
+    assert len(root.findall(".//k:Placemark", KML_NS)) == len(doc["features"])
+    target = tmp_path / "fp.geojson"
+    code, _, err = run_main(
+        "export", "examples/japan-layered-bmd.yaml", "--footprints", "-o", target
+    )
+    assert code == 0, err
+    assert (
+        sum(
+            f["properties"]["layer"] == "footprint"
+            for f in json.loads(target.read_text())["features"]
+        )
+        == 2
+    )

@@ -136,19 +136,25 @@ class Footprint:
         d = self.defended
         return bool(d[0].any() or d[-1].any() or d[:, 0].any() or d[:, -1].any())
 
-    def cell_polygon(self, mask: NDArray[np.bool_]) -> shapely.Geometry:
-        """The union of the grid cells where ``mask`` holds, longitude-latitude."""
+    def cell_polygon(self, mask: NDArray[np.bool_], valid: bool = False) -> shapely.Geometry:
+        """The union of the grid cells where ``mask`` holds, longitude-latitude.
+
+        The fast coverage union may leave a ring touching itself where two cells meet at a
+        corner only (right for the area, not a valid OGC polygon); ``valid`` asks for the
+        full overlay union, whose rings are valid (for export).
+        """
         i, j = np.nonzero(mask)
         if not i.size:
             return shapely.Polygon()
-        lo = self.lon[j] - self.dlon_deg / 2
-        la = self.lat[i] - self.dlat_deg / 2
-        boxes = shapely.box(lo, la, lo + self.dlon_deg, la + self.dlat_deg)
-        return shapely.coverage_union_all(boxes)
+        # Cell edges computed once, so neighbours share their edge exactly.
+        lon_e = np.append(self.lon - self.dlon_deg / 2, self.lon[-1] + self.dlon_deg / 2)
+        lat_e = np.append(self.lat - self.dlat_deg / 2, self.lat[-1] + self.dlat_deg / 2)
+        boxes = shapely.box(lon_e[j], lat_e[i], lon_e[j + 1], lat_e[i + 1])
+        return shapely.union_all(boxes) if valid else shapely.coverage_union_all(boxes)
 
     def outline(self, mask: NDArray[np.bool_] | None = None) -> dict[str, Any]:
         """The defended area as a GeoJSON geometry (counter-clockwise exteriors)."""
-        geom = self.cell_polygon(self.defended if mask is None else mask)
+        geom = self.cell_polygon(self.defended if mask is None else mask, valid=True)
         if geom.geom_type == "Polygon":
             geom = orient(geom)
         elif geom.geom_type == "MultiPolygon":

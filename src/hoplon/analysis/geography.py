@@ -1,5 +1,8 @@
 """A scenario's geography as features for GIS export (``hoplon export``, docs/footprints.md).
 
+With ``--footprints``, the defended footprint of all the units against each raid's
+threat type from its launch point is added as a ``footprint`` polygon.
+
 Assets, units and sensors are points; each radar's coverage (its range against a 1 m²
 target, over its field of regard) and each unit's interceptor envelopes (the ground-range
 annulus ``[min_range, max_range]``) are geodesic polygons; each raid's track is the ground
@@ -10,6 +13,7 @@ antimeridian, as RFC 7946 asks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +24,7 @@ from shapely import affinity
 from shapely.geometry import mapping
 from shapely.geometry.polygon import orient
 
+from hoplon.analysis.footprint import Footprint
 from hoplon.compile.raids import raid_path
 from hoplon.scenario.loader import LoadedScenario
 from hoplon.scenario.schema import lat_lon_alt
@@ -136,8 +141,9 @@ def _point(at: tuple[float, ...]) -> shapely.Point:
     return shapely.Point(lon, lat)
 
 
-def scenario_geography(loaded: LoadedScenario) -> Geography:
-    """Every feature of a scenario for GIS export (see the module docstring)."""
+def scenario_geography(loaded: LoadedScenario, footprints: Sequence[Footprint] = ()) -> Geography:
+    """Every feature of a scenario for GIS export (see the module docstring), and the
+    given defended footprints (:mod:`hoplon.analysis.footprint`) as polygons."""
     spec, cat = loaded.spec, loaded.catalog
     out: list[Feature] = []
     for a in spec.assets:
@@ -197,5 +203,16 @@ def scenario_geography(loaded: LoadedScenario) -> Geography:
             "class": threat.threat_class, "target": raid.target, "count": raid.count,
             "apogee_km": round(path.apogee_m / 1000, 1),
             "flight_time_s": round(path.flight_time_s, 1),
+        }))  # fmt: skip
+    for fp in footprints:
+        geom = shapely.geometry.shape(fp.outline())
+        if geom.is_empty:
+            continue
+        lat, lon = fp.launch
+        out.append(Feature("footprint", _oriented(_split(geom)), {
+            "id": f"{fp.threat} from {lat:g},{lon:g}", "nation": "", "type": fp.threat,
+            "class": fp.threat_class, "from": f"{lat:g},{lon:g}",
+            "area_km2": round(fp.area_km2, 1), "grid_km": fp.grid_km,
+            "units": ", ".join(u.id for u in fp.units),
         }))  # fmt: skip
     return Geography(spec.name, tuple(out))

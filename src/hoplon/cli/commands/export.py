@@ -18,6 +18,14 @@ def export(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="File to write.", show_default=False)
     ] = Path("-"),
+    footprints: Annotated[
+        bool,
+        typer.Option(
+            "--footprints",
+            help="Add the defended footprint against each raid's threat type from its launch"
+            " point (docs/footprints.md; a 25 km grid).",
+        ),
+    ] = False,
 ) -> None:
     """Assets, units, sensors with coverage, threat tracks and envelopes, for QGIS or Google Earth."""
     from hoplon.analysis.geography import scenario_geography
@@ -31,6 +39,12 @@ def export(
         )
     if str(output) == "-":
         raise InputError.single("give the file to write with -o FILE", field="--output")
-    geography = scenario_geography(load_scenario(file))
+    loaded = load_scenario(file)
+    drawn = []
+    if footprints:
+        from hoplon.analysis.footprint import raid_footprints
+
+        drawn = raid_footprints(loaded)
+    geography = scenario_geography(loaded, drawn)
     write_output(output, render(geography.to_dict(), fmt), field="--output")
     err.print(f"Wrote {len(geography.features)} features to {output} ({fmt}).")
