@@ -193,3 +193,31 @@ def test_degree_lengths_at_the_equator():
     km_lat, km_lon = degree_lengths_km(0.0)
     assert km_lat == pytest.approx(110.574, abs=1e-3)
     assert km_lon == pytest.approx(111.320, abs=1e-3)
+
+
+def test_launch_area_footprint_is_the_intersection_over_its_launch_points():
+    from hoplon.analysis.footprint import GEOD, compute_area_footprint
+
+    loaded = _realistic(_loaded(), 0.8, 1.0)
+    area = compute_area_footprint(loaded, "test SRBM", LAUNCH, 150.0, samples=4, grid_km=4.0,
+                                  extent_km=160.0)  # fmt: skip
+    assert area.launch_points == 5 and area.to_dict()["threat"]["radius_km"] == 150.0
+    expected = _footprint(0.8, 1.0).defended.copy()
+    centre = (float(area.lat[0] + area.lat[-1]) / 2, float(area.lon[0] + area.lon[-1]) / 2)
+    for az in (0.0, 90.0, 180.0, 270.0):
+        lon, lat, _ = GEOD.fwd(LAUNCH[1], LAUNCH[0], az, 150e3)
+        one = compute_footprint(loaded, "test SRBM", (lat, lon), grid_km=4.0, extent_km=160.0,
+                                centre=centre)  # fmt: skip
+        expected &= one.defended
+    assert np.array_equal(area.defended, expected)
+    assert area.area_km2 < 0.95 * _footprint(0.8, 1.0).area_km2  # approaches differ
+    assert np.all(area.p_kill[~area.defended] == 0)
+
+
+def test_launch_area_changes_nothing_when_only_the_impact_point_matters():
+    from hoplon.analysis.footprint import compute_area_footprint
+
+    one = compute_footprint(_loaded(), "test SRBM", LAUNCH, grid_km=2.0, extent_km=90.0)
+    area = compute_area_footprint(_loaded(), "test SRBM", LAUNCH, 100.0, samples=3,
+                                  grid_km=2.0, extent_km=90.0)  # fmt: skip
+    assert np.array_equal(area.defended, one.defended)

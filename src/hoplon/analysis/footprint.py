@@ -125,6 +125,9 @@ class Footprint:
     units: tuple[UnitFootprint, ...]
     area_km2: float
     compute_s: float = field(compare=False)
+    launch_radius_km: float = 0.0
+    """A launch area's radius (0: one launch point); see :func:`compute_area_footprint`."""
+    launch_points: int = 1
 
     @property
     def cells(self) -> int:
@@ -166,7 +169,8 @@ class Footprint:
             "kind": "footprint",
             "scenario": self.scenario,
             "threat": {"type": self.threat, "class": self.threat_class,
-                       "from": list(self.launch)},
+                       "from": list(self.launch), "radius_km": self.launch_radius_km,
+                       "launch_points": self.launch_points},
             "grid": {
                 "step_km": self.grid_km, "rows": int(self.lat.size), "cols": int(self.lon.size),
                 "dlat_deg": self.dlat_deg, "dlon_deg": self.dlon_deg,
@@ -421,6 +425,78 @@ def _on_grid(
     )  # fmt: skip
 
 
+def _unit_footprints(
+    fp: Footprint, loaded: LoadedScenario, best: NDArray[np.float64]
+) -> tuple[UnitFootprint, ...]:
+    return tuple(
+        UnitFootprint(
+            id=u.id, nation=u.nation, type=u.type, lat=u.lat, lon=u.lon,
+            interceptors=u.interceptors, cells=int(fp.unit_defended[k].sum()),
+            area_km2=area_km2(fp.cell_polygon(fp.unit_defended[k])), max_p_kill=float(best[k]),
+        )
+        for k, u in enumerate(fp.units)
+    )  # fmt: skip
+
+
+def compute_area_footprint(
+    loaded: LoadedScenario,
+    threat: str,
+    launch: tuple[float, float],
+    radius_km: float,
+    samples: int = 8,
+    unit_ids: Sequence[str] = (),
+    grid_km: float = 25.0,
+    extent_km: float | None = None,
+) -> Footprint:
+    """The footprint against a launch *area*: a circle of ``radius_km`` about ``launch``.
+
+    An aim point is defended only if it is defended against every launch point sampled
+    in the area: the centre and ``samples`` points on the circle (geodesic, evenly spaced
+    in azimuth from north). Its P(kill) and opportunities are the least over them; all
+    footprints share the centre's grid.
+    """
+    if not (math.isfinite(radius_km) and radius_km > 0):
+        raise InputError.single(f"the launch radius must be positive, got {radius_km}",
+                                field="--from-radius-km")  # fmt: skip
+    if not 1 <= samples <= 64:
+        raise InputError.single(f"give 1 to 64 launch samples, got {samples}", field="--samples")
+    start = time.perf_counter()
+    first = compute_footprint(loaded, threat, launch, unit_ids, grid_km, extent_km)
+    centre = (float(first.lat[0] + first.lat[-1]) / 2, float(first.lon[0] + first.lon[-1]) / 2)
+    az = np.arange(samples) * 360.0 / samples
+    lons, lats, _ = GEOD.fwd(np.full(samples, launch[1]), np.full(samples, launch[0]), az,
+                             np.full(samples, radius_km * 1000.0))  # fmt: skip
+    defended, reachable = first.defended.copy(), first.reachable.copy()
+    p_kill, opportunities = first.p_kill.copy(), first.opportunities.copy()
+    unit_def = first.unit_defended.copy()
+    best = np.array([u.max_p_kill for u in first.units])
+    for la, lo in zip(np.asarray(lats), np.asarray(lons), strict=True):
+        lo = (float(lo) + 180.0) % 360.0 - 180.0
+        fp = compute_footprint(
+            loaded, threat, (float(la), lo), unit_ids, grid_km, first.lat.size * grid_km, centre
+        )
+        if fp.defended.shape != defended.shape:  # pragma: no cover - the same grid by construction
+            raise RuntimeError("launch-area footprints on different grids")
+        defended &= fp.defended
+        reachable &= fp.reachable
+        unit_def &= fp.unit_defended
+        p_kill = np.minimum(p_kill, fp.p_kill)
+        opportunities = np.minimum(opportunities, fp.opportunities)
+        best = np.minimum(best, [u.max_p_kill for u in fp.units])
+    p_kill = np.where(defended, p_kill, 0.0)
+    merged = Footprint(**{
+        **first.__dict__, "defended": defended, "reachable": reachable, "p_kill": p_kill,
+        "opportunities": np.where(defended, opportunities, 0), "unit_defended": unit_def,
+        "launch_radius_km": float(radius_km), "launch_points": samples + 1,
+    })  # fmt: skip
+    units = _unit_footprints(merged, loaded, best)
+    return Footprint(**{
+        **merged.__dict__, "units": units,
+        "area_km2": area_km2(merged.cell_polygon(defended)),
+        "compute_s": time.perf_counter() - start,
+    })  # fmt: skip
+
+
 def raid_footprints(loaded: LoadedScenario, grid_km: float = 25.0) -> list[Footprint]:
     """The footprint of every unit taking part against each distinct (threat type, launch
     point) of the scenario's raids, in raid order (for the report's map)."""
@@ -439,12 +515,19 @@ def footprint_file(
     unit_ids: Sequence[str] = (),
     grid_km: float = 25.0,
     extent_km: float | None = None,
+    radius_km: float | None = None,
+    samples: int = 8,
 ) -> Footprint:
-    """:func:`compute_footprint` on a scenario file, with the launch point as ``LAT,LON``."""
+    """:func:`compute_footprint` on a scenario file, with the launch point as ``LAT,LON``
+    (:func:`compute_area_footprint` when a launch radius is given)."""
     from hoplon.scenario import load_scenario
 
     point = parse_lat_lon(launch, file=path)
     loaded = load_scenario(path)
+    if radius_km is not None:
+        return compute_area_footprint(
+            loaded, threat, point, radius_km, samples, unit_ids, grid_km, extent_km
+        )
     return compute_footprint(loaded, threat, point, unit_ids, grid_km=grid_km, extent_km=extent_km)
 
 
@@ -452,6 +535,7 @@ __all__ = [
     "Footprint",
     "UnitFootprint",
     "area_km2",
+    "compute_area_footprint",
     "compute_footprint",
     "footprint_file",
     "raid_footprints",

@@ -34,13 +34,28 @@ def footprint(
             show_default=False,
         ),
     ] = None,
+    radius_km: Annotated[
+        float | None,
+        typer.Option(
+            "--from-radius-km",
+            help="A launch area: a circle of this radius about --from; an aim point is"
+            " defended only if defended against every launch point sampled in it.",
+            show_default=False,
+        ),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", help="Launch points on the area's circle.")
+    ] = 8,
     as_json: AsJson = False,
 ) -> None:
     """Defended footprint: the aim points the units can engage a threat flying to (no Monte Carlo)."""
     from hoplon.analysis.footprint import footprint_file
     from hoplon.present.footprint import render_footprint
 
-    record = footprint_file(file, threat, launch, unit or (), grid_km=grid_km, extent_km=extent_km)
+    record = footprint_file(
+        file, threat, launch, unit or (), grid_km=grid_km, extent_km=extent_km,
+        radius_km=radius_km, samples=samples,
+    )  # fmt: skip
     doc = record.to_dict()
     if as_json:
         sys.stdout.write(json.dumps(doc) + "\n")
