@@ -99,6 +99,23 @@ def test_footprint_json_and_table(repo_root, monkeypatch, run_main):
         (["--threat", "notional MRBM", "--from", "40,127.5", "--unit", "nope"], "--unit"),
         (["--threat", "notional MRBM", "--from", "40,127.5", "--grid-km", "0"], "--grid-km"),
         (["--threat", "notional MRBM", "--from", "40,127.5", "--grid-km", "0.01"], "--grid-km"),
+        (
+            ["--threat", "notional MRBM", "--from", "40,127.5", "--from-radius-km", "0"],
+            "--from-radius-km",
+        ),
+        (
+            [
+                "--threat",
+                "notional MRBM",
+                "--from",
+                "40,127.5",
+                "--from-radius-km",
+                "50",
+                "--samples",
+                "0",
+            ],
+            "--samples",
+        ),
     ],
 )
 def test_footprint_refusals_are_one_line_exit_2(repo_root, monkeypatch, run_main, extra, field):
