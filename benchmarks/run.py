@@ -37,6 +37,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_coalition  # noqa: E402
 import bench_engine  # noqa: E402
+import bench_footprint  # noqa: E402
 import bench_geometry  # noqa: E402
 import bench_kernel  # noqa: E402
 import bench_memory  # noqa: E402
@@ -54,6 +55,7 @@ BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
     "memory": (bench_memory, "Memory model"),
     "sensitivity": (bench_sensitivity, "Sensitivity: Sobol' indices and a Morris screen"),
     "plan": (bench_plan, "Planned doctrine: planning the theatre"),
+    "footprint": (bench_footprint, "Defended footprint"),
 }
 
 

@@ -1,7 +1,9 @@
 """The Japan example's report opened in real headless Chromium (Debian's ``chromium``).
 
 The page must load with no console errors and no network request at all, and the map
-and the charts must have drawn content. A screenshot is kept under the test's output
+and the charts must have drawn content: written with ``--footprints`` and
+``--engagement mrbm-tokyo#1``, so the footprint layer (drawn, and hidden by its switch)
+and the engagement view are among them. A screenshot is kept under the test's output
 and copied to ``test-output/report.png``.
 
 Needs ``/usr/bin/chromium`` (``make browser-deps`` installs it) and Playwright for
@@ -52,7 +54,10 @@ def japan_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Japan example's report, written by the real CLI with few trials."""
     out = tmp_path_factory.mktemp("report") / "japan-report.html"
     proc = subprocess.run(
-        [sys.executable, "-m", "hoplon", "report", str(JAPAN), "-o", str(out), "--trials", "500"],
+        [
+            *(sys.executable, "-m", "hoplon", "report", str(JAPAN), "-o", str(out)),
+            *("--trials", "500", "--footprints", "--engagement", "mrbm-tokyo#1"),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -103,6 +108,16 @@ def test_report_renders_offline_in_chromium(japan_report: Path, tmp_path: Path) 
             envelopes = page.locator("#scenario-map .envelope").count()
             tracks = page.locator("#scenario-map .track").count()
             coverage = page.locator("#scenario-map .coverage").count()
+            footprint_area = page.evaluate(
+                """() => Array.from(document.querySelectorAll('#scenario-map .footprint'))
+                    .map(el => { const b = el.getBBox(); return b.width * b.height; })"""
+            )
+            page.locator('[data-toggle="footprints"]').uncheck()
+            footprints_hidden = page.evaluate(
+                "() => getComputedStyle(document.querySelector("
+                "'#scenario-map [data-layer=\"footprints\"]')).display"
+            )
+            page.locator('[data-toggle="footprints"]').check()
             title = page.title()
 
             # The layer switch works (script runs) and is undone.
@@ -137,6 +152,10 @@ def test_report_renders_offline_in_chromium(japan_report: Path, tmp_path: Path) 
     remote = [u for u in requests if not u.startswith(LOCAL_SCHEMES)]
     assert remote == [], f"the report made network requests: {remote}"
     assert title.startswith("Japan layered BMD")
+    # The defended footprints (MRBM from 40.0, 127.5; SRBM from 38.5, 126.5): drawn, and
+    # their layer switch hides them.
+    assert len(footprint_area) == 2 and all(a > 1000 for a in footprint_area)
+    assert footprints_hidden == "none"
 
     by_id = {d["id"]: d for d in drawn}
     assert "map" in by_id
@@ -146,6 +165,6 @@ def test_report_renders_offline_in_chromium(japan_report: Path, tmp_path: Path) 
     assert hidden == "none"
     charts = [d for d in drawn if d["id"] != "map" and d["shapes"] > 0 and d["height"] > 50]
     assert len(charts) >= 4, drawn
-    for expected in ("target-leak", "threat-leak", "spend-by-nation", "timeline"):
+    for expected in ("target-leak", "threat-leak", "spend-by-nation", "timeline", "engagement"):
         assert by_id[expected]["shapes"] > 0, expected
     assert shot.stat().st_size > 20_000

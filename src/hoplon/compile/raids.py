@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from hoplon.core import flight
+from hoplon.catalog import Threat
+from hoplon.core import flight, footprint
 from hoplon.scenario.loader import LoadedScenario
 from hoplon.scenario.schema import Raid, lat_lon_alt
 
@@ -125,3 +126,25 @@ def expand_raids(
             out.cost.append(entry.unit_cost_usd)
             out.ballistic.append(entry.flight == "ballistic")
     return out
+
+
+def aim_point_paths(
+    entry: Threat,
+    launch_lat: float,
+    launch_lon: float,
+    aim_lat: NDArray[np.float64],
+    aim_lon: NDArray[np.float64],
+) -> flight.PathBatch:
+    """The paths a threat of catalog entry ``entry`` flies from one launch point to each
+    aim point (each away from the launch point), launched at 0, as one batch: the paths
+    :func:`raid_path` gives, sampled on the same steps, computed for all at once."""
+    if entry.flight == "ballistic":
+        return footprint.ballistic_batch(
+            launch_lat, launch_lon, aim_lat, aim_lon, float(entry.burn_time_s or 0.0),
+            str(entry.trajectory), dt_s=BALLISTIC_DT_S,
+        )  # fmt: skip
+    stop = entry.release_range_m if entry.flight == "aircraft" else 0.0
+    return footprint.constant_batch(
+        launch_lat, launch_lon, aim_lat, aim_lon, entry.speed_ms,
+        float(entry.altitude_m or 0.0), stop, dt_s=AIR_BREATHING_DT_S,
+    )  # fmt: skip

@@ -138,6 +138,42 @@ def fire_control_tracks(
     n_units, n_radars = len(unit_idx), radars.n
     if batch is None or not n_radars:
         return np.full((n_units, threats.n), np.inf)
+    launch = threats.launch_s
+    # Sensors do not move, so when a radar first sees a threat, counted from its launch,
+    # is the same for every threat of a raid: detect once per raid path, then shift by
+    # each threat's launch time (min(t) + launch == min(t + launch) in floating point).
+    raid_batch = flight.PathBatch.from_paths(threats.raid_paths, np.zeros(len(threats.raid_paths)))
+    detect_rel = first_detections(radars, raid_batch, np.asarray(threats.raid_rcs))
+    detect = detect_rel[:, np.asarray(threats.row_of, dtype=np.int64)] + launch[None, :]
+    return tracks_from_detections(
+        loaded, radars, unit_idx, detect, launch, np.asarray(threats.ballistic, dtype=bool)
+    )
+
+
+def first_detections(
+    radars: Radars, batch: flight.PathBatch, rcs_m2: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Each radar's first detection of each path of ``batch``, (radars, paths), seconds."""
+    col = {k: np.asarray(v, dtype=float) for k, v in radars.cols.items()}
+    return sensing.radar_first_detection_s(
+        col["lat"], col["lon"], col["alt"], col["range"], col["facing"], col["fov"],
+        col["elev"], batch, rcs_m2,
+    )  # fmt: skip
+
+
+def tracks_from_detections(
+    loaded: LoadedScenario,
+    radars: Radars,
+    unit_idx: list[int],
+    detect: NDArray[np.float64],
+    launch: NDArray[np.float64],
+    ballistic: NDArray[np.bool_],
+) -> NDArray[np.float64]:
+    """Each unit's earliest fire-control track on each threat, (units, threats), from the
+    radars' first detections ``detect`` (radars, threats), the threats' launch times and
+    whether each is ballistic (space sensors report those); inf where it gets none."""
+    n_units, n_radars = len(unit_idx), radars.n
+    col = {k: np.asarray(v, dtype=float) for k, v in radars.cols.items()}
     share = sharing(loaded.spec)
 
     def latency(src: str, dst: str, fire_control: bool) -> float:
@@ -146,17 +182,6 @@ def fire_control_tracks(
         cue, fc = share.get((src, dst), (np.inf, np.inf))
         return fc if fire_control else cue
 
-    col = {k: np.asarray(v, dtype=float) for k, v in radars.cols.items()}
-    launch = threats.launch_s
-    # Sensors do not move, so when a radar first sees a threat, counted from its launch,
-    # is the same for every threat of a raid: detect once per raid path, then shift by
-    # each threat's launch time (min(t) + launch == min(t + launch) in floating point).
-    raid_batch = flight.PathBatch.from_paths(threats.raid_paths, np.zeros(len(threats.raid_paths)))
-    detect_rel = sensing.radar_first_detection_s(
-        col["lat"], col["lon"], col["alt"], col["range"], col["facing"], col["fov"],
-        col["elev"], raid_batch, np.asarray(threats.raid_rcs),
-    )  # fmt: skip
-    detect = detect_rel[:, np.asarray(threats.row_of, dtype=np.int64)] + launch[None, :]
     # Cue latencies depend only on the nations, so they are given per nation: an
     # (S, S) matrix over the radars would be quadratic in time and memory.
     groups = list(dict.fromkeys(radars.nation))
@@ -169,9 +194,7 @@ def fire_control_tracks(
         [[latency(src, dst, False) for src in radars.space_nation] for dst in groups], dtype=float
     ).reshape(len(groups), len(radars.space_nation))
     external = (
-        sensing.space_infrared_report_s(
-            launch, np.asarray(threats.ballistic), np.asarray(radars.space_latency)
-        )
+        sensing.space_infrared_report_s(launch, ballistic, np.asarray(radars.space_latency))
         if radars.space_nation
         else None
     )

@@ -75,6 +75,23 @@ def report(
             show_default=False,
         ),
     ] = None,
+    footprints: Annotated[
+        bool,
+        typer.Option(
+            "--footprints",
+            help="Also draw the architecture's defended footprint against each raid's threat"
+            " type from its launch point (docs/footprints.md; a 25 km grid).",
+        ),
+    ] = False,
+    engagement: Annotated[
+        str | None,
+        typer.Option(
+            "--engagement",
+            help="Also draw the engagement view of this threat (RAID#N, e.g. mrbm-tokyo#1):"
+            " altitude against time, altitude bands, tracks, windows, trial 0's intercepts.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write a self-contained HTML report: map, results with intervals, spend, timeline."""
     from hoplon.present.html import render_compare_report, render_report, render_sweep_report
@@ -114,6 +131,10 @@ def report(
         from hoplon.present.terminal import progress_bar
 
         scenario = load(file)
+        if engagement is not None:  # a threat that is not there: refused before the run
+            from hoplon.analysis.engagement import find_threat
+
+            find_threat(scenario.loaded, engagement)
         n = trials or scenario.spec.trials
         with progress_bar(err, n, scenario.name) as advance:
             result = scenario.run(trials=trials, seed=seed, workers=workers, progress=advance)
@@ -130,7 +151,18 @@ def report(
                 seed=seed,
                 workers=default_workers() if workers is None else workers,
             )
-        render_report(result, output, coalition=contributions)
+        drawn = []
+        if footprints:
+            from hoplon.analysis.footprint import raid_footprints
+
+            err.print(plain("footprints: each raid's threat type from its launch point"))
+            drawn = [fp.to_dict() for fp in raid_footprints(scenario.loaded)]
+        view = None
+        if engagement is not None:
+            from hoplon.analysis.engagement import engagement_view
+
+            view = engagement_view(scenario.loaded, engagement, result.sample_trial()).to_dict()
+        render_report(result, output, coalition=contributions, footprints=drawn, engagement=view)
     size_kb = output.stat().st_size / 1024
     took = time.perf_counter() - start
     err.print(plain(f"wrote {output} ({size_kb:,.0f} KB) in {took:.1f} s"))

@@ -11,8 +11,9 @@ ground. Everything outside the frame is clipped.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -66,7 +67,7 @@ RAID_COLORS = (
 class LegendItem:
     """One line of the map legend."""
 
-    kind: str  # "raid" | "tier" | "nation" | "radar" | "note"
+    kind: str  # "raid" | "tier" | "nation" | "radar" | "footprint" | "note"
     label: str
     color: str = "#000"
 
@@ -431,8 +432,39 @@ class _Labels:
         self.boxes.append((x - r, y - r, x + r, y + r))
 
 
-def scenario_map(loaded: LoadedScenario) -> ScenarioMap | None:
-    """Draw the scenario's map; ``None`` when nothing in it has a position."""
+#: Fill colours of defended footprints, in order.
+FOOTPRINT_COLORS = ("#2e8b57", "#6a5acd", "#d2691e", "#008b8b")
+
+
+def _footprint_paths(frame: Frame, doc: Mapping[str, Any], color: str) -> str:
+    """One footprint record's outline (a GeoJSON Polygon or MultiPolygon) as a filled path."""
+    geom = doc.get("outline") or {}
+    polys = [geom["coordinates"]] if geom.get("type") == "Polygon" else geom.get("coordinates", [])
+    d = "".join(
+        _polyline(frame, frame.wrap(np.array([p[0] for p in ring])), np.array([p[1] for p in ring]))
+        + "Z"
+        for poly in polys
+        for ring in poly
+        if ring
+    )
+    if not d:
+        return ""
+    threat = doc["threat"]
+    tip = (
+        f"defended footprint against {threat['type']} from {threat['from'][0]:.2f},"
+        f" {threat['from'][1]:.2f}: {doc['area_km2']:,.0f} km² ({doc['grid']['step_km']:g} km grid)"
+    )
+    return f'<path class="footprint" fill="{color}" d="{d}"><title>{esc(tip)}</title></path>'
+
+
+def scenario_map(
+    loaded: LoadedScenario, footprints: Sequence[Mapping[str, Any]] = ()
+) -> ScenarioMap | None:
+    """Draw the scenario's map; ``None`` when nothing in it has a position.
+
+    ``footprints`` are :meth:`hoplon.analysis.footprint.Footprint.to_dict` records, drawn
+    filled (their ``outline``) in a layer of their own under the coverage.
+    """
     spec, cat = loaded.spec, loaded.catalog
     raids_all = spec.raids
     paths = {raid.id: raid_path(loaded, raid) for raid in raids_all}
@@ -459,6 +491,25 @@ def scenario_map(loaded: LoadedScenario) -> ScenarioMap | None:
         f'<path class="land" d="{_land_paths(frame)}"/>',
         *_graticule(frame),
     ]
+
+    drawn = []
+    for k, doc in enumerate(footprints):
+        color = FOOTPRINT_COLORS[k % len(FOOTPRINT_COLORS)]
+        path = _footprint_paths(frame, doc, color)
+        if path:
+            drawn.append(path)
+            threat = doc["threat"]
+            legend.append(
+                LegendItem(
+                    "footprint",
+                    f"defended footprint against {threat['type']} from"
+                    f" {threat['from'][0]:.2f}, {threat['from'][1]:.2f}: where the units can"
+                    f" engage one aimed there ({doc['area_km2']:,.0f} km²)",
+                    color,
+                )
+            )
+    if drawn:
+        body.append('<g class="layer" data-layer="footprints">' + "".join(drawn) + "</g>")
 
     # Radar coverage against the lowest-flying threat (range and 4/3-earth horizon, as
     # the model detects it): scenario radars filled, the units' own radars as outlines.

@@ -7,7 +7,7 @@ and comparison reports are in :mod:`~hoplon.present.html.studies`.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from hoplon.core.metrics import value_basis_text
 from hoplon.present.html.basemap import LAND_SOURCE
+from hoplon.present.html.engagement import engagement_chart
 from hoplon.present.html.mapview import (
     nation_colors,
     raid_colors,
@@ -43,6 +44,8 @@ def report_html(
     coalition: Mapping[str, Any] | None = None,
     economics: dict[str, Any] | None = None,
     generated: _dt.datetime | None = None,
+    footprints: Sequence[Mapping[str, Any]] = (),
+    engagement: dict[str, Any] | None = None,
 ) -> str:
     """The report of one run as an HTML string (see :func:`render_report`)."""
     loaded = result.scenario
@@ -53,7 +56,7 @@ def report_html(
         economics = result.economics()
     nations = nation_colors(loaded)
     raids = raid_colors(loaded)
-    the_map = scenario_map(loaded)
+    the_map = scenario_map(loaded, footprints)
     threats = data.get("threats", [])
     threat_rows = []
     for t in threats:
@@ -127,6 +130,7 @@ def report_html(
         scenario=scenario_section(loaded, data["metrics"]),
         map=the_map and {"svg": Markup(the_map.svg), "legend": the_map.legend},
         map_layers=[
+            *([("footprints", "defended footprints")] if the_map and footprints else []),
             ("coverage", "radar coverage"),
             ("envelopes", "engagement envelopes"),
             ("tracks", "threat tracks"),
@@ -149,7 +153,11 @@ def report_html(
             {"unit": uid, "fired": f"{fired.mean:,.2f}", "held": f"{held.mean:,.2f}"}
             for uid, (fired, held) in result.held_back().items()
         ],
-        charts_timeline=[timeline] if timeline else [],
+        charts_timeline=[
+            c
+            for c in (timeline, engagement_chart(engagement) if engagement else None)
+            if c is not None
+        ],
         coalition=coalition_info if coalition_charts else None,
         charts_coalition=coalition_charts,
         economics=economics_section(economics) if economics else None,
@@ -164,6 +172,8 @@ def render_report(
     coalition: Mapping[str, Any] | None = None,
     economics: dict[str, Any] | None = None,
     generated: _dt.datetime | None = None,
+    footprints: Sequence[Mapping[str, Any]] = (),
+    engagement: dict[str, Any] | None = None,
 ) -> str:
     """Write the self-contained HTML report of one run and return its text.
 
@@ -177,7 +187,19 @@ def render_report(
         economics: optional burden-sharing result (:func:`hoplon.economics.run_economics`);
             by default computed from the scenario's ``economics:`` section, if any.
         generated: the time stamp shown (default: now, UTC).
+        footprints: defended footprints to draw on the map
+            (:meth:`hoplon.analysis.footprint.Footprint.to_dict`), in a layer of their own.
+        engagement: an engagement view to draw under the timeline
+            (:meth:`hoplon.analysis.engagement.EngagementView.to_dict`).
     """
     return write_html(
-        report_html(result, coalition=coalition, economics=economics, generated=generated), path
+        report_html(
+            result,
+            coalition=coalition,
+            economics=economics,
+            generated=generated,
+            footprints=footprints,
+            engagement=engagement,
+        ),
+        path,
     )
