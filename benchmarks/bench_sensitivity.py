@@ -77,11 +77,11 @@ def run(config: Config = DEFAULT, profile: bool = False) -> dict[str, Any]:
 
     out: dict[str, Any] = {"benchmark": "sensitivity", "config": asdict(config)}
     start = time.perf_counter()
-    study, estimator = plan_sensitivity(
+    study = plan_sensitivity(
         EXAMPLE, method="sobol", n=config.sobol_n, second_order=config.second_order,
         trials=config.trials, seed=config.seed,
     )  # fmt: skip
-    sobol = sensitivity(study, estimator, workers=config.workers)
+    sobol = sensitivity(study, workers=config.workers)
     out["sobol"] = {
         "parameters": len(sobol.params),
         "runs": sobol.evaluations,
@@ -91,11 +91,11 @@ def run(config: Config = DEFAULT, profile: bool = False) -> dict[str, Any]:
     }
     with tempfile.TemporaryDirectory(prefix="hoplon-bench-sens-") as folder:
         start = time.perf_counter()
-        study, estimator = plan_sensitivity(
+        study = plan_sensitivity(
             _twenty(Path(folder)), method="morris", n=config.morris_trajectories,
             trials=config.trials, seed=config.seed,
         )  # fmt: skip
-        morris = sensitivity(study, estimator, workers=config.workers)
+        morris = sensitivity(study, workers=config.workers)
         out["morris"] = {
             "parameters": len(morris.params),
             "runs": morris.evaluations,

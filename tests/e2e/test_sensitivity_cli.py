@@ -71,8 +71,8 @@ def test_no_uncertain_section_and_a_bad_design_are_refused(run_main) -> None:
 
 
 def test_indices_do_not_depend_on_the_number_of_workers() -> None:
-    one = sensitivity(*plan_sensitivity(SALVO, n=8, trials=500), workers=1)
-    two = sensitivity(*plan_sensitivity(SALVO, n=8, trials=500), workers=2)
+    one = sensitivity(plan_sensitivity(SALVO, n=8, trials=500), workers=1)
+    two = sensitivity(plan_sensitivity(SALVO, n=8, trials=500), workers=2)
     assert one.indices == two.indices
     assert one.evaluations == two.evaluations == 8 * (3 + 2)
 

@@ -108,8 +108,8 @@ def test_the_salvo_closed_form_values() -> None:
 
 @pytest.mark.slow
 def test_the_engine_s_salvo_indices_follow_the_closed_form() -> None:
-    study, estimator = plan_sensitivity(SALVO, method="sobol", n=256)
-    result = sensitivity(study, estimator, workers=2)
+    study = plan_sensitivity(SALVO, method="sobol", n=256)
+    result = sensitivity(study, workers=2)
     ix = result.indices["p_no_leak"]
     want = _salvo_indices()
     bias = 0.25 / study.plan.trials / want["V"]  # Monte Carlo variance added to V, relative

@@ -9,7 +9,8 @@ SALib's (Saltelli sampling, Sobol' indices with bootstrap intervals, Morris effe
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,100 @@ def _problem(params: Sequence[Parameter]) -> dict[str, Any]:
 # ============================================================================ estimators
 
 
+@dataclass(frozen=True)
+class Design:
+    """The points of the unit cube an estimator needs, and how it reads their outputs.
+
+    Drawn once (:func:`sobol_design`, :func:`morris_design`): a study runs the points
+    (``to_values(params, design.unit)``) however it likes, then :meth:`analyze` turns
+    each metric's outputs, in the points' order, into indices.
+    """
+
+    method: str
+    """``sobol`` or ``morris``."""
+    unit: NDArray[np.float64]
+    seed: int
+    second_order: bool = False
+    levels: int = 4
+
+    @property
+    def evaluations(self) -> int:
+        return int(self.unit.shape[0])
+
+    def analyze(
+        self, params: Sequence[Parameter], outputs: Mapping[str, NDArray[np.float64]]
+    ) -> dict[str, dict[str, dict[str, float]]]:
+        """Sobol' indices or Morris effects of each metric, per parameter."""
+        if self.method == "sobol":
+            return {m: self._sobol(params, np.asarray(y, dtype=float)) for m, y in outputs.items()}
+        return {m: self._morris(params, np.asarray(y, dtype=float)) for m, y in outputs.items()}
+
+    def _sobol(self, params: Sequence[Parameter], y: NDArray[np.float64]) -> dict[str, Any]:
+        from SALib.analyze import sobol as sobol_analyze
+
+        if not np.all(np.isfinite(y)) or float(np.var(y)) == 0.0:
+            return {p.path: _constant_sobol() for p in params}
+        res = sobol_analyze.analyze(
+            _problem(params), y, calc_second_order=self.second_order, num_resamples=RESAMPLES,
+            conf_level=0.95, seed=self.seed,
+        )  # fmt: skip
+        out: dict[str, Any] = {
+            p.path: {k: round6(float(res[k][j])) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+            for j, p in enumerate(params)
+        }
+        if self.second_order:
+            for j, p in enumerate(params):
+                out[p.path]["S2"] = {
+                    q.path: [round6(float(res["S2"][j, m])), round6(float(res["S2_conf"][j, m]))]
+                    for m, q in enumerate(params)
+                    if m > j
+                }
+        return out
+
+    def _morris(self, params: Sequence[Parameter], y: NDArray[np.float64]) -> dict[str, Any]:
+        from SALib.analyze import morris as morris_analyze
+
+        res = morris_analyze.analyze(
+            _problem(params), self.unit, y, num_resamples=RESAMPLES, conf_level=0.95,
+            num_levels=self.levels, seed=self.seed,
+        )  # fmt: skip
+        return {
+            p.path: {
+                k: round6(float(res[k][j])) for k in ("mu", "mu_star", "sigma", "mu_star_conf")
+            }
+            for j, p in enumerate(params)
+        }
+
+
+def sobol_design(
+    params: Sequence[Parameter], n: int, seed: int, second_order: bool = False
+) -> Design:
+    """Saltelli's sampling (SALib, scrambled Sobol' points, ``n`` base samples, a power of
+    two): ``n (k + 2)`` points, ``n (2k + 2)`` with ``second_order``. Its indices are
+    the Jansen/Saltelli estimators with bootstrap 95 % intervals (SALib ``sobol.analyze``):
+    ``{metric: {path: {S1, S1_conf, ST, ST_conf}}}`` (with ``second_order``, also
+    ``{"S2": {other path: [S2, S2_conf]}}`` for each later parameter)."""
+    from SALib.sample import sobol as sobol_sample
+
+    unit = sobol_sample.sample(
+        _problem(params), n, calc_second_order=second_order, scramble=True, seed=seed
+    )
+    return Design("sobol", unit, seed, second_order=second_order)
+
+
+def morris_design(
+    params: Sequence[Parameter], trajectories: int, seed: int, levels: int = 4
+) -> Design:
+    """``trajectories`` one-at-a-time Morris trajectories on a ``levels``-level grid of the
+    unit cube (SALib ``morris``; ``trajectories (k + 1)`` points). Its effects are ``mu``,
+    ``mu_star`` (mean absolute effect, with its bootstrap 95 % interval) and ``sigma``,
+    per unit step of each parameter's quantile (its whole range is 1)."""
+    from SALib.sample import morris as morris_sample
+
+    unit = morris_sample.sample(_problem(params), trajectories, num_levels=levels, seed=seed)
+    return Design("morris", unit, seed, levels=levels)
+
+
 def sobol_indices(
     params: Sequence[Parameter],
     evaluate: Evaluate,
@@ -43,43 +138,10 @@ def sobol_indices(
     seed: int,
     second_order: bool = False,
 ) -> tuple[dict[str, dict[str, dict[str, float]]], int]:
-    """First-order and total Sobol' indices of each metric ``evaluate`` returns.
-
-    Saltelli's sampling (SALib, scrambled Sobol' points, ``n`` base samples, a power of
-    two; ``n (k + 2)`` evaluations, ``n (2k + 2)`` with ``second_order``), the
-    Jansen/Saltelli estimators and their bootstrap 95 % intervals (SALib
-    ``sobol.analyze``). Returns ``{metric: {path: {S1, S1_conf, ST, ST_conf}}}`` (with
-    ``second_order``, also ``{"S2": {other path: [S2, S2_conf]}}`` for each later
-    parameter) and the number of evaluations.
-    """
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
-
-    problem = _problem(params)
-    unit = sobol_sample.sample(problem, n, calc_second_order=second_order, scramble=True, seed=seed)
-    outputs = evaluate(to_values(params, unit))
-    indices: dict[str, dict[str, dict[str, float]]] = {}
-    for metric, y in outputs.items():
-        y = np.asarray(y, dtype=float)
-        if not np.all(np.isfinite(y)) or float(np.var(y)) == 0.0:
-            indices[metric] = {p.path: _constant_sobol() for p in params}
-            continue
-        res = sobol_analyze.analyze(
-            problem, y, calc_second_order=second_order, num_resamples=RESAMPLES,
-            conf_level=0.95, seed=seed,
-        )  # fmt: skip
-        indices[metric] = {
-            p.path: {k: round6(float(res[k][j])) for k in ("S1", "S1_conf", "ST", "ST_conf")}
-            for j, p in enumerate(params)
-        }
-        if second_order:
-            for j, p in enumerate(params):
-                indices[metric][p.path]["S2"] = {  # type: ignore[assignment]
-                    q.path: [round6(float(res["S2"][j, m])), round6(float(res["S2_conf"][j, m]))]
-                    for m, q in enumerate(params)
-                    if m > j
-                }
-    return indices, int(unit.shape[0])
+    """First-order and total Sobol' indices of each metric ``evaluate`` returns, and the
+    number of evaluations (:func:`sobol_design`, then :meth:`Design.analyze`)."""
+    design = sobol_design(params, n, seed, second_order)
+    return design.analyze(params, evaluate(to_values(params, design.unit))), design.evaluations
 
 
 def _constant_sobol() -> dict[str, float]:
@@ -94,30 +156,10 @@ def morris_effects(
     seed: int,
     levels: int = 4,
 ) -> tuple[dict[str, dict[str, dict[str, float]]], int]:
-    """Morris elementary effects of each metric: ``mu``, ``mu_star`` (mean absolute
-    effect, with its bootstrap 95 % interval) and ``sigma``, per parameter, from
-    ``trajectories`` one-at-a-time trajectories on a ``levels``-level grid of the unit
-    cube (SALib ``morris``; ``trajectories (k + 1)`` evaluations). Effects are per unit
-    step of each parameter's quantile (its whole range is 1)."""
-    from SALib.analyze import morris as morris_analyze
-    from SALib.sample import morris as morris_sample
-
-    problem = _problem(params)
-    unit = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
-    outputs = evaluate(to_values(params, unit))
-    effects: dict[str, dict[str, dict[str, float]]] = {}
-    for metric, y in outputs.items():
-        y = np.asarray(y, dtype=float)
-        res = morris_analyze.analyze(
-            problem, unit, y, num_resamples=RESAMPLES, conf_level=0.95, num_levels=levels, seed=seed
-        )
-        effects[metric] = {
-            p.path: {
-                k: round6(float(res[k][j])) for k in ("mu", "mu_star", "sigma", "mu_star_conf")
-            }
-            for j, p in enumerate(params)
-        }
-    return effects, int(unit.shape[0])
+    """Morris elementary effects of each metric ``evaluate`` returns, and the number of
+    evaluations (:func:`morris_design`, then :meth:`Design.analyze`)."""
+    design = morris_design(params, trajectories, seed, levels)
+    return design.analyze(params, evaluate(to_values(params, design.unit))), design.evaluations
 
 
 def round6(x: float) -> float:

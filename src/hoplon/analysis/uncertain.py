@@ -34,10 +34,10 @@ from numpy.typing import NDArray
 
 from hoplon._version import __version__
 from hoplon.analysis.indices import (
-    Evaluate,
-    morris_effects,
+    Design,
+    morris_design,
     round6,
-    sobol_indices,
+    sobol_design,
     uncertainty_sample,
 )
 from hoplon.analysis.parameters import Parameter, parameters, to_values
@@ -76,6 +76,8 @@ class Study:
     loaded: LoadedScenario
     params: list[Parameter]
     plan: SweepPlan
+    design: Design | None = None
+    """A sensitivity study's estimator design (its points are the plan's)."""
 
 
 def _base(file: str | Path) -> tuple[LoadedScenario, dict[str, Any]]:
@@ -200,23 +202,13 @@ class SensitivityResult:
     evaluations: int
     params: list[Parameter]
     indices: dict[str, dict[str, dict[str, float]]]
-    run: SweepResult | None = None
+    run: SweepResult
     mc_error: dict[str, float] = field(default_factory=dict)
     wall_s: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """The study as JSON data (docs/sensitivity.md)."""
-        head = (
-            _head(self.file, self.scenario, self.sha256, self.seed, self.trials, self.run)
-            if self.run is not None
-            else {
-                "file": self.file,
-                "scenario": self.scenario,
-                "sha256": self.sha256,
-                "seed": self.seed,
-                "trials": self.trials,
-            }  # fmt: skip
-        )
+        head = _head(self.file, self.scenario, self.sha256, self.seed, self.trials, self.run)
         return {
             "contract": CONTRACT,
             "hoplon_version": __version__,
@@ -321,8 +313,8 @@ def plan_sensitivity(
     second_order: bool = False,
     trials: int | None = None,
     seed: int | None = None,
-) -> tuple[Study, Callable[[Evaluate], tuple[dict[str, Any], int]]]:
-    """Check the parameters, and the estimator to run on them (Sobol' or Morris).
+) -> Study:
+    """Check the parameters and draw the points of the estimator (Sobol' or Morris).
 
     ``n`` is the number of Saltelli base samples (a power of two; default 512) or of
     Morris trajectories (default 20).
@@ -349,28 +341,20 @@ def plan_sensitivity(
     loaded, raw = _base(file)
     params = parameters(loaded, raw)
     s = loaded.spec.seed if seed is None else seed
-    captured: list[list[dict[str, Any]]] = []
-
-    def capture(values: list[dict[str, Any]]) -> dict[str, NDArray[np.float64]]:
-        captured.append(values)
-        return {m: np.zeros(len(values)) for m in METRICS}
-
-    estimator: Callable[[Evaluate], tuple[dict[str, Any], int]]
-    if method == "sobol":
-        sobol_indices(params, capture, size, s, second_order)  # the design: the samples to run
-        estimator = lambda ev: sobol_indices(params, ev, size, s, second_order)  # noqa: E731
-    else:
-        morris_effects(params, capture, size, s, levels)
-        estimator = lambda ev: morris_effects(params, ev, size, s, levels)  # noqa: E731
+    estimator = (
+        sobol_design(params, size, s, second_order)
+        if method == "sobol"
+        else morris_design(params, size, s, levels)
+    )
     design = {"method": method, "n": size, "levels": levels, "second_order": second_order,
               "uncertain": {p.path: p.describe() for p in params}}  # fmt: skip
-    plan = _plan(loaded, raw, captured[0], "sensitivity", design, trials, seed)
-    return Study(loaded, params, plan), estimator
+    samples = to_values(params, estimator.unit)
+    plan = _plan(loaded, raw, samples, "sensitivity", design, trials, seed)
+    return Study(loaded, params, plan, estimator)
 
 
 def sensitivity(
     study: Study,
-    estimator: Callable[[Evaluate], tuple[dict[str, Any], int]],
     *,
     workers: int | None = None,
     cluster: str | None = None,
@@ -379,23 +363,16 @@ def sensitivity(
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
 ) -> SensitivityResult:
-    """Run the study's samples, then the estimator on the metrics they gave."""
+    """Run the study's samples, then its estimator on the metrics they gave."""
+    if study.design is None:
+        raise ValueError("a sensitivity study comes from plan_sensitivity (it has a design)")
     start = time.perf_counter()
-    holder: dict[str, SweepResult] = {}
-
-    def evaluate(values: list[dict[str, Any]]) -> dict[str, NDArray[np.float64]]:
-        # the estimator draws the same design as the plan did (same parameters, size, seed)
-        assert [p.overrides for p in study.plan.points] == values
-        run = run_sweep(study.plan, workers=workers, cluster=cluster, store=store, resume=resume,
-                        progress=progress, on_start=on_start)  # fmt: skip
-        holder["run"] = run
-        return _metric_arrays(run)
-
-    indices, evaluations = estimator(evaluate)
-    plan, run = study.plan, holder["run"]
-    design = plan.design
+    run = run_sweep(study.plan, workers=workers, cluster=cluster, store=store, resume=resume,
+                    progress=progress, on_start=on_start)  # fmt: skip
+    indices = study.design.analyze(study.params, _metric_arrays(run))
+    plan = study.plan
     return SensitivityResult(
-        plan.file, plan.scenario, plan.sha256, design["method"], plan.seed, plan.trials,
-        int(design["n"]), evaluations, study.params, indices, run, _mc_error(run),
-        time.perf_counter() - start,
+        plan.file, plan.scenario, plan.sha256, plan.design["method"], plan.seed, plan.trials,
+        int(plan.design["n"]), study.design.evaluations, study.params, indices, run,
+        _mc_error(run), time.perf_counter() - start,
     )  # fmt: skip

@@ -139,7 +139,7 @@ def sensitivity(
 
     memory.set_max_memory(max_memory)
     db = _store(store, no_store, resume)
-    study, estimator = plan_sensitivity(
+    study = plan_sensitivity(
         file,
         method=method,
         n=n,
@@ -151,7 +151,7 @@ def sensitivity(
     label = f"sensitivity ({method}): {len(study.plan.points)} samples"
     with _points_progress(err, label) as (start, advance):
         result = run_sensitivity(
-            study, estimator, workers=workers, cluster=cluster, store=db,
+            study, workers=workers, cluster=cluster, store=db,
             resume=resume, progress=advance, on_start=start,
         )  # fmt: skip
     data = result.to_dict()
