@@ -130,14 +130,7 @@ def print_sweep(data: dict[str, Any], console: Console) -> None:
             row.append("stored" if point["resumed"] else "")
         table.add_row(*row)
     console.print(table)
-    where = f"store {info['store']} (study {info['study_id']})" if info["store"] else "not stored"
-    console.print(
-        plain(
-            f"{info['computed']} computed, {info['resumed']} from the store · "
-            f"{info['executor']} · {info['wall_s']:.1f} s · {where}",
-            "dim",
-        )
-    )
+    _study_line(info, console)
 
 
 def _query_cell(value: Any) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -23,12 +22,11 @@ from hoplon.cli.app import (
     err,
     out,
 )
-from hoplon.cli.commands.studies import _points_progress
-from hoplon.errors import InputError
+from hoplon.cli.commands.studies import _points_progress, study_store
 from hoplon.present.studies import print_sensitivity, print_uncertainty
 
 if TYPE_CHECKING:  # pragma: no cover
-    from hoplon.io.store import ResultStore
+    pass
 
 Resume = Annotated[
     bool,
@@ -42,17 +40,6 @@ Cluster = Annotated[
         show_default=False,
     ),
 ]
-
-
-def _store(store: Path, no_store: bool, resume: bool) -> ResultStore | None:
-    from hoplon.io.store import ResultStore
-
-    if resume and no_store:
-        raise InputError.single(
-            "--resume reads the results store; it cannot be used with --no-store",
-            field="--resume",
-        )
-    return None if no_store else ResultStore(store)
 
 
 @app.command()
@@ -81,7 +68,7 @@ def uncertainty(
     from hoplon.compile import memory
 
     memory.set_max_memory(max_memory)
-    db = _store(store, no_store, resume)
+    db = study_store(store, no_store, resume)
     study = plan_uncertainty(file, samples=samples, method=method, trials=trials, seed=seed)
     label = f"uncertainty: {len(study.plan.points)} samples"
     with _points_progress(err, label) as (start, advance):
@@ -138,7 +125,7 @@ def sensitivity(
     from hoplon.compile import memory
 
     memory.set_max_memory(max_memory)
-    db = _store(store, no_store, resume)
+    db = study_store(store, no_store, resume)
     study = plan_sensitivity(
         file,
         method=method,

@@ -157,6 +157,19 @@ def _points_progress(
         progress.stop()
 
 
+def study_store(store: Path, no_store: bool, resume: bool) -> ResultStore | None:
+    """The results store a study writes its points to (None with --no-store); --resume
+    without a store is refused."""
+    from hoplon.io.store import ResultStore
+
+    if resume and no_store:
+        raise InputError.single(
+            "--resume reads the results store; it cannot be used with --no-store",
+            field="--resume",
+        )
+    return None if no_store else ResultStore(store)
+
+
 @app.command()
 def sweep(
     file: ScenarioFile,
@@ -213,7 +226,6 @@ def sweep(
     from hoplon.analysis.grid import parse_set
     from hoplon.analysis.sweep import plan_sweep, run_sweep
     from hoplon.compile import memory
-    from hoplon.io.store import ResultStore
 
     memory.set_max_memory(max_memory)
 
@@ -222,11 +234,7 @@ def sweep(
             "give at least one --set PATH=VALUES, e.g. --set threats[0].count=1..40",
             field="--set",
         )
-    if resume and no_store:
-        raise InputError.single(
-            "--resume reads the results store; it cannot be used with --no-store",
-            field="--resume",
-        )
+    db = study_store(store, no_store, resume)
     try:
         specs = [parse_set(s) for s in sets or []] + [parse_set(s, True) for s in together or []]
     except InputError as exc:
@@ -238,7 +246,7 @@ def sweep(
             plan,
             workers=workers,
             cluster=cluster,
-            store=None if no_store else ResultStore(store),
+            store=db,
             resume=resume,
             progress=advance,
             on_start=start,
