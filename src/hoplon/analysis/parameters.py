@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from hoplon.errors import InputError, OverrideError, Problem, format_path, parse_path
 from hoplon.scenario.loader import LoadedScenario, load_data
-from hoplon.scenario.paths import apply_overrides, seed_catalog_entry
+from hoplon.scenario.paths import apply_overrides, seed_catalog_entry, value_at
 from hoplon.scenario.schema import (
     BetaDistribution,
     Choice,
@@ -86,25 +86,6 @@ class Parameter:
         return int(round(value)) if self.integer else float(value)
 
 
-def _value_at(raw: Any, path: str) -> Any:
-    """The value at ``path`` in ``raw`` (ids resolved), or None where there is none."""
-    from hoplon.errors import Select
-
-    node = raw
-    for part in parse_path(path):
-        if isinstance(node, list) and isinstance(part, Select):
-            node = next(
-                (x for x in node if isinstance(x, dict) and str(x.get("id")) == part.text), None
-            )
-        elif isinstance(node, list) and isinstance(part, int):
-            node = node[part] if 0 <= part < len(node) else None
-        elif isinstance(node, dict):
-            node = node.get(part.text if isinstance(part, Select) else part)
-        else:
-            return None
-    return node
-
-
 def parameters(loaded: LoadedScenario, raw: Mapping[str, Any]) -> list[Parameter]:
     """The scenario's uncertain parameters, each checked against the scenario.
 
@@ -135,7 +116,7 @@ def parameters(loaded: LoadedScenario, raw: Mapping[str, Any]) -> list[Parameter
             raise InputError(Problem(str(exc), where, line, column), file) from None
         seeded = copy.deepcopy(dict(raw))
         seed_catalog_entry(seeded, parse_path(path))
-        base = _value_at(seeded, path)
+        base = value_at(seeded, parse_path(path))
         integer = (
             isinstance(base, int) and not isinstance(base, bool) and not isinstance(dist, Choice)
         )

@@ -26,24 +26,6 @@ def _ids(items: list[Any]) -> list[str]:
     return [str(item["id"]) for item in items if isinstance(item, dict) and "id" in item]
 
 
-def _holds(item: Any, parts: Sequence[SelectPart]) -> bool:
-    """Whether ``item`` has a value at ``parts`` (names and indexes only)."""
-    node = item
-    for part in parts:
-        key = part.text if isinstance(part, Select) else part
-        if isinstance(node, dict) and isinstance(key, str):
-            if key not in node:
-                return False
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int):
-            if not 0 <= key < len(node):
-                return False
-            node = node[key]
-        else:
-            return False
-    return True
-
-
 def set_field(raw: dict[str, Any], parts: Sequence[SelectPart], value: Any) -> None:
     """Set the field at ``parts`` in ``raw`` (in place), creating missing mappings.
 
@@ -85,7 +67,7 @@ def set_field(raw: dict[str, Any], parts: Sequence[SelectPart], value: Any) -> N
                 index = part
             elif isinstance(part, Select) and part.text == "*":
                 rest = parts[depth + 1 :]
-                chosen = [item for item in node if _holds(item, rest)]
+                chosen = [item for item in node if _walk(item, rest)[1] is not _MISSING]
                 if not chosen:
                     raise OverrideError(
                         f"no item of {where} has the field {format_path(rest) or 'given'}; "
@@ -120,14 +102,13 @@ def set_field(raw: dict[str, Any], parts: Sequence[SelectPart], value: Any) -> N
             raise OverrideError(f"{where} is a single value ({node!r}); it has no field {part!r}")
 
 
-def field_location(raw: Any, parts: Sequence[SelectPart]) -> tuple[SelectPart, ...]:
-    """Where ``parts`` lands in ``raw``: ids resolved to list indexes, ``[key]`` to ``.key``.
+#: What a path addresses where the data has nothing (a value may itself be None).
+_MISSING = object()
 
-    Two spellings of one field (``threats[0]`` and ``threats[mrbm-tokyo]``,
-    ``doctrine[assessment_s]`` and ``doctrine.assessment_s``) have the same location. A
-    part that addresses nothing yet is kept as it is (:func:`set_field` refuses it or adds
-    the key).
-    """
+
+def _walk(raw: Any, parts: Sequence[SelectPart]) -> tuple[tuple[SelectPart, ...], Any]:
+    """Where ``parts`` lands in ``raw`` (:func:`field_location`) and what is there
+    (:data:`_MISSING` when nothing is)."""
     node: Any = raw
     out: list[SelectPart] = []
     for part in parts:
@@ -142,13 +123,34 @@ def field_location(raw: Any, parts: Sequence[SelectPart]) -> tuple[SelectPart, .
         elif isinstance(part, Select):
             key = part.text
         out.append(key)
-        if isinstance(node, dict) and isinstance(key, str):
-            node = node.get(key)
-        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
-            node = node[key]
-        else:
-            node = None
-    return tuple(out)
+        node = _child(node, key)
+    return tuple(out), node
+
+
+def _child(node: Any, key: SelectPart) -> Any:
+    """``node[key]`` for a mapping's key or a list's index, else :data:`_MISSING`."""
+    if isinstance(node, dict) and isinstance(key, str):
+        return node.get(key, _MISSING)
+    if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        return node[key]
+    return _MISSING
+
+
+def field_location(raw: Any, parts: Sequence[SelectPart]) -> tuple[SelectPart, ...]:
+    """Where ``parts`` lands in ``raw``: ids resolved to list indexes, ``[key]`` to ``.key``.
+
+    Two spellings of one field (``threats[0]`` and ``threats[mrbm-tokyo]``,
+    ``doctrine[assessment_s]`` and ``doctrine.assessment_s``) have the same location. A
+    part that addresses nothing yet is kept as it is (:func:`set_field` refuses it or adds
+    the key).
+    """
+    return _walk(raw, parts)[0]
+
+
+def value_at(raw: Any, parts: Sequence[SelectPart]) -> Any:
+    """The value ``parts`` addresses in ``raw`` (ids resolved), or None where there is none."""
+    node = _walk(raw, parts)[1]
+    return None if node is _MISSING else node
 
 
 def apply_overrides(raw: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
