@@ -40,6 +40,7 @@ def make_model(
     reserve_amount: float = 0.0,
     planned: Sequence[int] | None = None,
     interceptor_tiers: Sequence[str] | None = None,
+    threat_parent: Sequence[int] | None = None,
 ) -> Model:
     """A Model from plain descriptions.
 
@@ -48,6 +49,7 @@ def make_model(
     and tier ``upper`` for index 0, ``lower`` otherwise.
     ``windows``: dicts with ``unit``, ``interceptor``, ``threat``, ``p`` and ``points``:
     a list of (launch_s, intercept_s).
+    ``threat_parent``: per threat, the threat carrying it as a stand-off missile, or -1.
     """
     stock_unit, stock_int, stock_init = [], [], []
     stock_index: dict[tuple[int, int], int] = {}
@@ -124,4 +126,5 @@ def make_model(
         reserve=reserve,
         reserve_amount=reserve_amount,
         planned=None if planned is None else np.asarray(planned, dtype=np.int64),
+        threat_parent=None if threat_parent is None else np.asarray(threat_parent, dtype=np.int64),
     )

@@ -24,6 +24,7 @@ class TrialResult:
     shots: list[int]
     kills: list[int]
     stock_left: list[int]
+    launched: list[bool] | None = None
 
 
 def _engagement(model: Model, w: int, earliest: float) -> tuple[float, float] | None:
@@ -175,8 +176,14 @@ def reference_trials(
                 elif has_plan:
                     release(t)
         taken = [0] * n_threats
+        parent = [-1] * n_threats if model.threat_parent is None else list(model.threat_parent)
         while queue:
             when, t = heapq.heappop(queue)
+            if parent[t] >= 0 and not alive[parent[t]]:
+                alive[t] = False  # its platform died before release: it is never launched
+                if has_plan:
+                    release(t)
+                continue
             best = preferred(t)
             if best is None:
                 if has_plan:
@@ -211,6 +218,12 @@ def reference_trials(
                     heapq.heappush(queue, (again[4], t))
                 elif has_plan:
                     release(t)
-        leaked = [alive[t] and launched[t] for t in range(n_threats)]
-        results.append(TrialResult(leaked, shots, kills, stock))
+        # a stand-off missile is launched only if its platform reached release alive
+        # (alive at the end); a platform carrying missiles never leaks itself
+        for t in range(n_threats):
+            if parent[t] >= 0 and not alive[parent[t]]:
+                launched[t] = False
+        carriers = {p for p in parent if p >= 0}
+        leaked = [alive[t] and launched[t] and t not in carriers for t in range(n_threats)]
+        results.append(TrialResult(leaked, shots, kills, stock, launched))
     return results

@@ -22,6 +22,11 @@ def small_models(draw: st.DrawFn):
         stock = {i: draw(st.integers(0, 6)) for i in kinds}
         cap = draw(st.sampled_from([1, 2, 1_000_000]))
         units.append({"stock": stock, "capacity": cap})
+    # stand-off missiles: threat 0 may carry some of the others, which launch after every
+    # engagement of it (its path ends at release, their windows open after it)
+    parents = [-1] * n_threats
+    if n_threats > 1 and draw(st.booleans()):
+        parents = [-1] + [0 if draw(st.booleans()) else -1 for _ in range(n_threats - 1)]
     windows = []
     for t in range(n_threats):
         for u, spec in enumerate(units):
@@ -31,7 +36,7 @@ def small_models(draw: st.DrawFn):
                 k = draw(st.integers(1, 4))
                 pts = []
                 for _ in range(k):
-                    launch = draw(st.integers(0, 60))
+                    launch = draw(st.integers(0, 60)) + (101 if parents[t] >= 0 else 0)
                     pts.append((float(launch), float(launch + draw(st.integers(1, 40)))))
                 windows.append(
                     {"unit": u, "interceptor": i, "threat": t,
@@ -49,6 +54,7 @@ def small_models(draw: st.DrawFn):
         planned=planned,
         units=units,
         windows=windows,
+        threat_parent=parents if max(parents) >= 0 else None,
         threat_reliability=draw(st.sampled_from([1.0, 0.8])),
         shots_per_engagement=draw(st.integers(1, 3)),
         shoot_look_shoot=draw(st.booleans()),
@@ -72,6 +78,7 @@ def test_vectorised_engine_matches_scalar_reference(model, seed):
         assert fast.shots[i].tolist() == ref.shots, f"trial {i}"
         assert fast.kills[i].tolist() == ref.kills, f"trial {i}"
         assert fast.stock_left[i].tolist() == ref.stock_left, f"trial {i}"
+        assert fast.launched[i].tolist() == ref.launched, f"trial {i}"
 
 
 def test_magazine_and_interceptors_conserved():

@@ -12,8 +12,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-ThreatClass = Literal["srbm", "mrbm", "irbm", "icbm", "cruise", "aircraft"]
-THREAT_CLASSES: tuple[str, ...] = ("srbm", "mrbm", "irbm", "icbm", "cruise", "aircraft")
+ThreatClass = Literal[
+    "srbm", "mrbm", "irbm", "icbm", "cruise", "aircraft", "hgv", "ship", "submarine"
+]
+THREAT_CLASSES: tuple[str, ...] = (
+    "srbm", "mrbm", "irbm", "icbm", "cruise", "aircraft", "hgv", "ship", "submarine",
+)  # fmt: skip
 Tier = Literal["upper", "high", "lower", "point"]
 
 

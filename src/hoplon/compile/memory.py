@@ -424,7 +424,7 @@ def estimate(
     stock_geometry = _stock_arrays(loaded)
     for wave in waves:
         raids: Sequence[Raid] = wave.threats
-        t_w = sum(r.count for r in raids)
+        t_w = sum(r.n_threats for r in raids)
         all_threats += t_w
         if t_w == 0:
             continue

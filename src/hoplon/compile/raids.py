@@ -48,12 +48,38 @@ def targets(loaded: LoadedScenario) -> Targets:
     )
 
 
-def raid_path(loaded: LoadedScenario, raid: Raid) -> flight.Path:
-    """The sampled path every threat of a raid flies (from its launch point to its target)."""
-    spec, entry = loaded.spec, loaded.catalog.threats[raid.type]
+def _target_at(loaded: LoadedScenario, raid: Raid) -> tuple[float, float]:
+    spec = loaded.spec
     places = {a.id: a.at for a in spec.assets} | {u.id: u.at for u in spec.units}
-    lat0, lon0, _ = lat_lon_alt(raid.from_)
     lat1, lon1, _ = lat_lon_alt(places[raid.target])
+    return lat1, lon1
+
+
+def raid_path(loaded: LoadedScenario, raid: Raid) -> flight.Path:
+    """The sampled path every threat of a raid flies (from its launch point to its target);
+    for a raid of launch platforms with stand-off missiles, to its release point."""
+    lat0, lon0, _ = lat_lon_alt(raid.from_)
+    return _path(loaded.catalog.threats[raid.type], lat0, lon0, *_target_at(loaded, raid),
+                 release_m=raid.standoff.release_range_m if raid.standoff else None)  # fmt: skip
+
+
+def standoff_path(loaded: LoadedScenario, raid: Raid, launcher: flight.Path) -> flight.Path:
+    """The path every stand-off missile of a raid flies: from its launchers' release point
+    (the end of ``launcher``, the raid's :func:`raid_path`) to the target."""
+    assert raid.standoff is not None
+    entry = loaded.catalog.threats[raid.standoff.missile]
+    lat0, lon0 = float(launcher.lat[-1]), float(launcher.lon[-1])
+    return _path(entry, lat0, lon0, *_target_at(loaded, raid))
+
+
+def _path(
+    entry: Threat,
+    lat0: float,
+    lon0: float,
+    lat1: float,
+    lon1: float,
+    release_m: float | None = None,
+) -> flight.Path:
     if entry.flight == "ballistic":
         return flight.ballistic_path(
             lat0, lon0, lat1, lon1, float(entry.burn_time_s or 0.0),
@@ -66,7 +92,7 @@ def raid_path(loaded: LoadedScenario, raid: Raid) -> flight.Path:
         )  # fmt: skip
     return flight.aircraft_path(
         lat0, lon0, lat1, lon1, entry.speed_ms, float(entry.altitude_m or 0.0),
-        entry.release_range_m, dt_s=AIR_BREATHING_DT_S,
+        entry.release_range_m if release_m is None else release_m, dt_s=AIR_BREATHING_DT_S,
     )  # fmt: skip
 
 
@@ -88,10 +114,32 @@ class Threats:
     raid_rcs: list[float] = field(default_factory=list)
     row_of: list[int] = field(default_factory=list)
     """Each threat's raid, an index into ``raid_paths``."""
+    parent: list[int] = field(default_factory=list)
+    """Each threat's launch platform (the index of the threat that carries it), or -1."""
 
     @property
     def n(self) -> int:
         return len(self.ids)
+
+    def add(
+        self, tid: str, raid: str, entry: Threat, path: flight.Path, launch_s: float,
+        target: int, parent: int,
+    ) -> None:  # fmt: skip
+        """One threat of catalog ``entry`` flying ``path`` (a new raid path if it is new)."""
+        if not self.raid_paths or self.raid_paths[-1] is not path:
+            self.raid_paths.append(path)
+            self.raid_rcs.append(entry.rcs_m2)
+        self.row_of.append(len(self.raid_paths) - 1)
+        self.paths.append(path)
+        self.ids.append(tid)
+        self.raid.append(raid)
+        self.klass.append(entry.threat_class)
+        self.launch.append(launch_s)
+        self.target.append(target)
+        self.reliability.append(entry.reliability)
+        self.cost.append(entry.unit_cost_usd)
+        self.ballistic.append(entry.flight == "ballistic")
+        self.parent.append(parent)
 
     @property
     def launch_s(self) -> NDArray[np.float64]:
@@ -112,19 +160,21 @@ def expand_raids(
         entry = cat.threats[raid.type]
         g = tg.index[raid.target]
         path = raid_path(loaded, raid)
-        out.raid_paths.append(path)
-        out.raid_rcs.append(entry.rcs_m2)
+        first = out.n
         for k in range(raid.count):
-            out.row_of.append(len(out.raid_paths) - 1)
-            out.paths.append(path)
-            out.ids.append(f"{raid.id}#{k + 1}")
-            out.raid.append(raid.id)
-            out.klass.append(entry.threat_class)
-            out.launch.append(wave_start_s + raid.launch.at_s + k * raid.launch.every_s)
-            out.target.append(g)
-            out.reliability.append(entry.reliability)
-            out.cost.append(entry.unit_cost_usd)
-            out.ballistic.append(entry.flight == "ballistic")
+            launch = wave_start_s + raid.launch.at_s + k * raid.launch.every_s
+            out.add(f"{raid.id}#{k + 1}", raid.id, entry, path, launch, g, -1)
+        if raid.standoff is None:
+            continue
+        # each launcher's missiles leave its release point together, at its release time
+        missile = cat.threats[raid.standoff.missile]
+        child = standoff_path(loaded, raid, path)
+        for k in range(raid.count):
+            release = out.launch[first + k] + path.flight_time_s
+            for j in range(raid.standoff.count):
+                out.add(
+                    f"{raid.id}#{k + 1}/{j + 1}", raid.id, missile, child, release, g, first + k
+                )
     return out
 
 

@@ -152,6 +152,11 @@ def _model(
         ),
         reserve_amount=0.0 if isinstance(d.reserve, str) else float(d.reserve),
         extras={"wave": wave_label} if wave_label else {},
+        threat_parent=(
+            np.asarray(threats.parent, dtype=np.int64)
+            if any(p >= 0 for p in threats.parent)
+            else None
+        ),
     )
 
 

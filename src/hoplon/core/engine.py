@@ -406,11 +406,42 @@ def kernel_tables(model: Model, plan: Plan) -> tuple[object, ...]:
         model.stock_initial.astype(np.int32),
         plan.window_tier[order], plan.window_hold[order], plan.window_budget[order],
         plan.reserve_offsets, plan.reserve_time_s, plan.reserve_suffix, bool(model.layered),
+        threat_parents(model),
     )  # fmt: skip
     if len(_TABLES) > 64:
         _TABLES.clear()
     _TABLES[id(plan)] = (plan, tables)
     return tables
+
+
+def threat_parents(model: Model) -> IntArray:
+    """(T,) each threat's launch platform (the threat carrying it), -1 for none."""
+    if model.threat_parent is None:
+        return np.full(model.n_threats, -1, dtype=np.int64)
+    return np.asarray(model.threat_parent, dtype=np.int64)
+
+
+def standoff_outcome(
+    model: Model, alive: NDArray[np.bool_], launched: NDArray[np.bool_]
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Leakers and launches, (n, T) each, once stand-off missiles are accounted for.
+
+    ``alive`` is each threat's state at the end of the trial (a launched threat not
+    killed). A stand-off missile is launched only when its launch platform is alive at the
+    end: every engagement of a platform intercepts at or before its release (its path
+    ends there), so alive at the end is alive at release. A platform that carries
+    missiles has done its harm through them and is never a leaker itself.
+    """
+    if model.threat_parent is None:
+        return alive & launched, launched
+    parent = np.asarray(model.threat_parent, dtype=np.int64)
+    kids = np.flatnonzero(parent >= 0)
+    launched = launched.copy()
+    survived = alive[:, parent[kids]] & launched[:, parent[kids]]
+    launched[:, kids] &= survived
+    leaked = alive & launched
+    leaked[:, np.unique(parent[kids])] = False
+    return leaked, launched
 
 
 def simulate_block(
@@ -455,7 +486,8 @@ def simulate_block(
         (int(e[0]), int(e[1]), int(e[2]), float(e[3]), float(e[4]), int(e[5]), bool(e[6]))
         for e in events[:written]
     ]
-    return BlockOutcome(alive & launched, launched, shots, kills, stock, recorded)
+    leaked, launched = standoff_outcome(model, alive, launched)
+    return BlockOutcome(leaked, launched, shots, kills, stock, recorded)
 
 
 def simulate_block_nominal(
@@ -517,9 +549,12 @@ def simulate_block_nominal(
     salvo_kill = 1.0 - (1.0 - win.p_kill[:, None]) ** np.arange(spe + 1)[None, :]
     events: list[tuple[int, int, int, float, float, int, bool]] = []
 
+    parent = threat_parents(model)
     for d in range(plan.count):
         t = int(plan.dp_threat[d])
         ws = plan.threat_windows[t]
+        if parent[t] >= 0:  # a stand-off missile whose platform died before release
+            alive[t] &= alive[parent[t]]
         rows = np.flatnonzero(alive[t])  # only the trials where the threat is still alive
         if rows.size == 0 or ws.size == 0:
             continue
@@ -612,8 +647,7 @@ def simulate_block_nominal(
                 )
             )
 
-    leaked = (alive & launched).T
-    launched = launched.T
+    leaked, launched = standoff_outcome(model, alive.T, launched.T)
     shots_fired, kills, stock = shots_fired.T, kills.T, stock.T
     return BlockOutcome(leaked, launched, shots_fired, kills, stock, events)
 

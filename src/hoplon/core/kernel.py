@@ -388,6 +388,7 @@ def run_block(
     h_time: Any,
     h_suf: Any,
     layered: bool,
+    parent: Any,  # (T,) the threat carrying each stand-off missile, -1 for none
     k0: np.uint64,
     k1: np.uint64,
     wave: np.uint64,
@@ -478,6 +479,11 @@ def run_block(
             when = ht[0]
             t = hk[0]
             size = _heap_pop(ht, hk, size)
+            if parent[t] >= 0 and not alive_row[parent[t]]:
+                alive_row[t] = False  # its platform died before release: never launched
+                if has_plan:
+                    _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
+                continue
             w, k, c = _evaluate(
                 t, free_at[t], stock_row, budget_row, claim_row, unit_first, unit_first_s, seen, tw_off,
                 tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, w_tier, w_hold, h_off, h_time,

@@ -120,6 +120,10 @@ class Model:
     reserve_amount: float = 0.0
     #: (W,) interceptors the planned doctrine gives each window (``assignment: planned``)
     planned: IntArray | None = None
+    #: (T,) the threat that carries each threat as a stand-off missile (its launch
+    #: platform), -1 for none; None when no threat has one. A missile is launched only if
+    #: its platform reached its release point alive, and a platform never leaks itself.
+    threat_parent: IntArray | None = None
 
     extras: dict[str, object] = field(default_factory=dict)
 

@@ -47,7 +47,7 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
     """What a scenario holds: nations, agreements, assets, sensors, units, raids, doctrine."""
     spec = loaded.spec
     cat = loaded.catalog
-    n_threats = sum(r.count for r in spec.threats)
+    n_threats = sum(r.n_threats for r in spec.threats)
     console.print(
         Text.assemble(
             plain(spec.name, "bold"), f"  (format {spec.hoplon}, sha256 {loaded.sha256[:12]}…)"

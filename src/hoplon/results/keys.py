@@ -38,9 +38,12 @@ def scenario_digest(loaded: LoadedScenario) -> str:
     spec.pop("trials", None)
     spec.pop("uncertain", None)  # what a study varies, not what a run simulates
     _drop_new_defaults(spec)
+    named = _named_entries(loaded)
     catalog = {
         kind: {
-            name: entry.model_dump(mode="json") for name, entry in loaded.catalog.kind(kind).items()
+            name: _entry_material(entry.model_dump(mode="json"))
+            for name, entry in loaded.catalog.kind(kind).items()
+            if (kind, name) not in NEW_BUILTIN_ENTRIES or name in named
         }
         for kind in ("interceptors", "sensors", "platforms", "threats")
     }
@@ -52,10 +55,58 @@ def scenario_digest(loaded: LoadedScenario) -> str:
 _NEW_DOCTRINE_DEFAULTS = {"layered": False, "reserve": "expected"}
 
 
+#: Built-in catalog entries added after format-1 keys were first written: a scenario's
+#: digest holds them only when it names them (an entry no raid or unit names cannot
+#: change what is simulated), so every scenario that names none keeps its key.
+NEW_BUILTIN_ENTRIES = frozenset(
+    {
+        ("threats", "notional stand-off bomber"),
+        ("threats", "notional cruise-missile submarine"),
+        ("threats", "notional hypersonic glide vehicle"),
+        ("interceptors", "notional glide-phase interceptor"),
+    }
+)
+#: Catalog fields added later, left out of an entry's digest while unset (None).
+_NEW_ENTRY_FIELDS = ("glide_altitude_km", "lift_to_drag", "terminal_speed_kms", "cross_range_km")
+
+
+def _named_entries(loaded: LoadedScenario) -> set[str]:
+    """Names of the catalog entries a scenario names (raids, stand-off missiles, units,
+    magazines, sensors) or defines under ``catalog:``."""
+    spec = loaded.spec
+    names: set[str] = set()
+    for _, raid in spec.raid_entries():
+        names.add(raid.type)
+        if raid.standoff is not None:
+            names.add(raid.standoff.missile)
+    for unit in spec.units:
+        names.add(unit.type)
+        names.update(unit.magazine)
+    names.update(s.type for s in spec.sensors)
+    if spec.catalog is not None:
+        for kind in ("interceptors", "sensors", "platforms", "threats"):
+            names.update(getattr(spec.catalog, kind, None) or {})
+    return names
+
+
+def _entry_material(entry: dict[str, Any]) -> dict[str, Any]:
+    for name in _NEW_ENTRY_FIELDS:
+        if name in entry and entry[name] is None:
+            del entry[name]
+    return entry
+
+
 def _drop_new_defaults(spec: dict[str, Any]) -> None:
     """Leave out doctrine fields added later while at their defaults, so a scenario that
     simulates as before keeps its key; preserve-upper-tier became magazine-aware when
-    they were added, so its scenarios keep every field (their figures changed)."""
+    they were added, so its scenarios keep every field (their figures changed). A raid's
+    ``standoff`` (added later) is left out while it has none."""
+    raids = list(spec.get("threats") or [])
+    for wave in spec.get("waves") or []:
+        raids.extend(wave.get("threats") or [])
+    for raid in raids:
+        if isinstance(raid, dict) and raid.get("standoff", 0) is None:
+            del raid["standoff"]
     doctrine = spec.get("doctrine")
     if not isinstance(doctrine, dict) or doctrine.get("assignment") == "preserve-upper-tier":
         return

@@ -12,12 +12,13 @@ from typing import Any
 from pyproj import Geod
 
 from hoplon.catalog import KIND_MODELS, Catalog, builtin_raw
-from hoplon.catalog.models import infer_tier
+from hoplon.catalog.models import Threat, infer_tier
 from hoplon.errors import FieldPath, did_you_mean, parse_field_path
 from hoplon.scenario.schema import (
     Acsa,
     CollectiveDefense,
     Link,
+    Raid,
     Scenario,
     TechnologyTransfer,
     TrackSharing,
@@ -221,6 +222,12 @@ def _catalog_names(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
             scenario, "threats", r.type, catalog
         ):
             yield (*path, "type"), _unknown(r.type, "threats", catalog)
+        if (
+            r.standoff is not None
+            and r.standoff.missile not in catalog.threats
+            and not _refused_entry(scenario, "threats", r.standoff.missile, catalog)
+        ):
+            yield (*path, "standoff", "missile"), _unknown(r.standoff.missile, "threats", catalog)
     for i, ag in enumerate(scenario.agreements):
         if isinstance(ag, TechnologyTransfer):
             for j, item in enumerate(ag.items):
@@ -259,6 +266,9 @@ def _targets(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
         lat0, lon0, _ = lat_lon_alt(r.from_)
         lat1, lon1, _ = lat_lon_alt(places[r.target])
         _, _, dist_m = _GEOD.inv(lon0, lat0, lon1, lat1)
+        if r.standoff is not None:
+            yield from _standoff(path, r, entry, catalog, dist_m)
+            continue
         if dist_m > entry.max_range_m:
             yield (
                 (*path, "from"),
@@ -276,6 +286,45 @@ def _targets(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
                     f"{entry.release_range_km:g} km release range"
                 ),
             )
+
+
+def _standoff(
+    path: FieldPath, r: Raid, entry: Threat, catalog: Catalog, dist_m: float
+) -> Iterator[Finding]:
+    """A launch platform's stand-off missiles: what launches them, and from where."""
+    assert r.standoff is not None
+    so = r.standoff
+    if entry.flight != "aircraft":
+        yield (
+            (*path, "standoff"),
+            f"'{r.type}' is a {entry.flight} threat; stand-off missiles need a launch "
+            "platform (a threat with flight: aircraft: an aircraft, ship or submarine)",
+        )
+        return
+    flown = max(dist_m - so.release_range_m, 0.0)
+    if flown > entry.max_range_m:
+        yield (
+            (*path, "from"),
+            f"the release point is {flown / 1000:,.0f} km from the launch point "
+            f"({dist_m / 1000:,.0f} km from '{r.target}' less the {so.release_range_km:g} km "
+            f"release range), beyond the {entry.max_range_km:,.0f} km range of '{r.type}'; "
+            "move it within range or release from farther out",
+        )
+    missile = catalog.threats.get(so.missile)
+    if missile is None:
+        return
+    if missile.flight == "aircraft":
+        yield (
+            (*path, "standoff", "missile"),
+            f"'{so.missile}' is itself a launch platform (flight: aircraft); a stand-off "
+            "missile is a ballistic, cruise or glide threat",
+        )
+    elif so.release_range_m > missile.max_range_m:
+        yield (
+            (*path, "standoff", "release_range_km"),
+            f"{so.release_range_km:g} km is beyond the {missile.max_range_km:,g} km range of "
+            f"'{so.missile}'; at most {missile.max_range_km:,g} km is accepted",
+        )
 
 
 def field_rights(scenario: Scenario, catalog: Catalog) -> dict[str, dict[str, str]]:
@@ -376,7 +425,7 @@ def _doctrine(scenario: Scenario) -> Iterator[Finding]:
 
 def memory_refusal(scenario: Scenario, trials: int) -> str | None:
     """Why ``trials`` trials of the scenario would not fit in memory, or None if they fit."""
-    n_threats = sum(r.count for _, r in scenario.raid_entries())
+    n_threats = sum(r.n_threats for _, r in scenario.raid_entries())
     interceptors = {name for u in scenario.units for name in u.magazine}
     per_trial = 16 + 8 * (len(interceptors) + len(scenario.nations) + len(scenario.units))
     per_trial += 8 * (len(scenario.assets) + len(scenario.units)) + 2 * n_threats
@@ -416,7 +465,7 @@ def _economics(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
 def count_findings(spec: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
     """Counts no scenario could mean: more threats, units or sensors than the limits."""
     findings: list[tuple[tuple[str | int, ...], str]] = []
-    n_threats = sum(r.count for _, r in spec.raid_entries())
+    n_threats = sum(r.n_threats for _, r in spec.raid_entries())
     if n_threats > MAX_THREATS:
         findings.append(
             (

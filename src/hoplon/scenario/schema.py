@@ -199,6 +199,26 @@ class Launch(Strict):
     )
 
 
+#: Most stand-off missiles one launcher carries.
+MAX_STANDOFF = 64
+
+
+class Standoff(Strict):
+    """Stand-off missiles a launch platform (an aircraft, ship or submarine) carries: it
+    flies toward its target until ``release_range_km`` from it and launches ``count``
+    missiles of the catalog threat ``missile`` there (an extension of format 1)."""
+
+    missile: str = Field(description="A catalog threat (ballistic, cruise or glide).")
+    count: int = Field(ge=1, le=MAX_STANDOFF, description="Missiles each launcher carries.")
+    release_range_km: float = Field(
+        gt=0, le=20_000, description="Ground distance from the target at which it launches, km."
+    )
+
+    @property
+    def release_range_m(self) -> float:
+        return self.release_range_km * 1000.0
+
+
 class Raid(Strict):
     id: Identifier
     nation: NationCode | None = Field(default=None, description="Attacking nation (optional).")
@@ -207,6 +227,16 @@ class Raid(Strict):
     target: str = Field(description="An asset id or a unit id.")
     count: int = Field(default=1, ge=1, le=MAX_RAID, description="Missiles or aircraft.")
     launch: Launch = Field(default_factory=Launch)
+    standoff: Standoff | None = Field(
+        default=None,
+        description="Stand-off missiles each launcher of the raid carries and launches at "
+        "its release range (an extension of format 1).",
+    )
+
+    @property
+    def n_threats(self) -> int:
+        """Threats the raid expands to: its launchers and the missiles they carry."""
+        return self.count * (1 + (self.standoff.count if self.standoff else 0))
 
 
 class Wave(Strict):
