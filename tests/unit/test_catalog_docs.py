@@ -107,12 +107,18 @@ def _expected(kind: str, e: Any) -> dict[str, Any]:
             "reaction s": e.reaction_s,
         }
     ballistic = e.flight == "ballistic"
+    if e.flight == "glide":  # glide: L/D and boost; speed at the glide's end / entry altitude
+        shape = f"glide L/D {e.lift_to_drag:g}, {e.burn_time_s:g}"
+        flying = f"{e.terminal_speed_kms:g} / {e.glide_altitude_m:g}"
+    else:
+        shape = f"{e.trajectory}, {e.burn_time_s:g}" if ballistic else "—"
+        flying = "—" if ballistic else f"{e.speed_kms:g} / {e.altitude_m:g}"
     return common | {
         "class": e.threat_class,
         "flight": e.flight,
         "max range km": e.max_range_km,
-        "trajectory / burn s": f"{e.trajectory}, {e.burn_time_s:g}" if ballistic else "—",
-        "speed km/s / altitude m": "—" if ballistic else f"{e.speed_kms:g} / {e.altitude_m:g}",
+        "trajectory / burn s": shape,
+        "speed km/s / altitude m": flying,
         "release km": "—" if e.release_range_km is None else e.release_range_km,
         "RCS m²": e.rcs_m2,
         "reliability": e.reliability,

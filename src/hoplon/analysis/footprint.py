@@ -361,7 +361,7 @@ def _on_grid(
             detect = first_detections(radars, batch, np.full(n, entry.rcs_m2))
             fc = tracks_from_detections(
                 loaded, radars, unit_idx, detect, np.zeros(n),
-                np.full(n, entry.flight == "ballistic"),
+                np.full(n, entry.boosted),
             )  # fmt: skip
             ps = np.repeat(capable, n)
             pt = np.tile(np.arange(n), capable.size)

@@ -144,10 +144,13 @@ class Platform(Entry):
 
 
 class Threat(Entry):
-    """A ballistic missile, cruise missile or aircraft."""
+    """A ballistic missile, cruise missile, hypersonic glide vehicle or launch platform
+    (aircraft, ship, submarine)."""
 
     threat_class: ThreatClass = Field(alias="class", description="Threat class.")
-    flight: Literal["ballistic", "cruise", "aircraft"] = Field(description="Flight model.")
+    flight: Literal["ballistic", "cruise", "aircraft", "glide"] = Field(
+        description="Flight model (glide: a hypersonic boost-glide vehicle)."
+    )
     max_range_km: float = Field(gt=0, description="Maximum range, km.")
     trajectory: Literal["minimum-energy", "lofted", "depressed"] | None = Field(
         default=None, description="Ballistic only: trajectory shape."
@@ -160,6 +163,19 @@ class Threat(Entry):
         ge=0,
         description="Aircraft: distance from its target at which it has done harm, km.",
     )
+    glide_altitude_km: float | None = Field(
+        default=None, ge=30, le=60, description="Glide only: altitude at glide entry, km."
+    )
+    lift_to_drag: float | None = Field(
+        default=None, ge=1, le=6, description="Glide only: lift-to-drag ratio in the glide."
+    )
+    terminal_speed_kms: float | None = Field(
+        default=None, ge=0.5, le=4, description="Glide only: speed at the end of the glide, km/s."
+    )
+    cross_range_km: float | None = Field(
+        default=None, ge=0, le=3000,
+        description="Glide only: largest sideways offset of its manoeuvring track, km.",
+    )  # fmt: skip
     rcs_m2: float = Field(gt=0, description="Radar cross-section, m².")
     reliability: float = Field(gt=0, le=1, description="Probability it does not fail at launch.")
     unit_cost_usd: float = Field(ge=0, description="Unit cost, US dollars of cost_year.")
@@ -171,6 +187,9 @@ class Threat(Entry):
     def _fields_for_flight(self) -> Threat:
         if self.flight == "ballistic":
             missing = [f for f in ("trajectory", "burn_time_s") if getattr(self, f) is None]
+        elif self.flight == "glide":
+            needed = ("burn_time_s", "glide_altitude_km", "lift_to_drag", "terminal_speed_kms")
+            missing = [f for f in needed if getattr(self, f) is None]
         else:
             missing = [f for f in ("speed_kms", "altitude_m") if getattr(self, f) is None]
             if self.flight == "aircraft" and self.release_range_km is None:
@@ -190,6 +209,24 @@ class Threat(Entry):
     @property
     def release_range_m(self) -> float:
         return (self.release_range_km or 0.0) * 1000.0
+
+    @property
+    def boosted(self) -> bool:
+        """A rocket-boosted threat (ballistic or glide): space infrared sensors see its
+        launch."""
+        return self.flight in ("ballistic", "glide")
+
+    @property
+    def glide_altitude_m(self) -> float:
+        return (self.glide_altitude_km or 0.0) * 1000.0
+
+    @property
+    def terminal_speed_ms(self) -> float:
+        return (self.terminal_speed_kms or 0.0) * 1000.0
+
+    @property
+    def cross_range_m(self) -> float:
+        return (self.cross_range_km or 0.0) * 1000.0
 
 
 #: An intercept floor at or above this altitude is exo-atmospheric (``upper`` tier), km.

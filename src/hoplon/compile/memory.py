@@ -201,6 +201,16 @@ def _samples(distance_m: float, flight: str, entry: object) -> int:
         t_ff = fl.free_flight_time_s(distance_m, gamma)
         burn = min(max(float(entry.burn_time_s or 0.0), 0.0), t_ff)  # type: ignore[attr-defined]
         seconds = t_ff + burn / 2.0
+    elif flight == "glide":
+        e = entry
+        track = float(fl.glide_track_m(distance_m, e.cross_range_m)[1][-1])  # type: ignore[attr-defined]
+        try:
+            seconds = fl.glide_profile(
+                track, float(e.burn_time_s or 0.0), e.glide_altitude_m,  # type: ignore[attr-defined]
+                float(e.lift_to_drag or 0.0), e.terminal_speed_ms,  # type: ignore[attr-defined]
+            ).flight_time_s  # fmt: skip
+        except ValueError:  # beyond its reach: validation says so
+            seconds = 0.0
     else:
         flown = distance_m
         if flight != "cruise":
@@ -275,11 +285,13 @@ def _path_shapes(
             apogee = (
                 fl.ballistic_apogee_m(dist, str(entry.trajectory))
                 if entry.flight == "ballistic" and dist > 0
+                else entry.glide_altitude_m
+                if entry.flight == "glide"
                 else float(entry.altitude_m or 0.0)
             )
             memo[key] = (_samples(dist, entry.flight, entry), apogee)
         k[j], top[j] = memo[key]
-        ballistic[j] = entry.flight == "ballistic"
+        ballistic[j] = entry.flight in ("ballistic", "glide")  # rises and falls
     return k, top, ballistic
 
 

@@ -85,6 +85,12 @@ def _path(
             lat0, lon0, lat1, lon1, float(entry.burn_time_s or 0.0),
             str(entry.trajectory), dt_s=BALLISTIC_DT_S,
         )  # fmt: skip
+    if entry.flight == "glide":
+        return flight.glide_path(
+            lat0, lon0, lat1, lon1, float(entry.burn_time_s or 0.0), entry.glide_altitude_m,
+            float(entry.lift_to_drag or 0.0), entry.terminal_speed_ms, entry.cross_range_m,
+            dt_s=BALLISTIC_DT_S,
+        )  # fmt: skip
     if entry.flight == "cruise":
         return flight.cruise_path(
             lat0, lon0, lat1, lon1, entry.speed_ms, float(entry.altitude_m or 0.0),
@@ -138,7 +144,7 @@ class Threats:
         self.target.append(target)
         self.reliability.append(entry.reliability)
         self.cost.append(entry.unit_cost_usd)
-        self.ballistic.append(entry.flight == "ballistic")
+        self.ballistic.append(entry.boosted)  # space infrared sees its launch
         self.parent.append(parent)
 
     @property
@@ -188,6 +194,12 @@ def aim_point_paths(
     """The paths a threat of catalog entry ``entry`` flies from one launch point to each
     aim point (each away from the launch point), launched at 0, as one batch: the paths
     :func:`raid_path` gives, sampled on the same steps, computed for all at once."""
+    if entry.flight == "glide":  # one path per aim point (no batched glide kernel)
+        paths = [
+            _path(entry, launch_lat, launch_lon, float(la), float(lo))
+            for la, lo in zip(aim_lat, aim_lon, strict=True)
+        ]
+        return flight.PathBatch.from_paths(paths, np.zeros(len(paths)))
     if entry.flight == "ballistic":
         return footprint.ballistic_batch(
             launch_lat, launch_lon, aim_lat, aim_lon, float(entry.burn_time_s or 0.0),

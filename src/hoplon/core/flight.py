@@ -451,6 +451,248 @@ def _constant_path(
 
 
 # --------------------------------------------------------------------------------------
+# Hypersonic boost-glide vehicles
+# --------------------------------------------------------------------------------------
+
+#: Scale height of the exponential atmosphere of the glide model, m.
+SCALE_HEIGHT_M = 7200.0
+#: Circular speed at the surface of the model's earth, sqrt(mu / R), m/s.
+CIRCULAR_SPEED_MS = math.sqrt(MU / R_EARTH)
+#: Highest glide-entry speed the model accepts, as a share of circular speed.
+MAX_ENTRY_FRACTION = 0.995
+#: Flight-path angle of the terminal dive from the end of the glide to the target.
+DIVE_ANGLE_RAD = math.radians(45.0)
+
+
+def glide_range_m(
+    entry_speed_ms: ArrayLike, end_speed_ms: ArrayLike, lift_to_drag: float
+) -> FloatArray:
+    """Ground range of an equilibrium glide from one speed down to another, metres.
+
+    With lift balancing weight less the centrifugal relief, ``L = m (g − v²/R)``, and
+    ``D = L / E`` (E the lift-to-drag ratio), ``dv/dt = −(g − v²/R) / E``; with
+    ``u = v / v_c`` (``v_c = sqrt(g R)``) the range flown is
+    ``s = (E R / 2) ln((1 − u_end²) / (1 − u_entry²))``.
+    """
+    u0 = np.asarray(entry_speed_ms, dtype=np.float64) / CIRCULAR_SPEED_MS
+    u1 = np.asarray(end_speed_ms, dtype=np.float64) / CIRCULAR_SPEED_MS
+    return np.asarray(0.5 * lift_to_drag * R_EARTH * np.log((1 - u1**2) / (1 - u0**2)))
+
+
+def glide_time_s(
+    entry_speed_ms: ArrayLike, end_speed_ms: ArrayLike, lift_to_drag: float
+) -> FloatArray:
+    """Duration of the same glide, seconds: ``(E R / v_c) (artanh u_entry − artanh u_end)``."""
+    u0 = np.asarray(entry_speed_ms, dtype=np.float64) / CIRCULAR_SPEED_MS
+    u1 = np.asarray(end_speed_ms, dtype=np.float64) / CIRCULAR_SPEED_MS
+    k = lift_to_drag * R_EARTH / CIRCULAR_SPEED_MS
+    return np.asarray(k * (np.arctanh(u0) - np.arctanh(u1)))
+
+
+def glide_altitude_m(
+    speed_ms: ArrayLike, entry_speed_ms: float, entry_altitude_m: float
+) -> FloatArray:
+    """Equilibrium-glide altitude at a speed, metres (at least 0).
+
+    Lift ``½ ρ v² S C_L = m g (1 − u²)`` at a fixed lift loading ``m / (S C_L)`` over an
+    exponential atmosphere ``ρ = ρ₀ exp(−h / H)`` gives
+    ``h(u) = h_entry + H ln[(u² / (1 − u²)) / (u_entry² / (1 − u_entry²))]``: the glider
+    sinks as it slows.
+    """
+    u = np.asarray(speed_ms, dtype=np.float64) / CIRCULAR_SPEED_MS
+    u0 = float(entry_speed_ms) / CIRCULAR_SPEED_MS
+    ratio = (u**2 / (1 - u**2)) / (u0**2 / (1 - u0**2))
+    with np.errstate(divide="ignore"):
+        h = entry_altitude_m + SCALE_HEIGHT_M * np.log(ratio)
+    return np.asarray(np.maximum(h, 0.0))
+
+
+def glide_track_m(
+    range_m: float, cross_range_m: float, n: int = 2001
+) -> tuple[FloatArray, FloatArray]:
+    """The manoeuvring track: fractions ``f`` of the geodesic and the along-track length
+    flown to each, for a sideways offset ``y(f) = C sin(π f)`` (C the cross-range).
+
+    Returns ``(f, s)``, ``s[-1]`` the track's length (``range_m`` when C = 0).
+    """
+    f = np.linspace(0.0, 1.0, n)
+    if cross_range_m <= 0.0 or range_m <= 0.0:
+        return f, f * range_m
+    slope = cross_range_m * math.pi * np.cos(math.pi * f)  # dy/df, metres
+    ds = np.sqrt(range_m**2 + slope**2)
+    s = np.concatenate([[0.0], np.cumsum(0.5 * (ds[1:] + ds[:-1]) * np.diff(f))])
+    return f, s
+
+
+@dataclass(frozen=True)
+class GlideProfile:
+    """The phases of a boost-glide flight along a track of a given length."""
+
+    entry_speed_ms: float  # speed at glide entry (burnout)
+    entry_altitude_m: float
+    end_speed_ms: float  # speed at the end of the glide (and in the dive)
+    end_altitude_m: float
+    boost_s: float
+    boost_range_m: float  # along-track
+    glide_s: float
+    glide_range_m: float
+    dive_s: float
+    dive_range_m: float
+    track_m: float
+
+    @property
+    def flight_time_s(self) -> float:
+        return self.boost_s + self.glide_s + self.dive_s
+
+
+def _parts(
+    v0: float, burn_s: float, h0: float, ld: float, v_end: float
+) -> tuple[float, float, float, float]:
+    """Along-track boost, glide and dive lengths and the glide's end altitude for a
+    glide-entry speed ``v0``."""
+    h_end = float(glide_altitude_m(v_end, v0, h0)) if v0 > v_end else h0
+    glide = float(glide_range_m(v0, v_end, ld)) if v0 > v_end else 0.0
+    return v0 * burn_s / 2.0, glide, h_end / math.tan(DIVE_ANGLE_RAD), h_end
+
+
+def _profile_at(
+    v0: float, burn_s: float, h0: float, ld: float, v_end: float, track_m: float
+) -> GlideProfile:
+    boost, glide, dive, h_end = _parts(v0, burn_s, h0, ld, v_end)
+    if boost + glide + dive > track_m:  # too short a track for any glide: dive from burnout
+        boost = min(boost, 0.5 * track_m)
+        glide, h_end, dive = 0.0, h0, track_m - boost
+    slant = math.hypot(dive, h_end)
+    return GlideProfile(
+        entry_speed_ms=v0, entry_altitude_m=h0, end_speed_ms=v_end, end_altitude_m=h_end,
+        boost_s=burn_s, boost_range_m=boost, glide_s=float(glide_time_s(v0, v_end, ld)) if glide else 0.0,
+        glide_range_m=glide, dive_s=slant / v_end, dive_range_m=dive, track_m=track_m,
+    )  # fmt: skip
+
+
+def glide_reach_m(
+    burn_time_s: float, glide_altitude_m_: float, lift_to_drag: float, terminal_speed_ms: float
+) -> float:
+    """Longest track a glider can fly: glide entry at :data:`MAX_ENTRY_FRACTION` of
+    circular speed (boost, glide and dive), metres."""
+    v0 = MAX_ENTRY_FRACTION * CIRCULAR_SPEED_MS
+    h_end = float(glide_altitude_m(terminal_speed_ms, v0, glide_altitude_m_))
+    return float(
+        v0 * burn_time_s / 2.0 + glide_range_m(v0, terminal_speed_ms, lift_to_drag)
+        + h_end / math.tan(DIVE_ANGLE_RAD)
+    )  # fmt: skip
+
+
+def glide_profile(
+    track_m: float, burn_time_s: float, glide_altitude_m_: float, lift_to_drag: float,
+    terminal_speed_ms: float,
+) -> GlideProfile:  # fmt: skip
+    """The boost-glide flight that covers a track exactly: the glide-entry speed is
+    solved (bisection) so boost, glide and dive add up to ``track_m``.
+
+    Raises:
+        ValueError: the track is longer than :func:`glide_reach_m`.
+    """
+    args = (
+        float(burn_time_s),
+        float(glide_altitude_m_),
+        float(lift_to_drag),
+        float(terminal_speed_ms),
+    )
+    reach = glide_reach_m(*args)
+    if track_m > reach * (1 + 1e-9):
+        raise ValueError(
+            f"a track of {track_m / 1000:,.0f} km is beyond the glider's reach ({reach / 1000:,.0f} km)"
+        )
+    lo, hi = float(terminal_speed_ms), MAX_ENTRY_FRACTION * CIRCULAR_SPEED_MS
+    if sum(_parts(lo, *args)[:3]) >= track_m:
+        return _profile_at(lo, *args, track_m)
+    for _ in range(200):  # the flown length grows with the entry speed
+        mid = 0.5 * (lo + hi)
+        if sum(_parts(mid, *args)[:3]) < track_m:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-9:
+            break
+    return _profile_at(lo, *args, track_m)
+
+
+def glide_path(
+    launch_lat: float,
+    launch_lon: float,
+    target_lat: float,
+    target_lon: float,
+    burn_time_s: float,
+    glide_altitude_m_: float,
+    lift_to_drag: float,
+    terminal_speed_ms: float,
+    cross_range_m: float = 0.0,
+    dt_s: float = 1.0,
+) -> Path:
+    """Sampled path of a hypersonic boost-glide vehicle (docs/model.md, "Hypersonic glide
+    vehicles").
+
+    Boost for ``burn_time_s``, accelerating uniformly along the track to the glide-entry
+    speed while climbing to the glide altitude; an equilibrium glide at the lift-to-drag
+    ratio down to ``terminal_speed_ms``, sinking as it slows (:func:`glide_altitude_m`);
+    a straight dive at 45° and the terminal speed onto the target. The track is the
+    geodesic, offset sideways by ``cross_range_m · sin(π f)`` at fraction ``f``.
+
+    Returns:
+        A :class:`Path` ending at the target at zero altitude.
+    """
+    ground = float(geo.geodesic_distance_m(launch_lat, launch_lon, target_lat, target_lon))
+    if ground <= 0.0:
+        return _stationary_path(launch_lat, launch_lon, 0.0)
+    frac_table, s_table = glide_track_m(ground, float(cross_range_m))
+    prof = glide_profile(float(s_table[-1]), burn_time_s, glide_altitude_m_, lift_to_drag,
+                         terminal_speed_ms)  # fmt: skip
+    t = _time_grid(prof.flight_time_s, dt_s)
+    s, alt, speed = _glide_states(prof, t, lift_to_drag)
+    f = np.interp(np.minimum(s, s_table[-1]), s_table, frac_table)
+    f[-1] = 1.0
+    offset = float(cross_range_m) * np.sin(math.pi * f)
+    lat, lon = geo.offset_geodesic_points(launch_lat, launch_lon, target_lat, target_lon, f, offset)
+    lat[-1], lon[-1] = float(target_lat), float(target_lon)
+    alt[-1] = 0.0
+    return Path(
+        t_s=t, lat=lat, lon=lon, alt_m=alt, speed_ms=speed,
+        apogee_m=float(alt.max()), flight_time_s=prof.flight_time_s, ground_range_m=ground,
+    )  # fmt: skip
+
+
+def _glide_states(
+    prof: GlideProfile, t: FloatArray, ld: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Along-track distance, altitude and speed at times since launch."""
+    tb = prof.boost_s
+    x = np.clip(t / tb, 0.0, 1.0) if tb > 0 else np.ones_like(t)
+    s = prof.boost_range_m * x**2
+    alt = prof.entry_altitude_m * (1.0 - (1.0 - x) ** 2)
+    speed = (2.0 * prof.boost_range_m / tb) * x if tb > 0 else np.full_like(t, prof.entry_speed_ms)
+    # glide: u(τ) = tanh(a − τ/k), s = E R ln(cosh a / cosh(a − τ/k))
+    k = ld * R_EARTH / CIRCULAR_SPEED_MS
+    a = math.atanh(prof.entry_speed_ms / CIRCULAR_SPEED_MS)
+    tau = np.clip(t - tb, 0.0, prof.glide_s)
+    gliding = (t > tb) & (prof.glide_s > 0)
+    u = np.tanh(a - tau / k)
+    s_glide = ld * R_EARTH * (math.log(math.cosh(a)) - np.log(np.cosh(a - tau / k)))
+    s = np.where(gliding, prof.boost_range_m + s_glide, s)
+    alt = np.where(gliding, glide_altitude_m(u * CIRCULAR_SPEED_MS, prof.entry_speed_ms,
+                                             prof.entry_altitude_m), alt)  # fmt: skip
+    speed = np.where(gliding, u * CIRCULAR_SPEED_MS, speed)
+    # dive: a straight line at the terminal speed
+    t_dive = tb + prof.glide_s
+    diving = t > t_dive
+    q = np.clip((t - t_dive) / prof.dive_s, 0.0, 1.0) if prof.dive_s > 0 else np.ones_like(t)
+    s = np.where(diving, prof.boost_range_m + prof.glide_range_m + q * prof.dive_range_m, s)
+    alt = np.where(diving, prof.end_altitude_m * (1.0 - q), alt)
+    speed = np.where(diving, prof.end_speed_ms, speed)
+    return s, alt, speed
+
+
+# --------------------------------------------------------------------------------------
 # Many paths on one padded grid
 # --------------------------------------------------------------------------------------
 

@@ -115,6 +115,31 @@ def geodesic_points(
     return np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
 
 
+def offset_geodesic_points(
+    lat0: float, lon0: float, lat1: float, lon1: float,
+    fractions: ArrayLike, offsets_m: ArrayLike,
+) -> tuple[FloatArray, FloatArray]:  # fmt: skip
+    """Points beside the WGS84 geodesic from point 0 to point 1: at each fraction of its
+    length, ``offset`` metres along the geodesic at right angles to it (positive to the
+    right of the direction of travel).
+
+    Args:
+        lat0, lon0, lat1, lon1: the geodesic's ends, degrees.
+        fractions: fractions of its length, shape ``(K,)``.
+        offsets_m: sideways offsets, metres, broadcastable with ``fractions``.
+
+    Returns:
+        ``(lat_deg, lon_deg)``, shape ``(K,)``.
+    """
+    az, dist = geodesic_inverse(lat0, lon0, lat1, lon1)
+    frac, off = _as_float(fractions, offsets_m)
+    n = frac.shape
+    lon, lat, az_here = GEOD.fwd(np.full(n, lon0), np.full(n, lat0), np.full(n, float(az)),
+                                 frac * float(dist), return_back_azimuth=False)  # fmt: skip
+    lon2, lat2, _ = GEOD.fwd(lon, lat, np.asarray(az_here) + 90.0, off, return_back_azimuth=False)
+    return np.asarray(lat2, dtype=np.float64), np.asarray(lon2, dtype=np.float64)
+
+
 def to_ecef(
     lat: ArrayLike, lon: ArrayLike, alt_m: ArrayLike
 ) -> tuple[FloatArray, FloatArray, FloatArray]:

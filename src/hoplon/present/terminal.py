@@ -180,6 +180,11 @@ def print_catalog(
                 figures = f"{e.threat_class}, {e.flight}; range {e.max_range_km:,g} km; RCS {e.rcs_m2:g} m²"
                 if e.flight == "ballistic":
                     figures += f"; {e.trajectory}, burn {e.burn_time_s:g} s"
+                elif e.flight == "glide":
+                    figures += (
+                        f"; burn {e.burn_time_s:g} s, glide from {e.glide_altitude_km:g} km at "
+                        f"L/D {e.lift_to_drag:g} to {e.terminal_speed_kms:g} km/s"
+                    )
                 else:
                     figures += f"; {e.speed_kms:g} km/s at {e.altitude_m:g} m"
                 figures += f"; ${e.unit_cost_usd / 1e6:,.2f} M ({e.cost_year})"

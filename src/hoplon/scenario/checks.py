@@ -278,6 +278,11 @@ def _targets(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
                     "a longer-range threat"
                 ),
             )
+        if entry.flight == "glide" and (why := glide_out_of_reach(entry, dist_m)):
+            yield (
+                (*path, "from"),
+                f"the launch point is {dist_m / 1000:,.0f} km from '{r.target}'; {why}",
+            )
         if entry.flight == "aircraft" and dist_m <= entry.release_range_m:
             yield (
                 (*path, "from"),
@@ -286,6 +291,24 @@ def _targets(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
                     f"{entry.release_range_km:g} km release range"
                 ),
             )
+
+
+def glide_out_of_reach(entry: Threat, dist_m: float) -> str | None:
+    """Why a glide vehicle cannot fly a ground range (its track, with its cross-range
+    manoeuvre, beyond what its lift-to-drag ratio reaches), or None."""
+    from hoplon.core import flight
+
+    track = float(flight.glide_track_m(dist_m, entry.cross_range_m)[1][-1])
+    reach = flight.glide_reach_m(
+        float(entry.burn_time_s or 0.0), entry.glide_altitude_m, float(entry.lift_to_drag or 0.0),
+        entry.terminal_speed_ms,
+    )  # fmt: skip
+    if track <= reach:
+        return None
+    return (
+        f"its manoeuvring track of {track / 1000:,.0f} km is beyond the {reach / 1000:,.0f} km "
+        f"a glider of lift-to-drag {entry.lift_to_drag:g} reaches from below circular speed"
+    )
 
 
 def _standoff(
@@ -325,6 +348,8 @@ def _standoff(
             f"{so.release_range_km:g} km is beyond the {missile.max_range_km:,g} km range of "
             f"'{so.missile}'; at most {missile.max_range_km:,g} km is accepted",
         )
+    elif missile.flight == "glide" and (why := glide_out_of_reach(missile, so.release_range_m)):
+        yield (*path, "standoff", "release_range_km"), why
 
 
 def field_rights(scenario: Scenario, catalog: Catalog) -> dict[str, dict[str, str]]:

@@ -199,7 +199,7 @@ def lowest_threat(loaded: LoadedScenario, paths: dict[str, Path]) -> LowThreat |
     ballistic: list[tuple[float, float, str]] = []
     for raid in loaded.spec.raids:
         entry = loaded.catalog.threats[raid.type]
-        if entry.flight == "ballistic":
+        if entry.flight in ("ballistic", "glide"):
             ballistic.append((entry.rcs_m2, float(paths[raid.id].apogee_m), raid.type))
         else:
             air.append((float(entry.altitude_m or 0.0), entry.rcs_m2, raid.type))
