@@ -507,6 +507,25 @@ def glide_altitude_m(
     return np.asarray(np.maximum(h, 0.0))
 
 
+#: Sea-level density of the exponential atmosphere of the glide model, kg/m³.
+SEA_LEVEL_DENSITY = 1.225
+
+
+def equilibrium_glide_altitude_m(speed_ms: ArrayLike, lift_loading_kg_m2: float) -> FloatArray:
+    """Altitude at which lift holds a glider of lift loading ``m / (S C_L)`` at a speed:
+    ``½ ρ(h) v² S C_L = m g (1 − u²)`` over ``ρ = ρ₀ exp(−h / H)``, so
+    ``h = H ln(ρ₀ v² / (2 (m / S C_L) g (1 − u²)))``, metres.
+
+    With the ballistic coefficient ``β = m / (S C_D)`` and ``E = C_L / C_D``, the lift
+    loading is ``β / E``.
+    """
+    v = np.asarray(speed_ms, dtype=np.float64)
+    g = CIRCULAR_SPEED_MS**2 / R_EARTH
+    relief = 1.0 - (v / CIRCULAR_SPEED_MS) ** 2
+    density = 2.0 * lift_loading_kg_m2 * g * relief / v**2
+    return np.asarray(SCALE_HEIGHT_M * np.log(SEA_LEVEL_DENSITY / density))
+
+
 def glide_track_m(
     range_m: float, cross_range_m: float, n: int = 2001
 ) -> tuple[FloatArray, FloatArray]:
