@@ -15,7 +15,12 @@ from engine_fixtures import make_model
 from hoplon.compile import compile_scenario
 from hoplon.core import geo
 from hoplon.core.analytic import salvo_kill
-from hoplon.core.engine import block_key, plan_decision_points, simulate_block
+from hoplon.core.engine import (
+    block_key,
+    plan_decision_points,
+    simulate_block,
+    simulate_block_nominal,
+)
 from hoplon.core.runner import run_trials
 from hoplon.scenario.loader import load_scenario, load_text
 
@@ -94,6 +99,12 @@ def test_missiles_of_a_killed_platform_draw_no_interceptor():
     want = r_l * (1.0 - float(salvo_kill(p, n)))
     share = missiles_out.mean()
     assert abs(share - want) < 4 * np.sqrt(want * (1 - want) / trials), (share, want)
+    # the nominal-order engine (nothing competes here) gives the same trials
+    nominal = simulate_block_nominal(
+        model, plan_decision_points(model), block_key(np.random.SeedSequence(5)), trials
+    )
+    assert (nominal.launched == out.launched).all() and (nominal.leaked == out.leaked).all()
+    assert (nominal.shots == out.shots).all()
 
 
 def test_release_point_and_time():
@@ -149,3 +160,31 @@ def test_a_platform_inside_its_release_range_launches_at_once():
     model = compile_scenario(load_text(text)).waves[0]
     assert model.threat_impact_s[0] == 0.0
     assert np.allclose(model.threat_launch_s[2:8], 0.0)
+
+
+def test_a_submarine_launches_ballistic_missiles_from_its_station():
+    """A submarine that starts within its release range launches at once; its ballistic
+    missiles fly from its position to the target; nothing engages the submarine."""
+    text = DATA.read_text(encoding="utf-8")
+    text = text.replace(
+        "type: notional stand-off bomber", "type: notional cruise-missile submarine"
+    )
+    text = text.replace("from: [0.0, 0.0]", "from: [0.0, 3.0]")
+    text = text.replace(
+        "{missile: notional land-attack cruise missile, count: 6, release_range_km: 400}",
+        "{missile: notional SRBM, count: 4, release_range_km: 900}",
+    )
+    loaded = load_text(text)
+    model = compile_scenario(loaded).waves[0]
+    assert model.threat_impact_s[0] == 0.0 and model.threat_impact_s[1] == 600.0
+    assert np.allclose(model.threat_launch_s[2:6], 0.0) and np.allclose(
+        model.threat_launch_s[6:], 600.0
+    )
+    assert set(model.threat_class[2:]) == {"srbm"}
+    assert not (model.windows.threat < 2).any()  # no interceptor has a submarine SSPK
+    from hoplon.compile.raids import raid_path, standoff_path
+
+    raid = loaded.spec.threats[0]
+    missile = standoff_path(loaded, raid, raid_path(loaded, raid))
+    assert (missile.lat[0], missile.lon[0]) == pytest.approx((0.0, 3.0))
+    assert missile.apogee_m > 100_000.0  # a ballistic arc from the release point

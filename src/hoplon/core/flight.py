@@ -569,8 +569,13 @@ def _parts(
 ) -> tuple[float, float, float, float]:
     """Along-track boost, glide and dive lengths and the glide's end altitude for a
     glide-entry speed ``v0``."""
-    h_end = float(glide_altitude_m(v_end, v0, h0)) if v0 > v_end else h0
-    glide = float(glide_range_m(v0, v_end, ld)) if v0 > v_end else 0.0
+    if v0 <= v_end:
+        return v0 * burn_s / 2.0, 0.0, h0 / math.tan(DIVE_ANGLE_RAD), h0
+    # the scalar forms of glide_altitude_m and glide_range_m (this runs in a bisection)
+    u0, u1 = v0 / CIRCULAR_SPEED_MS, v_end / CIRCULAR_SPEED_MS
+    r0, r1 = u0 * u0 / (1 - u0 * u0), u1 * u1 / (1 - u1 * u1)
+    h_end = max(h0 + SCALE_HEIGHT_M * math.log(r1 / r0), 0.0)
+    glide = 0.5 * ld * R_EARTH * math.log((1 - u1 * u1) / (1 - u0 * u0))
     return v0 * burn_s / 2.0, glide, h_end / math.tan(DIVE_ANGLE_RAD), h_end
 
 
