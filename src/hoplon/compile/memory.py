@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -295,6 +295,33 @@ def _path_shapes(
     return k, top, ballistic
 
 
+def _standoff_rows(
+    loaded: LoadedScenario, rows: Sequence[Raid], places: Mapping[str, tuple[float, ...]]
+) -> list[Raid]:
+    """The stand-off missiles of the raids as raids of their own, launched from the
+    release point (docs/model.md, "Stand-off launchers"), so their pairs are sized too."""
+    from hoplon.core.geo import geodesic_distance_m, geodesic_points
+    from hoplon.scenario.schema import lat_lon_alt
+
+    out: list[Raid] = []
+    for r in rows:
+        so = r.standoff
+        if so is None or so.missile not in loaded.catalog.threats:
+            continue
+        lat0, lon0, _ = lat_lon_alt(r.from_)
+        lat1, lon1, _ = lat_lon_alt(places[r.target])
+        dist = float(geodesic_distance_m(lat0, lon0, lat1, lon1))
+        frac = max(dist - so.release_range_m, 0.0) / dist if dist > 0 else 0.0
+        lat, lon = geodesic_points(lat0, lon0, lat1, lon1, frac)
+        out.append(
+            r.model_copy(
+                update={"type": so.missile, "from_": (float(lat), float(lon)),
+                        "count": r.count * so.count, "standoff": None}
+            )
+        )  # fmt: skip
+    return out
+
+
 def _wave_pairs(
     loaded: LoadedScenario, raids: Sequence[Raid], stocks: _Stocks
 ) -> tuple[int, int, float]:
@@ -309,6 +336,7 @@ def _wave_pairs(
     target_nation = {a.id: a.nation for a in spec.assets} | {u.id: u.nation for u in spec.units}
     allowed = _defends(spec)
     rows = [r for r in raids if r.type in cat.threats and r.target in places]
+    rows += _standoff_rows(loaded, rows, places)
     if not rows:
         return 1, 0, 0.0
     start = np.array([lat_lon_alt(r.from_)[:2] for r in rows], dtype=float)
