@@ -188,3 +188,17 @@ def test_a_submarine_launches_ballistic_missiles_from_its_station():
     missile = standoff_path(loaded, raid, raid_path(loaded, raid))
     assert (missile.lat[0], missile.lon[0]) == pytest.approx((0.0, 3.0))
     assert missile.apogee_m > 100_000.0  # a ballistic arc from the release point
+
+
+def test_engagement_view_of_a_stand_off_missile():
+    from hoplon.analysis.engagement import engagement_view
+    from hoplon.errors import InputError
+
+    loaded = load_scenario(DATA)
+    view = engagement_view(loaded, "bombers#2/3")
+    assert view.threat["type"] == "notional land-attack cruise missile"
+    assert view.threat["apogee_km"] < 1.0  # the missile at 50 m, not its launcher at 9 km
+    model = compile_scenario(loaded).waves[0]
+    assert view.threat["launch_s"] == pytest.approx(float(model.threat_launch_s[8 + 2]), abs=1e-3)
+    with pytest.raises(InputError, match="RAID#N/J"):
+        engagement_view(loaded, "bombers#1/7")

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from hoplon.compile.raids import raid_path
+from hoplon.compile.raids import raid_path, standoff_path
 from hoplon.compile.sensors import first_detections, place_sensors
 from hoplon.compile.waves import compile_raids
 from hoplon.core import flight
@@ -69,14 +69,19 @@ def find_threat(loaded: LoadedScenario, threat_id: str) -> tuple[int, Raid, int]
         InputError: no such threat (naming the closest ones).
     """
     raid_id, _, k = threat_id.partition("#")
+    k, _, j = k.partition("/")  # RAID#K/J: stand-off missile J of launcher K
     waves = loaded.spec.wave_list()
     found = [(w, r) for w, wave in enumerate(waves) for r in wave.threats if r.id == raid_id]
     number = int(k) if k.isdigit() else (1 if not k else 0)
-    if not found or not 1 <= number <= found[0][1].count:
+    so = found[0][1].standoff if found else None
+    missile_ok = not j or (so is not None and j.isdigit() and 1 <= int(j) <= so.count)
+    if not found or not 1 <= number <= found[0][1].count or not missile_ok:
         ids = [f"{r.id}#{i + 1}" for wave in waves for r in wave.threats for i in range(r.count)]
         raise InputError.single(
             f"no threat {threat_id!r} in the scenario{did_you_mean(threat_id, ids)}; threats "
-            "are RAID#N (e.g. " + (ids[0] if ids else "raid#1") + ")",
+            "are RAID#N (e.g. " + (ids[0] if ids else "raid#1") + ")"
+            + ("; stand-off missiles RAID#N/J" if any(r.standoff for _, r in
+               loaded.spec.raid_entries()) else ""),
             file=loaded.path, field="--engagement",
         )  # fmt: skip
     return found[0][0], found[0][1], number
@@ -99,8 +104,14 @@ def engagement_view(
     wave = waves[w]
     d: dict[str, Any] = {}
     model = compile_raids(loaded, wave.threats, wave_start_s=wave.start_s, diagnostics=d)
-    tid = f"{raid.id}#{number}"
+    missile = threat_id.partition("#")[2].partition("/")[2]
+    tid = f"{raid.id}#{number}" + (f"/{missile}" if missile else "")
     t = model.threat_ids.index(tid)
+    path = raid_path(loaded, raid)
+    entry = loaded.catalog.threats[raid.type]
+    if missile and raid.standoff is not None:  # it flies from its launcher's release point
+        path = standoff_path(loaded, raid, path)
+        entry = loaded.catalog.threats[raid.standoff.missile]
     batch: flight.PathBatch = d["batch"]
     n = int(batch.n_samples[t])
     ts, alt = batch.t_s[t, :n], batch.alt_m[t, :n]
@@ -122,8 +133,8 @@ def engagement_view(
     ]  # fmt: skip
     sensors = []
     if radars.n:
-        one = flight.PathBatch.from_paths([raid_path(loaded, raid)], [model.threat_launch_s[t]])
-        rcs = np.array([loaded.catalog.threats[raid.type].rcs_m2])
+        one = flight.PathBatch.from_paths([path], [model.threat_launch_s[t]])
+        rcs = np.array([entry.rcs_m2])
         detect = first_detections(radars, one, rcs)[:, 0]
         for (sid, nation, stype), role, first in zip(names, radars.role, detect, strict=True):
             sensors.append(
@@ -178,9 +189,9 @@ def engagement_view(
                                        "shots", "killed")},
              "alt_km": round(float(np.interp(float(e["intercept_s"]), ts, alt)) / 1000, 3)}
         )  # fmt: skip
-    entry = loaded.catalog.threats[raid.type]
+    kind = raid.standoff.missile if missile and raid.standoff is not None else raid.type
     threat = {
-        "id": tid, "raid": raid.id, "type": raid.type, "class": entry.threat_class,
+        "id": tid, "raid": raid.id, "type": kind, "class": entry.threat_class,
         "target": raid.target, "launch_s": _seconds(model.threat_launch_s[t]),
         "impact_s": _seconds(model.threat_impact_s[t]),
         "apogee_km": round(float(batch.apogee_m[t]) / 1000, 1),
