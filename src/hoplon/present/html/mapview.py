@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from pyproj import Geod
 
 from hoplon.compile import RadarSite, radar_site, raid_path
+from hoplon.compile.raids import standoff_path
 from hoplon.core import flight, sensing
 from hoplon.core.flight import Path
 from hoplon.present.html.basemap import clip_ring, land_rings
@@ -598,6 +599,18 @@ def scenario_map(
             f'<circle cx="{num(float(x[0]))}" cy="{num(float(y[0]))}" r="3.5" fill="{color}"/></g>'
         )
         legend.append(LegendItem("raid", f"{raid.id}: {raid.count} × {raid.type}", color))
+        if raid.standoff is not None:  # its stand-off missiles, from the release point
+            m = standoff_path(loaded, raid, p)
+            dm = _polyline(frame, frame.wrap(m.lon), m.lat, min_step=1.5)
+            tip = (
+                f"{raid.id}: {raid.count * raid.standoff.count} × {raid.standoff.missile} "
+                f"released {raid.standoff.release_range_km:g} km from {raid.target}, "
+                f"{m.flight_time_s:,.0f} s"
+            )
+            tracks.append(
+                f'<g class="track"><title>{esc(tip)}</title><path d="{dm}" stroke="{color}" '
+                f'stroke-dasharray="4 3" marker-end="url(#arrow-{raids[raid.id][1:]})"/></g>'
+            )
     markers = "".join(
         f'<marker id="arrow-{c[1:]}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"'
         f' markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="{c}"/>'
