@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from engine_fixtures import make_model
 from hoplon.compile import compile_scenario
 from hoplon.core import geo
-from hoplon.core.analytic import salvo_kill
+from hoplon.core.analytic import salvo_kill, standoff_launches
 from hoplon.core.engine import (
     block_key,
     plan_decision_points,
@@ -51,7 +51,8 @@ def test_kill_before_release_matches_the_closed_form():
     missile = cat.threats["notional land-attack cruise missile"]
     sm6 = cat.interceptors["SM-6"]
     p_k = float(salvo_kill(sm6.reliability * sm6.sspk["aircraft"], 2))
-    expected = 2 * 6 * bomber.reliability * (1.0 - p_k) * missile.reliability
+    expected = 2 * float(standoff_launches(6, p_k, bomber.reliability, missile.reliability))
+    assert expected == pytest.approx(2 * 6 * bomber.reliability * (1 - p_k) * missile.reliability)
     model = compile_scenario(loaded).waves[0]
     trials = 20_000
     out = run_trials([model], trials, seed=11)

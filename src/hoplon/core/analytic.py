@@ -56,6 +56,7 @@ __all__ = [
     "expected_leakers",
     "interceptors_needed",
     "layer_effectiveness",
+    "standoff_launches",
     "leaker_distribution",
     "leaker_distribution_each",
     "p_zero_leakers",
@@ -118,6 +119,32 @@ def salvo_kill(p: ArrayLike, n: ArrayLike) -> FloatOrArray:
     p_arr = _probability(p, "p")
     n_arr = _count(n, "n")
     return _out(1.0 - (1.0 - p_arr) ** n_arr)
+
+
+def standoff_launches(
+    count: ArrayLike,
+    p_kill_before_release: ArrayLike,
+    launcher_reliability: ArrayLike = 1.0,
+    missile_reliability: ArrayLike = 1.0,
+) -> FloatOrArray:
+    """Expected stand-off missiles a launch platform launches (docs/model.md, "Stand-off
+    launchers").
+
+    Formula: ``count · r_L · (1 − P_k) · r_M``: the platform does not fail (``r_L``),
+    survives its engagements before release (``1 − P_k``; one salvo of ``n`` shots gives
+    ``P_k = salvo_kill(p, n)``), and each of its ``count`` missiles does not fail at
+    launch (``r_M``). A platform killed before release launches none.
+
+    Args:
+        count: missiles it carries, a whole number >= 0.
+        p_kill_before_release: probability it is killed before its release point.
+        launcher_reliability, missile_reliability: probabilities of not failing.
+    """
+    n_arr = _count(count, "count")
+    p_arr = _probability(p_kill_before_release, "p_kill_before_release")
+    r_l = _probability(launcher_reliability, "launcher_reliability")
+    r_m = _probability(missile_reliability, "missile_reliability")
+    return _out(n_arr * r_l * (1.0 - p_arr) * r_m)
 
 
 def layer_effectiveness(rho: ArrayLike, p: ArrayLike, n: ArrayLike) -> FloatOrArray:
