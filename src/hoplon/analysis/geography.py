@@ -25,7 +25,7 @@ from shapely.geometry import mapping
 from shapely.geometry.polygon import orient
 
 from hoplon.analysis.footprint import Footprint
-from hoplon.compile.raids import raid_path
+from hoplon.compile.raids import raid_path, standoff_path
 from hoplon.scenario.loader import LoadedScenario
 from hoplon.scenario.schema import lat_lon_alt
 
@@ -204,6 +204,15 @@ def scenario_geography(loaded: LoadedScenario, footprints: Sequence[Footprint] =
             "apogee_km": round(path.apogee_m / 1000, 1),
             "flight_time_s": round(path.flight_time_s, 1),
         }))  # fmt: skip
+        if raid.standoff is not None:  # its missiles' track, from the release point
+            so = raid.standoff
+            m = standoff_path(loaded, raid, path)
+            out.append(Feature("track", track(m.lat, m.lon), {
+                "id": f"{raid.id} missiles", "nation": raid.nation or "", "type": so.missile,
+                "class": cat.threats[so.missile].threat_class, "target": raid.target,
+                "count": raid.count * so.count, "apogee_km": round(m.apogee_m / 1000, 1),
+                "flight_time_s": round(m.flight_time_s, 1),
+            }))  # fmt: skip
     for fp in footprints:
         geom = shapely.geometry.shape(fp.outline())
         if geom.is_empty:
