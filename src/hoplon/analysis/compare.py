@@ -217,6 +217,43 @@ class Comparison:
                 ]
                 for m, diffs in self.differences.items()
             },
+            **self._costs(),
+        }
+
+    def _costs(self) -> dict[str, Any]:
+        """Each architecture's life-cycle cost and its difference from the baseline's.
+
+        ``costs[i]``: the totals of scenario ``i`` (``None`` when it has nothing to
+        cost); ``cost_differences``: for each scenario after the first, ``diff_usd`` =
+        its total − the baseline's, exact (no chance in it), with ``comparable`` false
+        (and ``diff_usd`` null) when the two are not costed on one basis (horizon,
+        discount rate, dollars, residual rule), saying why.
+        """
+        costs = [r.architecture for r in self.results]
+        if all(c is None for c in costs):
+            return {}
+        base = costs[0]
+        diffs = []
+        for i, c in enumerate(costs[1:], start=1):
+            entry: dict[str, Any] = {"scenario": i, "diff_usd": None, "comparable": False}
+            if base is None or c is None:
+                entry["reason"] = "one of the two has nothing to cost"
+            elif base.basis_key() != c.basis_key():
+                entry["reason"] = (
+                    "costed on another basis (horizon, discount rate, base year, deflator or "
+                    "residual rule differ); give both files the same economics settings"
+                )
+            else:
+                entry.update(
+                    diff_usd=c.total_usd - base.total_usd,
+                    diff_candidate_usd=c.candidate_usd - base.candidate_usd,
+                    comparable=True,
+                    reason=None,
+                )
+            diffs.append(entry)
+        return {
+            "costs": [None if c is None else c.summary() for c in costs],
+            "cost_differences": diffs,
         }
 
 

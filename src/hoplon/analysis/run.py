@@ -9,14 +9,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from hoplon.analysis.costs import architecture_cost
 from hoplon.compile import compile_scenario, memory
 from hoplon.core.runner import default_workers, run_trials
 from hoplon.errors import InputError
+from hoplon.results.lifecycle import ArchitectureCost
 from hoplon.results.records import Result
 from hoplon.scenario.checks import memory_refusal
 from hoplon.scenario.loader import LoadedScenario
 
-__all__ = ["run_scenario"]
+__all__ = ["costed", "run_scenario"]
 
 
 def run_scenario(
@@ -58,4 +60,22 @@ def run_scenario(
         compiled.waves, n, s, workers=w, resupply=compiled.resupply, progress=progress
     )
     engine_s = time.perf_counter() - start
-    return Result(loaded, compiled.waves, outcomes, compiled.compile_s, engine_s, w, loaded.variant)
+    return Result(
+        loaded,
+        compiled.waves,
+        outcomes,
+        compiled.compile_s,
+        engine_s,
+        w,
+        loaded.variant,
+        architecture=costed(loaded),
+    )
+
+
+def costed(loaded: LoadedScenario) -> ArchitectureCost | None:
+    """The architecture's life-cycle cost, when the scenario has ``economics:`` or some
+    unit or sensor site has cost figures; else None (nothing to cost)."""
+    cost = architecture_cost(loaded)
+    if loaded.spec.economics is None and not any(u.priced for u in cost.by_unit):
+        return None
+    return cost

@@ -276,3 +276,7 @@ def run(
             from hoplon.present.economics import render_campaign_costs
 
             render_campaign_costs(data["campaign_costs"], out)
+        if "architecture_cost" in data:
+            from hoplon.present.economics import render_architecture_cost
+
+            render_architecture_cost(data["architecture_cost"], out)
