@@ -152,3 +152,15 @@ def test_meaning_of_a_cost_difference() -> None:
     assert cost_difference_text("C", "A", -5e8, 20, None, {}).startswith(
         "C costs $500M less than A over 20 years (present value, then-year dollars)"
     )
+
+
+def test_run_report_has_a_lifecycle_section(tmp_path: Path) -> None:
+    import hoplon
+    from hoplon.present.html import render_report
+
+    a, _ = _files(tmp_path)
+    result = hoplon.load(a).run(trials=50)
+    html = render_report(result)
+    section = html[html.index('id="lifecycle"') :]
+    assert "Life-cycle cost" in section and "<td>p1</td>" in section
+    assert "1.3</td>" in section  # $1,272,324.80 in millions
