@@ -25,6 +25,7 @@ from typing import Any
 from hoplon.analysis.run import run_scenario
 from hoplon.compile import Compiled, compile_scenario
 from hoplon.results.contract import CONTRACT
+from hoplon.results.lifecycle import ArchitectureCost
 from hoplon.results.records import Result
 from hoplon.scenario import LoadedScenario, load_data, load_scenario, load_text, transforms
 
@@ -61,6 +62,17 @@ class Scenario:
     def override(self, path: str, value: Any) -> Scenario:
         """This scenario with the field at ``path`` set to ``value`` (validated again)."""
         return Scenario(transforms.override(self.loaded, path, value))
+
+    def cost(
+        self, horizon_years: int | None = None, discount_rate: float | None = None
+    ) -> ArchitectureCost:
+        """The life-cycle cost of this architecture's units and sensor sites
+        (:func:`hoplon.analysis.costs.architecture_cost`; docs/economics.md)."""
+        from hoplon.analysis.costs import architecture_cost
+
+        return architecture_cost(
+            self.loaded, horizon_years=horizon_years, discount_rate=discount_rate
+        )
 
     def run(
         self,

@@ -192,3 +192,72 @@ def test_bad_horizon_argument_names_it() -> None:
         architecture_cost(load_text(BASE), horizon_years=0)
     with pytest.raises(InputError, match="discount_rate"):
         architecture_cost(load_text(BASE), discount_rate=-0.1)
+
+
+def test_program_contribution_shares_split_by_nation() -> None:
+    text = BASE.replace("    cost:", "    program: codev\n    cost:") + (
+        "  programs:\n"
+        "    - id: codev\n"
+        "      name: co-development\n"
+        "      contributions:\n"
+        "        JPN: {currency: USD, by_year: {2024: 100}}\n"
+        "        USA: {currency: USD, by_year: {2024: 300}}\n"
+    )
+    cost = architecture_cost(load_text(text))
+    # both contributions are 2024 dollars, so the base-year shares are 1/4 and 3/4
+    assert cost.by_nation["JPN"] == pytest.approx(0.25 * cost.total_usd, rel=1e-12)
+    assert cost.by_nation["USA"] == pytest.approx(0.75 * cost.total_usd, rel=1e-12)
+    assert cost.by_unit[0].payers == pytest.approx({"JPN": 0.25, "USA": 0.75})
+
+
+def test_a_nation_outside_the_program_is_refused() -> None:
+    text = BASE.replace("    cost:", "    program: codev\n    cost:") + (
+        "  programs:\n"
+        "    - id: codev\n"
+        "      name: co-development\n"
+        "      contributions:\n"
+        "        USA: {currency: USD, by_year: {2024: 300}}\n"
+    )
+    with pytest.raises(InputError, match=r"units\[0\]\.program: JPN does not pay into 'codev'"):
+        load_text(text)
+
+
+def test_sensor_site_with_a_cost_is_costed_and_without_noted() -> None:
+    text = BASE.replace(
+        "units:",
+        "sensors:\n"
+        "  - id: radar\n"
+        "    nation: JPN\n"
+        "    type: AN/TPY-2\n"
+        "    at: [35.0, 135.0]\n"
+        "    status: existing\n"
+        "    cost: {annual_om: 10_000, year: 2025}\n"
+        "  - id: other\n"
+        "    nation: JPN\n"
+        "    type: AN/TPY-2\n"
+        "    at: [35.0, 135.5]\n"
+        "units:",
+    )
+    cost = architecture_cost(load_text(text))
+    kinds = {u.id: u.kind for u in cost.by_unit}
+    assert kinds == {"pat": "unit", "radar": "sensor"}  # an existing site: its O&S
+    assert cost.by_unit[1].operating_usd == pytest.approx(10_000 * annuity_factor(3, R))
+    assert any("other" in w for w in cost.warnings)  # no figures: not costed, noted
+    with pytest.raises(InputError, match=r"sensors\[0\]\.cost: an acquisition cost needs"):
+        load_text(text.replace("cost: {annual_om", "cost: {acquisition: 1, annual_om"))
+    priced = text.replace(
+        "cost: {annual_om: 10_000, year: 2025}",
+        "cost: {acquisition: 5_000, annual_om: 10_000, year: 2025, service_life_years: 10}",
+    )
+    cost = architecture_cost(load_text(priced))
+    radar = next(u for u in cost.by_unit if u.id == "radar")
+    assert radar.kind == "sensor" and radar.acquisition_usd == 0  # existing: sunk
+    assert radar.operating_usd == pytest.approx(10_000 * annuity_factor(3, R))
+    assert cost.total_usd == pytest.approx(1_272_324.80 + radar.operating_usd, abs=0.01)
+
+
+def test_the_api_costs_a_scenario() -> None:
+    import hoplon
+
+    cost = hoplon.load(BASE).cost(horizon_years=3, discount_rate=0.05)
+    assert round(cost.total_usd, 2) == 1_272_324.80

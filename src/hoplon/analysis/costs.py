@@ -98,7 +98,7 @@ def _money(econ: Economics, amount: float, currency: str, year: int, where: str)
 class _Figures:
     acquisition: float
     annual: float
-    life: float
+    life: float | None
     priced: bool
     basis: dict[str, Any]
 
@@ -115,14 +115,14 @@ def _figures(
     basis: dict[str, Any] = {}
     acq = annual = 0.0
     life: float | None = None
-    priced = False
+    priced = bought = False
     if entry is not None and entry.priced:
         assert entry.cost_year is not None
         where = f"catalog.{kind}.{name}.cost_year"
         acq = _money(econ, entry.acquisition_cost_usd or 0.0, "USD", entry.cost_year, where)
         annual = _money(econ, entry.annual_om_usd or 0.0, "USD", entry.cost_year, where)
         life = entry.service_life_years
-        priced = True
+        priced, bought = True, entry.acquisition_cost_usd is not None
         basis = {
             "acquisition": entry.acquisition_cost_usd,
             "annual_om": entry.annual_om_usd,
@@ -136,23 +136,24 @@ def _figures(
         if override.acquisition is not None:
             assert override.year is not None
             acq = _money(econ, override.acquisition, override.currency, override.year, where)
-            priced = True
+            priced = bought = True
         if override.annual_om is not None:
             assert override.year is not None
             annual = _money(econ, override.annual_om, override.currency, override.year, where)
+            priced = True
         if override.service_life_years is not None:
             life = override.service_life_years
         basis = {
             **basis,
             "override": {k: v for k, v in override.model_dump().items() if v is not None},
         }
-    if priced and life is None:
+    if bought and life is None:  # the loader refuses it, located; kept for dict scenarios
         raise InputError.single(
             "an acquisition cost needs a service life: give service_life_years in the "
             "unit's cost or its catalog entry",
             field=f"{path}.cost.service_life_years",
         )
-    return _Figures(acq, annual, life or 0.0, priced, basis)
+    return _Figures(acq, annual, life if bought else None, priced, basis)
 
 
 def _inventory(econ: Economics, scenario: LoadedScenario, magazine: Mapping[str, int]) -> float:
@@ -228,7 +229,7 @@ def _row(
             fig.annual,
             horizon,
             rate,
-            fig.life,
+            fig.life if fig.life is not None else float(horizon),  # nothing bought: no effect
             existing=existing,
             residual=econ.residual_value,
         )
@@ -261,7 +262,7 @@ def _row(
         replacement_usd=replacement,
         residual_usd=residual,
         replacements=n,
-        service_life_years=fig.life if fig.priced else None,
+        service_life_years=fig.life,
         priced=fig.priced,
         payers=_payers(econ, item.program, item.nation),
         basis=fig.basis,
@@ -285,7 +286,7 @@ def _record(
     warnings = []
     if unpriced:
         warnings.append(
-            "No cost figures (acquisition_cost_usd) for "
+            "No cost figures (acquisition_cost_usd or annual_om_usd) for "
             + ", ".join(unpriced)
             + ": their platform and O&S are counted as 0 (their magazines are still counted); "
             "give them in the catalog entry or the unit's `cost:`"
