@@ -82,6 +82,8 @@ class Scenario:
         progress: Callable[[int], None] | None = None,
         without: Sequence[str] = (),
         drop_agreements: Sequence[int] = (),
+        horizon_years: int | None = None,
+        discount_rate: float | None = None,
     ) -> Result:
         """Run the Monte Carlo.
 
@@ -93,10 +95,20 @@ class Scenario:
             progress: called with the number of trials finished after each block.
             without: nations whose units and sensors are left out (their assets stay).
             drop_agreements: indices (0-based) of agreements left out.
+            horizon_years, discount_rate: the life-cycle cost's horizon and real rate in
+                place of the scenario's (docs/economics.md).
         """
         loaded = transforms.drop_agreement(self.loaded, drop_agreements)
         loaded = transforms.without(loaded, without)
-        return run_scenario(loaded, trials, seed, workers, progress)
+        return run_scenario(
+            loaded,
+            trials,
+            seed,
+            workers,
+            progress,
+            horizon_years=horizon_years,
+            discount_rate=discount_rate,
+        )
 
 
 def load(source: str | Path | Mapping[str, Any]) -> Scenario:

@@ -164,3 +164,20 @@ def test_run_report_has_a_lifecycle_section(tmp_path: Path) -> None:
     section = html[html.index('id="lifecycle"') :]
     assert "Life-cycle cost" in section and "<td>p1</td>" in section
     assert "1.3</td>" in section  # $1,272,324.80 in millions
+
+
+def test_horizon_and_rate_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = _files(tmp_path)
+    a.write_text(a.read_text().replace("horizon_years: 3", "horizon_years: 30"))
+    args = ["--horizon", "3", "--discount-rate", "0.05", "--no-store", "--json"]
+    code, out, _ = _cli(["run", str(a), *args], capsys)
+    data = json.loads(out)
+    assert code == 0 and round(data["architecture_cost"]["total_usd"], 2) == 1_272_324.80
+    assert any("3 years" in note for note in data["variant"])
+    code, out, _ = _cli(["compare", str(a), str(b), *args], capsys)
+    (diff,) = json.loads(out)["cost_differences"]
+    assert diff["comparable"]  # both costed over the 3 years given
+    code, _, err = _cli(["run", str(a), "--horizon", "0", "--no-store"], capsys)
+    assert code == 2 and "--horizon" in err and "1 to 100" in err
+    code, _, err = _cli(["compare", str(a), str(b), "--discount-rate", "2", "--no-store"], capsys)
+    assert code == 2 and "--discount-rate" in err

@@ -308,6 +308,8 @@ def compare(
     workers: int | None = 1,
     progress: Callable[[int], None] | None = None,
     on_result: Callable[[int, Result], None] | None = None,
+    horizon_years: int | None = None,
+    discount_rate: float | None = None,
 ) -> Comparison:
     """Run every scenario with the same seed and trials and compare each with the first.
 
@@ -318,6 +320,8 @@ def compare(
         workers: processes for each run's trials (``None``: every core).
         progress: called with the number of trials finished.
         on_result: called with (index, result) after each run (e.g. to store it).
+        horizon_years, discount_rate: one life-cycle cost horizon and real rate for every
+            architecture, in place of each scenario's own.
 
     Raises:
         InputError: fewer than two files, or a scenario that does not validate.
@@ -334,7 +338,15 @@ def compare(
         )
     results = []
     for i, scenario in enumerate(scenarios):
-        result = run_scenario(scenario, trials=n, seed=s, workers=workers, progress=progress)
+        result = run_scenario(
+            scenario,
+            trials=n,
+            seed=s,
+            workers=workers,
+            progress=progress,
+            horizon_years=horizon_years,
+            discount_rate=discount_rate,
+        )
         if on_result is not None:
             on_result(i, result)
         results.append(result)
