@@ -228,13 +228,13 @@ def test_sensor_site_with_a_cost_is_costed_and_without_noted() -> None:
         "sensors:\n"
         "  - id: radar\n"
         "    nation: JPN\n"
-        "    type: AN/TPY-2\n"
+        "    type: J/FPS-5\n"
         "    at: [35.0, 135.0]\n"
         "    status: existing\n"
         "    cost: {annual_om: 10_000, year: 2025}\n"
         "  - id: other\n"
         "    nation: JPN\n"
-        "    type: AN/TPY-2\n"
+        "    type: J/FPS-5\n"
         "    at: [35.0, 135.5]\n"
         "units:",
     )
@@ -254,6 +254,14 @@ def test_sensor_site_with_a_cost_is_costed_and_without_noted() -> None:
     assert radar.kind == "sensor" and radar.acquisition_usd == 0  # existing: sunk
     assert radar.operating_usd == pytest.approx(10_000 * annuity_factor(3, R))
     assert cost.total_usd == pytest.approx(1_272_324.80 + radar.operating_usd, abs=0.01)
+    # an AN/TPY-2 site is priced from its catalog entry
+    tpy2 = architecture_cost(load_text(text.replace("type: J/FPS-5", "type: AN/TPY-2")))
+    entry = load_text(BASE).catalog.sensors["AN/TPY-2"]
+    other = next(u for u in tpy2.by_unit if u.id == "other")
+    assert entry.acquisition_cost_usd is not None and entry.cost_year is not None
+    assert other.initial_usd == money_in_base_usd(
+        load_text(BASE).spec.economics, entry.acquisition_cost_usd, "USD", entry.cost_year
+    )
 
 
 def test_the_api_costs_a_scenario() -> None:
