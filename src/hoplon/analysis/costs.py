@@ -32,6 +32,8 @@ from hoplon.economics.lifecycle import (
     DEFAULT_DISCOUNT_RATE,
     DEFAULT_HORIZON_YEARS,
     DISCOUNT_RATE_SOURCE,
+    MAX_DISCOUNT_RATE,
+    MAX_HORIZON_YEARS,
     present_value,
 )
 from hoplon.economics.rates import RateDataError, ecb_data_source
@@ -57,14 +59,21 @@ def _resolve(
     rate = discount_rate if discount_rate is not None else econ.discount_rate
     horizon = DEFAULT_HORIZON_YEARS if horizon is None else horizon
     rate = DEFAULT_DISCOUNT_RATE if rate is None else rate
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= 100:
+    if (
+        isinstance(horizon, bool)
+        or not isinstance(horizon, int)
+        or not 1 <= horizon <= MAX_HORIZON_YEARS
+    ):
         raise InputError.single(
-            f"{horizon!r} years: a whole number of years from 1 to 100 is accepted",
+            f"{horizon!r} years: a whole number of years from 1 to {MAX_HORIZON_YEARS} is accepted",
             field="horizon_years",
         )
-    if not (isinstance(rate, int | float) and math.isfinite(rate) and 0 <= rate <= 0.25):
+    if not (
+        isinstance(rate, int | float) and math.isfinite(rate) and 0 <= rate <= MAX_DISCOUNT_RATE
+    ):
         raise InputError.single(
-            f"{rate!r}: a real rate from 0 to 0.25 (a fraction, 0.02 = 2 % a year) is accepted",
+            f"{rate!r}: a real rate from 0 to {MAX_DISCOUNT_RATE:g} (a fraction, 0.02 = 2 % a "
+            "year) is accepted",
             field="discount_rate",
         )
     return horizon, float(rate)
