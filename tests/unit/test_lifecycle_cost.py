@@ -269,3 +269,53 @@ def test_the_api_costs_a_scenario() -> None:
 
     cost = hoplon.load(BASE).cost(horizon_years=3, discount_rate=0.05)
     assert round(cost.total_usd, 2) == 1_272_324.80
+
+
+def _sites(kind: str, count: int, magazine: dict[str, int]) -> dict[str, object]:
+    units = [
+        {"id": f"u{i}", "nation": "JPN", "type": kind, "at": [36.0, 139.0], "magazine": magazine}
+        for i in range(count)
+    ]
+    return {
+        "hoplon": 1,
+        "name": kind,
+        "nations": {"JPN": {"name": "Japan"}},
+        "agreements": [
+            {
+                "kind": "technology-transfer",
+                "origin": "USA",
+                "recipient": "JPN",
+                "items": ["SM-3 Block IIA", "PAC-3 MSE"],
+            }
+        ],
+        "units": units,
+    }
+
+
+def test_two_aegis_ashore_sites_against_six_patriot_batteries() -> None:
+    """The issue's case, over 20 years at 2 % in 2025 dollars (docs/economics.md)."""
+    from hoplon.analysis.costs import default_economics
+    from hoplon.scenario.loader import load_data
+
+    econ = default_economics()
+    for kind, count, magazine, total_bn in (
+        ("Aegis Ashore", 2, {"SM-3 Block IIA": 24}, 4.79),
+        ("Patriot battery", 6, {"PAC-3 MSE": 16}, 7.70),
+    ):
+        loaded = load_data(_sites(kind, count, magazine))
+        cost = architecture_cost(loaded)
+        entry = loaded.catalog.platforms[kind]
+        assert entry.acquisition_cost_usd is not None and entry.cost_year is not None
+        assert entry.annual_om_usd is not None and entry.service_life_years is not None
+        one = present_value(
+            money_in_base_usd(econ, entry.acquisition_cost_usd, "USD", entry.cost_year),
+            money_in_base_usd(econ, entry.annual_om_usd, "USD", entry.cost_year),
+            20,
+            0.02,
+            entry.service_life_years,
+        )
+        ((name, n),) = magazine.items()
+        shot = loaded.catalog.interceptors[name]
+        rounds = n * money_in_base_usd(econ, shot.unit_cost_usd, "USD", shot.cost_year)
+        assert cost.total_usd == pytest.approx(count * (one.total + rounds), rel=1e-12)
+        assert cost.total_usd / 1e9 == pytest.approx(total_bn, abs=0.005)
