@@ -14,8 +14,9 @@ import yaml
 
 from hoplon.api import Result, Scenario
 from hoplon.cli import main
+from hoplon.geodata import decode_arcs, land_rings, topology_rings
 from hoplon.present.html import render_compare_report, render_report, render_sweep_report
-from hoplon.present.html.basemap import clip_ring, decode_arcs, land_rings, topology_rings
+from hoplon.present.html.basemap import clip_ring
 from hoplon.present.html.mapview import frame_for, geodesic_circle
 from hoplon.present.html.svg import nice_ticks
 from hoplon.present.text import fmt_percent, fmt_usd

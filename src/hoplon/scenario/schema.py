@@ -190,6 +190,11 @@ class Unit(Strict):
         ge=0,
         description="Relative value when threats target this unit (an extension of format 1).",
     )
+    island: bool = Field(
+        default=False,
+        description="A land unit on an island too small for the shipped 1:50m coastlines "
+        "(Wake, Midway): not refused as standing at sea.",
+    )
 
 
 class Launch(Strict):
