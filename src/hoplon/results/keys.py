@@ -40,7 +40,8 @@ def scenario_digest(loaded: LoadedScenario) -> str:
     _drop_new_defaults(spec)
     catalog = {
         kind: {
-            name: entry.model_dump(mode="json") for name, entry in loaded.catalog.kind(kind).items()
+            name: entry.model_dump(mode="json", exclude=_PLACEMENT_ONLY.get(kind))
+            for name, entry in loaded.catalog.kind(kind).items()
         }
         for kind in ("interceptors", "sensors", "platforms", "threats")
     }
@@ -48,14 +49,22 @@ def scenario_digest(loaded: LoadedScenario) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+#: Catalog fields that only validation reads (where a platform may stand), never the
+#: simulation: left out of the digest, so adding them kept every key.
+_PLACEMENT_ONLY: dict[str, set[str]] = {"platforms": {"domain"}}
+
 #: Doctrine fields added after the store's first keys, with the default each had implied.
 _NEW_DOCTRINE_DEFAULTS = {"layered": False, "reserve": "expected"}
 
 
 def _drop_new_defaults(spec: dict[str, Any]) -> None:
-    """Leave out doctrine fields added later while at their defaults, so a scenario that
-    simulates as before keeps its key; preserve-upper-tier became magazine-aware when
+    """Leave out fields added later while at their defaults (a unit's ``island``, and
+    doctrine fields), so a scenario that simulates as before keeps its key; preserve-upper-tier became magazine-aware when
     they were added, so its scenarios keep every field (their figures changed)."""
+    for unit in spec.get("units") or []:
+        # `island` (placement only) at its default simulates as before
+        if isinstance(unit, dict) and unit.get("island") is False:
+            del unit["island"]
     doctrine = spec.get("doctrine")
     if not isinstance(doctrine, dict) or doctrine.get("assignment") == "preserve-upper-tier":
         return
