@@ -121,7 +121,9 @@ def continuous_ring(points: FloatArray) -> FloatArray:
         The same ring, ``(m, 2)``, continuous in longitude, its westernmost point
         in [-180°, 180°).
     """
-    lon = np.unwrap(points[:, 0], period=360.0)
+    lon = points[:, 0]
+    if lon.size > 1 and float(np.abs(np.diff(lon)).max()) > 180.0:
+        lon = np.unwrap(lon, period=360.0)  # only rings that cross the 180th meridian
     lat = points[:, 1]
     if abs(lon[-1] - lon[0]) >= 180.0:
         pole = -90.0 if lat.mean() < 0 else 90.0
