@@ -120,6 +120,20 @@ def test_a_ship_on_land_is_warned_of_not_refused(run_main, tmp_path: Path) -> No
     assert "Warning:" in out and "stands on land" in " ".join(out.split())
 
 
+def test_run_warns_on_standard_error_and_keeps_its_json(run_main, tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "inland.yaml"
+    path.write_text(
+        _scenario("", "  - {id: cvn, nation: JPN, kind: ship, at: [40.4, -3.7]}\n"),
+        encoding="utf-8",
+    )
+    code, out, err = run_main("run", str(path), "-n", "20", "--no-store", "--json")
+    assert code == 0, err
+    assert "Warning:" in err and "assets[1].at" in err
+    assert json.loads(out)["trials"] == 20
+
+
 def test_a_ship_moored_in_a_harbour_is_not_warned_of() -> None:
     # Yokosuka and Kiel fall on the land side of the 1:50m coastline
     for at in ("[35.29, 139.67]", "[54.33, 10.15]"):
