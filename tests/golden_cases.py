@@ -28,6 +28,10 @@ CASES: dict[str, list[str]] = {
     "run-japan-campaign-costs": ["run", f"{EX}/japan-campaign-costs.yaml", "-n", TRIALS],
     "run-seasparrow-ship-defense": ["run", f"{EX}/seasparrow-ship-defense.yaml", "-n", TRIALS],
     "run-coalition-defense": ["run", f"{EX}/coalition-defense.yaml", "-n", TRIALS],
+    "run-nato-task-group": ["run", f"{EX}/nato-task-group.yaml", "-n", TRIALS],
+    "run-nato-task-group-without-link": [
+        "run", f"{EX}/nato-task-group.yaml", "-n", TRIALS, "--drop-agreement", "0",
+    ],
     "run-japan-without-usa": [
         "run", f"{EX}/japan-layered-bmd.yaml", "-n", TRIALS, "--without", "USA",
     ],

@@ -47,6 +47,11 @@ class Scenario:
         """The validated scenario model (:class:`hoplon.scenario.Scenario`)."""
         return self.loaded.spec
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What validation found suspect but accepted (a ship on land), one line each."""
+        return self.loaded.warnings
+
     def compile(self) -> Compiled:
         """The deterministic geometry: threat paths, tracks, engagement windows."""
         return compile_scenario(self.loaded)

@@ -76,8 +76,9 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
 
 def region_scenario(folder: Path, south_west: list[float], north_east: list[float]) -> Path:
-    """A scenario whose map frames the two corners: a ship at each, a Patriot
-    battery on the first, and one ballistic missile from the second to the first."""
+    """A scenario whose map frames the two corners: a ship at each, a destroyer on
+    the first, and one ballistic missile from the second to the first. (A corner may
+    be at sea, far from land, where a land unit is refused: the shooter is a ship.)"""
     doc = {
         "hoplon": 1,
         "name": "map region",
@@ -89,11 +90,11 @@ def region_scenario(folder: Path, south_west: list[float], north_east: list[floa
         ],
         "units": [
             {
-                "id": "battery",
+                "id": "destroyer",
                 "nation": "USA",
-                "type": "Patriot battery",
+                "type": "Aegis BMD destroyer",
                 "at": south_west,
-                "magazine": {"PAC-3 MSE": 4},
+                "magazine": {"SM-3 Block IIA": 4},
             }
         ],
         "threats": [

@@ -29,8 +29,14 @@ def test_three_scenarios_at_80_columns_cut_no_cell() -> None:
         assert label in text, label
     # at 80 columns each scenario is set against A in a table of its own
     assert text.count("Mean [95% interval]; difference from A") == 2
+    # and so are the leakers per target and per raid, every target and raid in each
+    assert text.count("Leakers per target: mean [95% interval]; difference from A") == 2
+    assert text.count("Leakers per raid: mean [95% interval]; difference from A") == 2
+    for name in ("tokyo", "yokosuka", "mrbm-tokyo", "mrbm-yokosuka"):
+        assert text.count(f"│ {name} ") == 2, name
 
 
 def test_a_wide_terminal_keeps_one_table() -> None:
     text = _render(200)
     assert "…" not in text and text.count("Mean [95% interval]; difference from A") == 1
+    assert text.count("Leakers per target: mean [95% interval]; difference from A") == 1

@@ -14,8 +14,9 @@ import yaml
 
 from hoplon.api import Result, Scenario
 from hoplon.cli import main
+from hoplon.geodata import decode_arcs, land_rings, topology_rings
 from hoplon.present.html import render_compare_report, render_report, render_sweep_report
-from hoplon.present.html.basemap import clip_ring, decode_arcs, land_rings, topology_rings
+from hoplon.present.html.basemap import clip_ring
 from hoplon.present.html.mapview import frame_for, geodesic_circle
 from hoplon.present.html.svg import nice_ticks
 from hoplon.present.text import fmt_percent, fmt_usd
@@ -310,6 +311,9 @@ def test_frame_and_circles() -> None:
 
 def test_formatters_and_ticks() -> None:
     assert fmt_percent(0.0175) == "1.8%" and fmt_percent(0.5) == "50%"
+    # just short of 100 %, never shown as 100 %
+    assert fmt_percent(0.9958) == "99.6%" and fmt_percent(0.99996) == "99.996%"
+    assert fmt_percent(0.994) == "99%" and fmt_percent(1.0) == "100%"
     assert fmt_usd(2.79e8) == "$279M" and fmt_usd(1.2e9) == "$1.2B"
     ticks = nice_ticks(0.0, 0.93)
     assert ticks[0] == 0 and ticks[-1] >= 0.93 and len(ticks) <= 8

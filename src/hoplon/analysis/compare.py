@@ -67,6 +67,31 @@ def trial_values(result: Result) -> dict[str, FloatArray]:
     return values
 
 
+def trial_leakers_by(result: Result) -> dict[str, dict[str, FloatArray]]:
+    """Leakers per trial at each attacked target and from each raid, shape (trials,) each.
+
+    Keys: ``target`` (asset or unit id → threats that reached it) and ``raid`` (raid id →
+    threats of that raid that leaked), in the scenario's order. Their means are the run
+    contract's ``leakers_by_target`` and the sums of its threats' ``p_leak`` by raid.
+    """
+    from hoplon.core.metrics import trial_target_hits
+
+    waves, outcomes = result.waves, result.outcomes
+    by: dict[str, dict[str, FloatArray]] = {"target": {}, "raid": {}}
+    if not waves or outcomes.leaked.shape[1] == 0:
+        return by
+    hits = trial_target_hits(waves, outcomes)
+    aimed = np.concatenate([m.threat_target for m in waves])
+    for g, tid in enumerate(waves[0].target_ids):
+        if (aimed == g).any():
+            by["target"][tid] = hits[:, g].astype(np.float64)
+    raids = [raid for m in waves for raid in m.threat_raid]
+    for raid in dict.fromkeys(raids):
+        mask = np.array([r == raid for r in raids])
+        by["raid"][raid] = outcomes.leaked[:, mask].sum(axis=1).astype(np.float64)
+    return by
+
+
 def draws_aligned(a: Result, b: Result) -> bool:
     """Whether trial ``i`` of ``a`` and of ``b`` used the same random numbers, and no others.
 
@@ -188,6 +213,12 @@ class Comparison:
     differences: dict[str, list[Difference | None]] = field(default_factory=dict)
     tests: list[str | None] = field(default_factory=list)
     """Per scenario, the test against the baseline (``None`` for the baseline)."""
+    leakers_by: dict[str, dict[str, tuple[list[Estimate | None], list[Difference | None]]]] = field(
+        default_factory=dict
+    )
+    """``target`` and ``raid``: per target (raid) id, the mean leakers of each scenario
+    and each one's difference from the baseline (``None`` where the scenario has no such
+    target or raid), tested as the headline metrics are."""
 
     def to_dict(self) -> dict[str, Any]:
         """The comparison as JSON data (see docs/studies.md)."""
@@ -216,6 +247,19 @@ class Comparison:
                     for i, d in enumerate(diffs[1:], start=1)
                 ]
                 for m, diffs in self.differences.items()
+            },
+            **{
+                f"leakers_by_{kind}": {
+                    key: {
+                        "estimates": [None if e is None else e.to_dict() for e in ests],
+                        "differences": [
+                            {"scenario": i, **(d.to_dict() if d is not None else _NO_DIFFERENCE)}
+                            for i, d in enumerate(diffs[1:], start=1)
+                        ],
+                    }
+                    for key, (ests, diffs) in rows.items()
+                }
+                for kind, rows in self.leakers_by.items()
             },
             **self._costs(),
         }
@@ -257,6 +301,21 @@ class Comparison:
         }
 
 
+def _tested(
+    series: Sequence[FloatArray | None], tests: Sequence[str | None]
+) -> list[Difference | None]:
+    """Each series' difference from the first, by the test of its scenario."""
+    diffs: list[Difference | None] = [None]
+    for s, test in zip(series[1:], tests[1:], strict=True):
+        if s is None or series[0] is None:
+            diffs.append(None)
+        elif test == "paired":
+            diffs.append(paired_difference(series[0], s))
+        else:
+            diffs.append(welch_difference(series[0], s))
+    return diffs
+
+
 def compare_results(files: Sequence[str], results: Sequence[Result]) -> Comparison:
     """Estimates and tested differences from the first result, for results already run.
 
@@ -288,15 +347,18 @@ def compare_results(files: Sequence[str], results: Sequence[Result]) -> Comparis
             else:
                 series.append(None)
         comp.metrics[name] = [None if s is None else _estimate(name, s) for s in series]
-        diffs: list[Difference | None] = [None]
-        for s, test in zip(series[1:], tests[1:], strict=True):
-            if s is None or series[0] is None:
-                diffs.append(None)
-            elif test == "paired":
-                diffs.append(paired_difference(series[0], s))
-            else:
-                diffs.append(welch_difference(series[0], s))
-        comp.differences[name] = diffs
+        comp.differences[name] = _tested(series, tests)
+    per = [trial_leakers_by(r) for r in results]
+    for kind in ("target", "raid"):
+        keys = list(dict.fromkeys(k for p in per for k in p[kind]))
+        rows: dict[str, tuple[list[Estimate | None], list[Difference | None]]] = {}
+        for key in keys:
+            leak = [p[kind].get(key) for p in per]
+            rows[key] = (
+                [None if v is None else mean_estimate(v) for v in leak],
+                _tested(leak, tests),
+            )
+        comp.leakers_by[kind] = rows
     return comp
 
 

@@ -176,6 +176,24 @@ class Sensor(Costed):
         return self.range_km * 1000.0
 
 
+#: Words of a platform's name that make it a ship when its entry gives no ``domain``.
+SHIP_WORDS = frozenset(
+    {
+        "ship",
+        "destroyer",
+        "frigate",
+        "cruiser",
+        "corvette",
+        "carrier",
+        "vessel",
+        "boat",
+        "ddg",
+        "ffg",
+        "cg",
+    }
+)
+
+
 class Platform(Costed):
     """A shooter: ship, battery or site, with its own radar or none."""
 
@@ -185,6 +203,22 @@ class Platform(Costed):
         default=None, ge=1, description="Threats it can engage at once; null for unlimited."
     )
     reaction_s: float = Field(ge=0, description="From track to first launch, s.")
+    domain: Literal["sea", "land"] | None = Field(
+        default=None,
+        description="Where the platform stands: sea (a ship) or land (a battery or site). "
+        "Optional; left out, it is inferred from the name (hoplon.catalog.models.SHIP_WORDS).",
+    )
+
+    def domain_of(self, name: str) -> Literal["sea", "land"]:
+        """The platform's domain: its ``domain`` field, or inferred from its name.
+
+        A name holding one of :data:`SHIP_WORDS` (destroyer, frigate, ...) is a ship;
+        any other is a land platform.
+        """
+        if self.domain is not None:
+            return self.domain
+        words = set(name.lower().replace("-", " ").replace("/", " ").split())
+        return "sea" if words & SHIP_WORDS else "land"
 
     @property
     def capacity(self) -> int:

@@ -268,6 +268,8 @@ def run(
     check_format(table_format, output)
     memory.set_max_memory(max_memory)
     scenario = load(file)
+    for warning in scenario.warnings:  # on standard error: --json output stays clean
+        err.print(f"Warning: {warning}", markup=False)
     n = trials or scenario.spec.trials
     with progress_bar(err, n, f"{scenario.name}") as advance:
         result = scenario.run(

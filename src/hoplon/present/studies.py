@@ -7,7 +7,7 @@ and metric names go through :mod:`hoplon.present.text`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -47,21 +47,25 @@ def _cell(est: Mapping[str, Any] | None, fmt: Formatter) -> str:
     return escape(estimate(est, fmt, sep="\n"))
 
 
-def _comparison_table(data: dict[str, Any], letters: list[str], group: list[int]) -> Table:
-    """The metrics of A and of the scenarios ``group``, each with its difference from A."""
-    table = Table(
-        title="Mean [95% interval]; difference from A [95% interval], p-value",
-        title_justify="left",
-    )
-    table.add_column("metric", overflow="fold", min_width=12)
+Row = tuple[str | Text, Formatter, Sequence[Any], Sequence[Mapping[str, Any]]]
+
+
+def _difference_table(
+    title: str, first: str, rows: Sequence[Row], letters: list[str], group: list[int]
+) -> Table:
+    """Rows of A and of the scenarios ``group``, each with its difference from A.
+
+    Each row is (label, formatter, one estimate per scenario, the differences of the
+    scenarios after A from A).
+    """
+    table = Table(title=title, title_justify="left")
+    table.add_column(first, overflow="fold", min_width=12)
     table.add_column("A", justify="right", no_wrap=False, overflow="fold")
     for k in group:
         table.add_column(letters[k], justify="right", overflow="fold")
         table.add_column(f"{letters[k]} − A", justify="right", overflow="fold")
-    for metric, ests in data["metrics"].items():
-        label, fmt = metric_column(metric)
-        row = [label, _cell(ests[0], fmt)]
-        diffs = data["differences"][metric]
+    for label, fmt, ests, diffs in rows:
+        row: list[str | Text] = [label, _cell(ests[0], fmt)]
         for k in group:
             row.append(_cell(ests[k], fmt))
             diff = diffs[k - 1]
@@ -76,16 +80,6 @@ def _comparison_table(data: dict[str, Any], letters: list[str], group: list[int]
                 row.append(f"[bold]{value} *[/bold]\n{interval}\n{p_value}")
             else:
                 row.append(f"{value}  \n{interval}\n{p_value}")
-        table.add_row(*row)
-    costs = data.get("costs")
-    if costs:
-        cost_diffs = data.get("cost_differences", [])
-        row = ["life-cycle cost (USD M)", _usd_cell(costs[0])]
-        for k in group:
-            row.append(_usd_cell(costs[k]))
-            d = cost_diffs[k - 1]
-            row.append("—" if d.get("diff_usd") is None else signed(musd_text)(d["diff_usd"]))
-        table.add_section()
         table.add_row(*row)
     return table
 
@@ -124,6 +118,55 @@ def _cost_lines(data: dict[str, Any], letters: list[str], console: Console) -> N
     )
 
 
+def _comparison_table(data: dict[str, Any], letters: list[str], group: list[int]) -> Table:
+    """The metrics of A and of the scenarios ``group``, each with its difference from A."""
+    rows: list[Row] = []
+    for metric, ests in data["metrics"].items():
+        label, fmt = metric_column(metric)
+        rows.append((label, fmt, ests, data["differences"][metric]))
+    table = _difference_table(
+        "Mean [95% interval]; difference from A [95% interval], p-value",
+        "metric",
+        rows,
+        letters,
+        group,
+    )
+    costs = data.get("costs")
+    if costs:
+        cost_diffs = data.get("cost_differences", [])
+        row = ["life-cycle cost (USD M)", _usd_cell(costs[0])]
+        for k in group:
+            row.append(_usd_cell(costs[k]))
+            d = cost_diffs[k - 1]
+            row.append("—" if d.get("diff_usd") is None else signed(musd_text)(d["diff_usd"]))
+        table.add_section()
+        table.add_row(*row)
+    return table
+
+
+#: The per-target and per-raid tables of a comparison: JSON key, title, first column.
+LEAKER_TABLES = (
+    ("leakers_by_target", "Leakers per target", "target"),
+    ("leakers_by_raid", "Leakers per raid", "raid"),
+)
+
+
+def _leaker_tables(data: dict[str, Any], letters: list[str], group: list[int]) -> Iterator[Table]:
+    """Leakers per target and per raid of A and the scenarios ``group``, with the
+    difference of each from A (tested as the headline metrics are)."""
+    fmt = metric_column("expected_leakers")[1]
+    for key, title, first in LEAKER_TABLES:
+        entries = data.get(key) or {}
+        rows: list[Row] = [
+            (plain(name), fmt, entry["estimates"], entry["differences"])
+            for name, entry in entries.items()
+        ]
+        if rows:
+            yield _difference_table(
+                f"{title}: mean [95% interval]; difference from A", first, rows, letters, group
+            )
+
+
 def print_comparison(data: dict[str, Any], console: Console) -> None:
     """The side-by-side table of a comparison (``Comparison.to_dict()``)."""
     scenarios = data["scenarios"]
@@ -144,6 +187,9 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
     for group in groups:
         console.print(_comparison_table(data, letters, group))
     _cost_lines(data, letters, console)
+    for group in groups:
+        for table in _leaker_tables(data, letters, group):
+            console.print(table)
     for letter, s in zip(letters[1:], scenarios[1:], strict=True):
         how = (
             "paired test on the per-trial differences (as many threats: trials pair, common random numbers)"

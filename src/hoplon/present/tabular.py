@@ -3,7 +3,7 @@
 Each command's record (its ``--json`` data) becomes one or more :class:`Sheet` s of raw
 numbers (not rounded for display), so a spreadsheet holds the same figures as the JSON:
 ``run`` (headline metrics, threats), ``compare`` (every metric of every scenario with its
-difference from the first), ``sweep`` (a row a point), ``coalition`` (Shapley values,
+difference from the first, then the leakers per target and per raid likewise), ``sweep`` (a row a point), ``coalition`` (Shapley values,
 subsets, agreements) and ``econ`` (every figure under its field path).
 """
 
@@ -115,7 +115,28 @@ def compare_sheets(data: Mapping[str, Any]) -> list[Sheet]:
     header = ["metric", "scenario", "file", "mean", "low", "high", "diff_from_first",
               "diff_low", "diff_high", "p_value", "significant", "test", "lifecycle_cost_usd",
               "lifecycle_cost_diff_usd", "horizon_years"]  # fmt: skip
-    return [Sheet("comparison", header, rows)]
+    sheets = [Sheet("comparison", header, rows)]
+    for kind in ("target", "raid"):
+        entries = data.get(f"leakers_by_{kind}") or {}
+        if entries:
+            sheets.append(Sheet(f"leakers_by_{kind}", [kind, *header[1:12]],
+                                _leaker_rows(entries, scenarios)))  # fmt: skip
+    return sheets
+
+
+def _leaker_rows(entries: Mapping[str, Any], scenarios: Sequence[Any]) -> list[list[Any]]:
+    """A row per target (or raid) and scenario: mean leakers, difference from the first."""
+    rows = []
+    for key, entry in entries.items():
+        diffs = {d["scenario"]: d for d in entry.get("differences", [])}
+        for i, (s, est) in enumerate(zip(scenarios, entry["estimates"], strict=True)):
+            d = diffs.get(i, {})
+            ci = d.get("ci95") or [None, None]
+            rows.append([
+                key, s["name"], s["file"], *_interval(est), d.get("diff"), ci[0], ci[1],
+                d.get("p_value"), d.get("significant"), s.get("test"),
+            ])  # fmt: skip
+    return rows
 
 
 def sweep_sheets(data: Mapping[str, Any]) -> list[Sheet]:

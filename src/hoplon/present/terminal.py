@@ -132,6 +132,8 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
         console.print(raids)
     for note in loaded.notes:
         console.print(f"Note: {note}", markup=False)
+    for warning in loaded.warnings:
+        console.print(f"Warning: {warning}", markup=False)
     d = spec.doctrine
     console.print(
         plain(

@@ -30,12 +30,20 @@ def fmt_number(value: float) -> str:
 
 
 def fmt_percent(value: float) -> str:
-    """A share as a percentage: ``0.91`` -> ``91%``, keeping small values visible."""
+    """A share as a percentage: ``0.91`` -> ``91%``, keeping small values visible, and
+    values just short of 100 % short of it (``0.9958`` -> ``99.6%``, not ``100%``)."""
     pct = 100.0 * value
     if pct == 0:
         return "0%"
+    if 99.5 <= abs(pct) < 100:
+        for digits in (1, 2, 3):
+            text = f"{pct:.{digits}f}"
+            if abs(float(text)) < 100:
+                return f"{text}%"
+        return f"{'-' if pct < 0 else ''}>99.999%"
     if abs(pct) < 1:
-        return f"{pct:.2f}%"
+        # three significant digits at most: an axis tick at 0.025 % reads 0.025 %, not 0.03 %
+        return f"{pct:.3g}%"
     if abs(pct) < 10:
         return f"{pct:.1f}%"
     return f"{pct:.0f}%"

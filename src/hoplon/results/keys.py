@@ -41,7 +41,7 @@ def scenario_digest(loaded: LoadedScenario) -> str:
     named = _named_entries(loaded)
     catalog = {
         kind: {
-            name: _entry_material(entry.model_dump(mode="json"))
+            name: _entry_material(entry.model_dump(mode="json", exclude=_PLACEMENT_ONLY.get(kind)))
             for name, entry in loaded.catalog.kind(kind).items()
             if (kind, name) not in NEW_BUILTIN_ENTRIES or name in named
         }
@@ -51,6 +51,10 @@ def scenario_digest(loaded: LoadedScenario) -> str:
     material = canonical_json({"scenario": spec, "catalog": catalog})
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
+
+#: Catalog fields that only validation reads (where a platform may stand), never the
+#: simulation: left out of the digest, so adding them kept every key.
+_PLACEMENT_ONLY: dict[str, set[str]] = {"platforms": {"domain"}}
 
 #: Doctrine fields added after the store's first keys, with the default each had implied.
 _NEW_DOCTRINE_DEFAULTS = {"layered": False, "reserve": "expected"}
@@ -136,16 +140,20 @@ def drop_new_cost_defaults(spec: dict[str, Any], catalog: dict[str, Any]) -> Non
 
 
 def _drop_new_defaults(spec: dict[str, Any]) -> None:
-    """Leave out doctrine fields added later while at their defaults, so a scenario that
-    simulates as before keeps its key; preserve-upper-tier became magazine-aware when
-    they were added, so its scenarios keep every field (their figures changed). A raid's
-    ``standoff`` (added later) is left out while it has none."""
+    """Leave out fields added later while at their defaults (a raid's ``standoff``, a
+    unit's ``island``, and doctrine fields), so a scenario that simulates as before keeps
+    its key; preserve-upper-tier became magazine-aware when they were added, so its
+    scenarios keep every field (their figures changed)."""
     raids = list(spec.get("threats") or [])
     for wave in spec.get("waves") or []:
         raids.extend(wave.get("threats") or [])
     for raid in raids:
         if isinstance(raid, dict) and raid.get("standoff", 0) is None:
             del raid["standoff"]
+    for unit in spec.get("units") or []:
+        # `island` (placement only) at its default simulates as before
+        if isinstance(unit, dict) and unit.get("island") is False:
+            del unit["island"]
     doctrine = spec.get("doctrine")
     if not isinstance(doctrine, dict) or doctrine.get("assignment") == "preserve-upper-tier":
         return

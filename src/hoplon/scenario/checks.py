@@ -39,6 +39,15 @@ MAX_UNITS = 10_000
 #: Most sensors in a scenario.
 MAX_SENSORS = 10_000
 
+#: A ship (unit or asset) on the shipped land this far or more from any sea is warned
+#: of, km. The 1:50m coastline is generalised by a few km, and harbours (Yokosuka,
+#: Kiel, Pearl Harbor) fall on its land side; 10 km tolerates every one of them.
+SHIP_INLAND_KM = 10.0
+#: A land unit with no shipped land within this distance is refused, km. The 1:50m
+#: land leaves out islands of a few km² (Yonaguni's nearest shipped land is 60 km
+#: away); 100 km tolerates them (docs/scenario-format.md, "Ships and land units").
+LAND_AT_SEA_KM = 100.0
+
 
 def merge_catalog(
     scenario: Scenario, notes: list[Finding] | None = None
@@ -438,6 +447,70 @@ def _platform_radars(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
             yield ("units", i, "type"), f"platform radar '{platform.radar}' must be a radar"
 
 
+def placement(scenario: Scenario, catalog: Catalog) -> tuple[list[Finding], list[Finding]]:
+    """Ships on land (warnings) and land units far out at sea (refusals).
+
+    A unit's domain is its platform's (:meth:`hoplon.catalog.models.Platform.domain_of`);
+    an asset of kind ``ship`` is a ship. A ship standing on the shipped land at least
+    :data:`SHIP_INLAND_KM` from any sea is warned of; a land unit with no shipped land
+    within :data:`LAND_AT_SEA_KM` is refused, unless it says ``island: true``. The land
+    is only loaded when a scenario has a unit or an asset to place.
+
+    Returns:
+        ``(errors, warnings)``, each a list of ``(field path, message)``.
+    """
+    from hoplon.geodata import inland_beyond_km, land_within_km
+
+    ships: list[tuple[FieldPath, str, tuple[float, ...]]] = []
+    landed: list[tuple[FieldPath, str, tuple[float, ...]]] = []
+    for i, a in enumerate(scenario.assets):
+        if a.kind == "ship":
+            ships.append((("assets", i, "at"), f"asset '{a.id}' (kind ship)", a.at))
+    for i, u in enumerate(scenario.units):
+        platform = catalog.platforms.get(u.type)
+        if platform is None:
+            continue
+        what = f"unit '{u.id}' ({u.type}"
+        if platform.domain_of(u.type) == "sea":
+            ships.append((("units", i, "at"), what + ", a ship)", u.at))
+        elif not u.island:
+            landed.append((("units", i, "at"), what + ", a land unit)", u.at))
+    errors: list[Finding] = []
+    warnings: list[Finding] = []
+    if ships:
+        lat = [lat_lon_alt(at)[0] for _, _, at in ships]
+        lon = [lat_lon_alt(at)[1] for _, _, at in ships]
+        for (path, what, _), inland in zip(
+            ships, inland_beyond_km(lat, lon, SHIP_INLAND_KM), strict=True
+        ):
+            if inland:
+                warnings.append(
+                    (
+                        path,
+                        f"{what} stands on land, {SHIP_INLAND_KM:g} km or more from any sea in "
+                        "the shipped coastlines (Natural Earth 1:50m); check the position "
+                        "([latitude, longitude])",
+                    )
+                )
+    if landed:
+        lat = [lat_lon_alt(at)[0] for _, _, at in landed]
+        lon = [lat_lon_alt(at)[1] for _, _, at in landed]
+        for (path, what, _), near in zip(
+            landed, land_within_km(lat, lon, LAND_AT_SEA_KM), strict=True
+        ):
+            if not near:
+                errors.append(
+                    (
+                        path,
+                        f"{what} stands at sea, more than {LAND_AT_SEA_KM:g} km from any coast "
+                        "in the shipped coastlines (Natural Earth 1:50m); accepted: a position "
+                        "ashore ([latitude, longitude]), a ship platform, or `island: true` "
+                        "on an island too small for those coastlines",
+                    )
+                )
+    return errors, warnings
+
+
 def _doctrine(scenario: Scenario) -> Iterator[Finding]:
     d = scenario.doctrine
     if d.reserve != "expected" and d.assignment != "preserve-upper-tier":
@@ -585,8 +658,14 @@ def count_findings(spec: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
     return findings
 
 
-def check_scenario(scenario: Scenario, catalog: Catalog) -> list[Finding]:
-    """Every cross-reference problem in the scenario, in file order of sections."""
+def check_scenario(
+    scenario: Scenario, catalog: Catalog, warnings: list[Finding] | None = None
+) -> list[Finding]:
+    """Every cross-reference problem in the scenario, in file order of sections.
+
+    What is suspect but not refused (a ship on land) is appended to ``warnings`` when a
+    list is given.
+    """
     findings: list[Finding] = []
     findings.extend(_economics(scenario, catalog))
     findings.extend(count_findings(scenario))
@@ -594,4 +673,8 @@ def check_scenario(scenario: Scenario, catalog: Catalog) -> list[Finding]:
         findings.extend(check(scenario))
     for check2 in (_catalog_names, _targets, _rights, _platform_radars, _costs):
         findings.extend(check2(scenario, catalog))
+    refused, suspect = placement(scenario, catalog)
+    findings.extend(refused)
+    if warnings is not None:
+        warnings.extend(suspect)
     return findings

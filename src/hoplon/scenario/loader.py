@@ -33,6 +33,8 @@ class LoadedScenario:
     positions: Positions
     notes: tuple[str, ...] = ()
     """What validation inferred (e.g. an interceptor's tier), located like errors."""
+    warnings: tuple[str, ...] = ()
+    """What validation found suspect but accepted (a ship on land), located like errors."""
     absent: frozenset[str] = frozenset()
     """Nations whose units and sensors take no part (their units stay targets); set by
     :func:`hoplon.scenario.transforms.without`."""
@@ -230,7 +232,8 @@ def load_data(
     inferred: list[Finding] = []
     merged, findings = merge_catalog(spec, inferred)
     catalog = catalog_from_raw(merged)
-    findings += check_scenario(spec, catalog)
+    suspect: list[Finding] = []
+    findings += check_scenario(spec, catalog, suspect)
     if findings:
         raise findings_to_error(findings, positions, file)
     if data is None:
@@ -239,8 +242,16 @@ def load_data(
         data = json.dumps(raw, sort_keys=True, default=str).encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     notes = tuple(p.render(file) for p in findings_to_error(inferred, positions, file).problems)
+    warnings = tuple(p.render(file) for p in findings_to_error(suspect, positions, file).problems)
     return LoadedScenario(
-        spec, catalog, digest, None if file == "<scenario>" else file, positions, notes, raw=raw
+        spec,
+        catalog,
+        digest,
+        None if file == "<scenario>" else file,
+        positions,
+        notes,
+        warnings,
+        raw=raw,
     )
 
 

@@ -268,6 +268,11 @@ class Unit(Strict):
     cost: CostOverride | None = Field(
         default=None, description="This unit's own cost figures, replacing the catalog's."
     )
+    island: bool = Field(
+        default=False,
+        description="A land unit on an island too small for the shipped 1:50m coastlines "
+        "(Wake, Midway): not refused as standing at sea.",
+    )
 
 
 class Launch(Strict):

@@ -17,6 +17,7 @@ from hoplon.present.text import (
     SECURITY_METRICS,
     bounds,
     cost_difference_text,
+    fmt_number,
     fmt_percent,
     fmt_usd,
     metric_card,
@@ -224,6 +225,82 @@ def cost_charts(compare: Mapping[str, Any], names: list[str]) -> list[Chart]:
     return charts
 
 
+def _yes_no(flag: Any) -> str:
+    return "yes" if flag is True else "no" if flag is False else "—"
+
+
+def _differences_of(entry: Any) -> dict[int, Mapping[str, Any]]:
+    """A leakers entry's differences by scenario index, those that could be computed."""
+    out: dict[int, Mapping[str, Any]] = {}
+    for d in (entry.get("differences") if isinstance(entry, Mapping) else None) or []:
+        if (
+            isinstance(d, Mapping)
+            and isinstance(d.get("scenario"), int)
+            and d.get("diff") is not None
+        ):
+            out[d["scenario"]] = d
+    return out
+
+
+def signed_fmt(fmt: svg.Formatter) -> svg.Formatter:
+    """``fmt`` with a sign in front of positive values (differences)."""
+    return lambda x: ("+" if x > 0 else "") + fmt(x)
+
+
+def _leaker_charts(
+    kind: str, title: str, entries: Mapping[str, Any], names: list[str], base: int
+) -> list[Chart]:
+    """One chart a scenario: its difference in leakers from the baseline per target
+    (or raid), with the 95 % interval; a significant difference is outlined."""
+    charts: list[Chart] = []
+    fmt = fmt_number
+    for k in range(len(names)):
+        if k == base:
+            continue
+        bars = []
+        for key, entry in entries.items():
+            d = _differences_of(entry).get(k)
+            if d is None:
+                continue
+            ci = d.get("ci95") or [None, None]
+            low, high = (None, None) if None in ci else (float(ci[0]), float(ci[1]))
+            bars.append(
+                Bar(
+                    str(key),
+                    float(d["diff"]),
+                    low,
+                    high,
+                    NATION_COLORS[k % len(NATION_COLORS)],
+                    note="significant at 5 %" if d.get("significant") else None,
+                    highlight=bool(d.get("significant")),
+                )
+            )
+        if not bars:
+            continue
+        lows = [min(b.value, b.low if b.low is not None else b.value, 0.0) for b in bars]
+        highs = [max(b.value, b.high if b.high is not None else b.value, 0.0) for b in bars]
+        lo, hi = min(lows), max(highs)
+        ticks = svg.nice_ticks(lo, hi) if hi > lo else [-1.0, 0.0, 1.0]
+        axis = "difference in mean leakers"
+        chart = make_chart(
+            f"compare-leakers-{kind}-{k}",
+            f"{title}: {names[k]} − {names[base]}",
+            svg.bar_chart(
+                bars,
+                axis_label=axis,
+                fmt=signed_fmt(fmt),
+                domain=(ticks[0], ticks[-1]),
+                label_width=220.0,
+                row_height=26.0,
+            ),
+            "Difference in mean leakers with its 95 % interval (paired per-trial "
+            "differences when trials pair); outlined: significant at 5 %.",
+        )
+        if chart:
+            charts.append(chart)
+    return charts
+
+
 def cost_tables(compare: Mapping[str, Any], names: list[str]) -> list[dict[str, Any]]:
     """The life-cycle cost of each architecture, and each difference and what it buys."""
     costs = compare.get("costs") or []
@@ -279,6 +356,52 @@ def cost_tables(compare: Mapping[str, Any], names: list[str]) -> list[dict[str, 
             }
         )
     return tables
+
+
+def _leaker_table(
+    kind: str, title: str, entries: Mapping[str, Any], names: list[str], base: int
+) -> dict[str, Any]:
+    """A row per target (or raid) and scenario: the baseline's mean leakers, the
+    scenario's, and their difference with its interval, p-value and significance."""
+    fmt = fmt_number
+    sig = signed_fmt(fmt)
+    rows = []
+    for key, entry in entries.items():
+        ests = entry.get("estimates") if isinstance(entry, Mapping) else None
+        ests = list(ests) if isinstance(ests, Sequence) else []
+        diffs = _differences_of(entry)
+        for k in range(len(names)):
+            if k == base:
+                continue
+            d = diffs.get(k)
+            ci = (d.get("ci95") if d else None) or [None, None]
+            rows.append(
+                [
+                    str(key),
+                    names[k],
+                    _cell(estimate(ests[base]) if base < len(ests) else None, fmt),
+                    _cell(estimate(ests[k]) if k < len(ests) else None, fmt),
+                    "—" if d is None else sig(float(d["diff"])),
+                    "" if None in ci else f"[{sig(float(ci[0]))}, {sig(float(ci[1]))}]",
+                    "—" if d is None or d.get("p_value") is None else f"{float(d['p_value']):.3g}",
+                    "—" if d is None else _yes_no(d.get("significant")),
+                ]
+            )
+    return {
+        "title": f"{title}: differences from {names[base]}",
+        "head": [
+            kind.capitalize(),
+            "Scenario",
+            names[base],
+            "Scenario's",
+            "Difference",
+            "95 % interval",
+            "p",
+            "Significant",
+        ],
+        "rows": rows,
+        "text_columns": 2,
+    }
 
 
 def compare_html(compare: Mapping[str, Any]) -> str:
@@ -349,6 +472,11 @@ def compare_html(compare: Mapping[str, Any]) -> str:
         )
     charts += cost_charts(compare, names)
     tables += cost_tables(compare, names)
+    for kind, title in (("target", "Leakers per target"), ("raid", "Leakers per raid")):
+        by = compare.get(f"leakers_by_{kind}") or {}
+        if isinstance(by, Mapping) and by and 0 <= base < len(names):
+            charts += _leaker_charts(kind, title, by, names, base)
+            tables.append(_leaker_table(kind, title, by, names, base))
     meta = [f"{len(names)} scenarios"]
     for field_name in ("trials", "seed"):
         if compare.get(field_name) is not None:
@@ -359,7 +487,8 @@ def compare_html(compare: Mapping[str, Any]) -> str:
         kicker="Hoplon comparison report",
         meta=meta,
         intro="",
-        charts_title="Headline metrics side by side",
+        charts_title="Headline metrics side by side"
+        + ("; leakers per target and per raid" if len(charts) > len(chosen) else ""),
         charts=charts,
         tables=tables,
     )
