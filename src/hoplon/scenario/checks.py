@@ -23,6 +23,7 @@ from hoplon.scenario.schema import (
     TrackSharing,
     lat_lon_alt,
 )
+from hoplon.scenario.tradechecks import check_candidates
 
 Finding = tuple[FieldPath, str]
 _GEOD = Geod(ellps="WGS84")
@@ -451,6 +452,6 @@ def check_scenario(scenario: Scenario, catalog: Catalog) -> list[Finding]:
     findings.extend(count_findings(scenario))
     for check in (_ids, _nations, _memory, _doctrine):
         findings.extend(check(scenario))
-    for check2 in (_catalog_names, _targets, _rights, _platform_radars):
+    for check2 in (_catalog_names, _targets, _rights, _platform_radars, check_candidates):
         findings.extend(check2(scenario, catalog))
     return findings

@@ -1,0 +1,236 @@
+"""The space of a trade study: a scenario's ``candidates:`` as decisions, each architecture
+as a scenario variant.
+
+Each candidate is one decision with a list of options (:class:`Decision`): how many
+copies of a unit to field, and at which of its sites, or the count of one interceptor in
+a unit's magazine. An architecture is one option per decision (a tuple of option
+indexes); :meth:`Space.overrides` turns it into the scenario's ``units`` list, set on
+the file's data with :func:`hoplon.scenario.paths.apply_overrides` (so every variant is
+the file with one field set, validated again like a sweep point). Option 0 of every
+decision is the current architecture.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from hoplon.errors import InputError, Problem, Select
+from hoplon.scenario.loader import LoadedScenario, load_data
+from hoplon.scenario.paths import apply_overrides, set_field
+from hoplon.scenario.schema import Candidate
+from hoplon.scenario.tradechecks import copy_ids
+
+__all__ = ["Architecture", "Cost", "Decision", "Option", "Space", "plan_space"]
+
+#: Spaces up to this many architectures are evaluated whole; larger ones are searched.
+EXHAUSTIVE_MAX = 4096
+
+
+class Cost(Protocol):
+    """What a trade needs of an architecture's cost
+    (:func:`hoplon.analysis.costs.architecture_cost` gives one)."""
+
+    @property
+    def total_usd(self) -> float: ...
+
+    @property
+    def by_nation(self) -> Mapping[str, float]: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Option:
+    """One value a decision may take: copies and their sites, or a magazine count."""
+
+    label: str
+    copies: int | None = None
+    sites: tuple[int, ...] = ()
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One candidate of the file: its options, option 0 the current architecture's."""
+
+    index: int
+    name: str
+    candidate: Candidate
+    options: tuple[Option, ...]
+
+
+def _decision(index: int, c: Candidate) -> Decision:
+    if c.magazine is not None:
+        options = tuple(Option(str(n), count=n) for n in c.choose)
+        return Decision(index, f"{c.unit} {c.magazine}", c, options)
+    sites = c.sites()
+    out: list[Option] = []
+    for n in c.choose:
+        if not sites:
+            label = "no" if n == 0 else ("yes" if n == 1 else f"{n} units")
+            out.append(Option(label, copies=n))
+            continue
+        for combo in itertools.combinations(range(len(sites)), n):
+            label = "+".join(sites[j][0] for j in combo) if combo else "no"
+            out.append(Option(label, copies=n, sites=combo))
+    return Decision(index, c.unit, c, tuple(out))
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """One validated architecture: its choices, scenario, size and cost."""
+
+    choice: tuple[int, ...]
+    overrides: dict[str, Any]
+    loaded: LoadedScenario
+    units: int
+    tiers: frozenset[str]
+    cost: Cost
+
+    def labels(self, space: Space) -> dict[str, str]:
+        """Decision name -> the option chosen."""
+        return {
+            d.name: d.options[i].label for d, i in zip(space.decisions, self.choice, strict=True)
+        }
+
+
+@dataclass(frozen=True)
+class Space:
+    """A trade study's decisions over the file's data."""
+
+    loaded: LoadedScenario
+    raw: dict[str, Any]
+    """The file's data without ``candidates:`` and ``constraints:``."""
+    decisions: tuple[Decision, ...]
+
+    @property
+    def size(self) -> int:
+        return math.prod(len(d.options) for d in self.decisions)
+
+    def choices(self) -> Iterator[tuple[int, ...]]:
+        """Every architecture, the first decision varying slowest."""
+        return itertools.product(*(range(len(d.options)) for d in self.decisions))
+
+    def overrides(self, choice: Sequence[int]) -> dict[str, Any]:
+        """The ``units`` list of an architecture, as the override of the file's data."""
+        holder = {"units": copy.deepcopy(self.raw.get("units") or [])}
+        for d, i in zip(self.decisions, choice, strict=True):
+            c, option = d.candidate, d.options[i]
+            if option.count is not None and c.magazine is not None:
+                set_field(holder, ("units", Select(c.unit), "magazine", c.magazine), option.count)
+        units: list[Any] = []
+        presence = {
+            d.candidate.unit: d.options[i]
+            for d, i in zip(self.decisions, choice, strict=True)
+            if d.candidate.magazine is None
+        }
+        sites = {d.candidate.unit: d.candidate.sites() for d in self.decisions}
+        for item in holder["units"]:
+            chosen = presence.get(str(item.get("id")))
+            if chosen is None or chosen.copies is None:
+                units.append(item)
+                continue
+            for k, uid in enumerate(copy_ids(str(item["id"]), chosen.copies)):
+                unit = copy.deepcopy(item)
+                unit["id"] = uid
+                if chosen.sites:
+                    unit["at"] = list(sites[str(item["id"])][chosen.sites[k]][1])
+                units.append(unit)
+        return {"units": units}
+
+    def architecture(self, choice: Sequence[int], cost_of: Any) -> Architecture:
+        """The validated scenario of one architecture and its cost.
+
+        Raises:
+            InputError: the variant does not validate (naming the candidates' choices).
+        """
+        overrides = self.overrides(choice)
+        file = self.loaded.path or "<scenario>"
+        try:
+            loaded = load_data(apply_overrides(self.raw, overrides), file)
+        except InputError as exc:
+            named = ", ".join(
+                f"{d.name}={d.options[i].label}"
+                for d, i in zip(self.decisions, choice, strict=True)
+            )
+            raise InputError(
+                [
+                    Problem(f"with {named}: {p.field}: {p.message}", "candidates")
+                    for p in exc.problems
+                ],
+                file,
+            ) from None
+        tiers = frozenset(
+            loaded.catalog.interceptors[name].tier
+            for u in loaded.spec.units
+            for name, n in u.magazine.items()
+            if n > 0 and name in loaded.catalog.interceptors
+        )
+        return Architecture(
+            tuple(choice), overrides, loaded, len(loaded.spec.units), tiers, cost_of(loaded)
+        )
+
+    def violations(self, arch: Architecture) -> list[str]:
+        """Why ``arch`` breaks the constraints (empty when it meets them)."""
+        limits = self.loaded.spec.constraints
+        if limits is None:
+            return []
+        out = []
+        if limits.max_units is not None and arch.units > limits.max_units:
+            out.append(f"{arch.units} units > max_units {limits.max_units}")
+        missing = [t for t in limits.require_tiers or [] if t not in arch.tiers]
+        if missing:
+            out.append(f"no {', '.join(missing)} tier")
+        budget = limits.budget
+        if isinstance(budget, int | float) and arch.cost.total_usd > budget:
+            out.append(f"cost {arch.cost.total_usd:,.0f} > budget {budget:,.0f}")
+        elif isinstance(budget, dict):
+            for nation, limit in budget.items():
+                paid = float(arch.cost.by_nation.get(nation, 0.0))
+                if paid > limit:
+                    out.append(f"{nation} pays {paid:,.0f} > budget {limit:,.0f}")
+        return out
+
+    def excess(self, arch: Architecture) -> float:
+        """How far ``arch`` is from meeting the constraints (0 when it meets them): the
+        sum of the relative excesses, for the optimiser's constraint handling."""
+        limits = self.loaded.spec.constraints
+        if limits is None:
+            return 0.0
+        total = 0.0
+        if limits.max_units is not None:
+            total += max(0, arch.units - limits.max_units)
+        total += sum(1.0 for t in limits.require_tiers or [] if t not in arch.tiers)
+        budget = limits.budget
+        pairs = (
+            [(arch.cost.total_usd, float(budget))]
+            if isinstance(budget, int | float)
+            else [(float(arch.cost.by_nation.get(n, 0.0)), v) for n, v in (budget or {}).items()]
+        )
+        for paid, limit in pairs:
+            if paid > limit:
+                total += (paid - limit) / max(limit, 1.0)
+        return total
+
+
+def plan_space(loaded: LoadedScenario, raw: Mapping[str, Any]) -> Space:
+    """The decisions of a validated scenario's ``candidates:``.
+
+    Raises:
+        InputError: the scenario has no candidates (field ``candidates``).
+    """
+    if not loaded.spec.candidates:
+        raise InputError.single(
+            "the scenario has no candidates: section; add one, e.g. candidates: "
+            "[{unit: thaad-west, choose: 0..1}] (docs/tradespace.md)",
+            file=loaded.path,
+            field="candidates",
+        )
+    base = {k: v for k, v in raw.items() if k not in ("candidates", "constraints")}
+    decisions = tuple(_decision(i, c) for i, c in enumerate(loaded.spec.candidates))
+    return Space(loaded, base, decisions)
