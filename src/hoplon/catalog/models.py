@@ -34,6 +34,60 @@ class Entry(BaseModel):
     )
 
 
+class Costed(Entry):
+    """Optional life-cycle cost figures of a platform or a sensor site (docs/economics.md).
+
+    All optional, so that a scenario's own entries stay valid without them; an entry
+    without ``acquisition_cost_usd`` is left out of an architecture's cost (and said
+    so). Figures are US dollars of ``cost_year``, with their own ``cost_source`` and
+    ``cost_notional`` (the entry's ``source`` is for its performance figures).
+    """
+
+    acquisition_cost_usd: float | None = Field(
+        default=None, ge=0, description="Acquisition cost of one, US dollars of cost_year."
+    )
+    annual_om_usd: float | None = Field(
+        default=None,
+        ge=0,
+        description="Operating and support cost a year of one, US dollars of cost_year.",
+    )
+    service_life_years: float | None = Field(
+        default=None, gt=0, le=100, description="Service life, years (replacement interval)."
+    )
+    cost_year: int | None = Field(
+        default=None, ge=1950, le=2100, description="Year of the dollars of the cost figures."
+    )
+    cost_source: str | None = Field(
+        default=None, min_length=3, description="Public reference for the cost figures."
+    )
+    cost_notional: bool = Field(
+        default=False, description="True where a cost figure is an estimate."
+    )
+
+    @model_validator(mode="after")
+    def _cost_complete(self) -> Costed:
+        money = [
+            f for f in ("acquisition_cost_usd", "annual_om_usd") if getattr(self, f) is not None
+        ]
+        if not money and self.service_life_years is None:
+            return self
+        needed = ["cost_year", "cost_source"]
+        if self.acquisition_cost_usd is not None:
+            needed.append("service_life_years")
+        missing = [f for f in needed if getattr(self, f) is None]
+        if missing:
+            raise ValueError(
+                f"cost figures need {', '.join(missing)} (given: "
+                f"{', '.join(money) or 'service_life_years'})"
+            )
+        return self
+
+    @property
+    def priced(self) -> bool:
+        """Whether the entry has the cost figures an architecture's cost needs."""
+        return self.acquisition_cost_usd is not None
+
+
 class Interceptor(Entry):
     """A surface-to-air or anti-ballistic interceptor missile."""
 
@@ -90,7 +144,7 @@ class Interceptor(Entry):
         return self.avg_speed_kms * 1000.0
 
 
-class Sensor(Entry):
+class Sensor(Costed):
     """A radar or space infrared early-warning sensor."""
 
     kind: Literal["radar", "space-infrared"] = Field(description="Sensing principle.")
@@ -119,7 +173,7 @@ class Sensor(Entry):
         return self.range_km * 1000.0
 
 
-class Platform(Entry):
+class Platform(Costed):
     """A shooter: ship, battery or site, with its own radar or none."""
 
     radar: str = Field(description="Catalog sensor of the platform, or 'none'.")

@@ -28,6 +28,12 @@ from pydantic import (
 )
 
 from hoplon.economics.deflators import check_deflator_year, deflator_years
+from hoplon.economics.lifecycle import (
+    DEFAULT_DISCOUNT_RATE,
+    DEFAULT_HORIZON_YEARS,
+    MAX_DISCOUNT_RATE,
+    MAX_HORIZON_YEARS,
+)
 from hoplon.economics.rates import check_currency, check_rate_year, format_years
 
 __all__ = [
@@ -352,6 +358,32 @@ class Economics(_Frozen):
     )
     production: tuple[ProductionLine, ...] = Field(
         default=(), description="Interceptor production rates, for replacement times."
+    )
+    horizon_years: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_HORIZON_YEARS,
+        description=(
+            "Life-cycle cost horizon, whole years from the base year (default "
+            f"{DEFAULT_HORIZON_YEARS}); see docs/economics.md, 'Life-cycle cost'."
+        ),
+    )
+    discount_rate: float | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_DISCOUNT_RATE,
+        allow_inf_nan=False,
+        description=(
+            "Real discount rate for life-cycle costs, a fraction a year (0.02 = 2 %); default "
+            f"{DEFAULT_DISCOUNT_RATE:g} (OMB Circular A-94 practice, docs/economics.md)."
+        ),
+    )
+    residual_value: bool = Field(
+        default=True,
+        description=(
+            "Credit the straight-line value of the life left in each unit's last buy at the "
+            "end of the horizon (false: no credit)."
+        ),
     )
 
     @field_validator("base_year")

@@ -414,6 +414,62 @@ def _economics(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
             )
 
 
+def _payer_ids(scenario: Scenario) -> dict[str, list[str]]:
+    """Program and consortium id -> the nations that pay under its shares."""
+    econ = scenario.economics
+    if econ is None:
+        return {}
+    out: dict[str, list[str]] = {p.id: list(p.contributions) for p in econ.programs}
+    out.update({k.id: list(k.members) for k in econ.consortia})
+    return out
+
+
+def _costs(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
+    """Life-cycle cost inputs: programs named, and money years the deflator covers."""
+    from hoplon.economics.deflators import check_deflator_year
+
+    payers = _payer_ids(scenario)
+    deflating = scenario.economics is None or scenario.economics.deflator == "us-gdp"
+    for section in ("units", "sensors"):
+        for i, item in enumerate(getattr(scenario, section)):
+            if item.program is not None:
+                if item.program not in payers:
+                    known = (
+                        ", ".join(sorted(payers)) or "none (add economics.programs or consortia)"
+                    )
+                    yield (
+                        (section, i, "program"),
+                        f"'{item.program}' is not an economics program or consortium id"
+                        f"{did_you_mean(item.program, list(payers))}; known: {known}",
+                    )
+                elif item.nation not in payers[item.program]:
+                    yield (
+                        (section, i, "program"),
+                        f"{item.nation} does not pay into '{item.program}' (its nations: "
+                        f"{', '.join(payers[item.program])}); name a program it is part of "
+                        "or leave program out (its nation then pays)",
+                    )
+            if deflating and item.cost is not None and item.cost.year is not None:
+                try:
+                    check_deflator_year(item.cost.year)
+                except ValueError as exc:
+                    yield (section, i, "cost", "year"), f"{exc} (or set economics.deflator: none)"
+    if deflating:
+        for kind in ("platforms", "sensors"):
+            for name in getattr(scenario.catalog, kind):
+                entry = catalog.kind(kind).get(name)
+                year = getattr(entry, "cost_year", None)
+                if year is None:
+                    continue
+                try:
+                    check_deflator_year(year)
+                except ValueError as exc:
+                    yield (
+                        ("catalog", kind, name, "cost_year"),
+                        f"{exc} (or set economics.deflator: none)",
+                    )
+
+
 def count_findings(spec: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
     """Counts no scenario could mean: more threats, units or sensors than the limits."""
     findings: list[tuple[tuple[str | int, ...], str]] = []
@@ -452,6 +508,7 @@ def check_scenario(scenario: Scenario, catalog: Catalog) -> list[Finding]:
     findings.extend(count_findings(scenario))
     for check in (_ids, _nations, _memory, _doctrine):
         findings.extend(check(scenario))
-    for check2 in (_catalog_names, _targets, _rights, _platform_radars, check_candidates):
+    checks = (_catalog_names, _targets, _rights, _platform_radars, _costs, check_candidates)
+    for check2 in checks:
         findings.extend(check2(scenario, catalog))
     return findings

@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from hoplon.economics.rates import check_currency, check_rate_year
 from hoplon.economics.schema import Economics, check_nation_code
 
 FORMAT_VERSION = 1
@@ -172,6 +173,66 @@ class SensorPlacement(Strict):
     facing_deg: float | None = Field(
         default=None, ge=0, le=360, description="Boresight azimuth for a limited field of regard."
     )
+    status: UnitStatus = Field(
+        default="candidate", description="existing (sunk acquisition) or candidate (default)."
+    )
+    program: str | None = Field(
+        default=None, description="An economics program or consortium id splitting its cost."
+    )
+    cost: CostOverride | None = Field(
+        default=None, description="This site's own cost figures, replacing the catalog's."
+    )
+
+
+UnitStatus = Literal["existing", "candidate"]
+
+
+class CostOverride(Strict):
+    """A unit's or sensor site's own cost figures, replacing its catalog entry's.
+
+    Money is in ``currency`` of ``year`` (converted as every economics figure is:
+    :func:`hoplon.economics.money_in_base_usd`); a figure left out is the catalog's.
+    """
+
+    acquisition: float | None = Field(
+        default=None,
+        ge=0,
+        allow_inf_nan=False,
+        description="Acquisition cost, `currency` of `year`.",
+    )
+    annual_om: float | None = Field(
+        default=None,
+        ge=0,
+        allow_inf_nan=False,
+        description="Operating and support cost a year, `currency` of `year`.",
+    )
+    service_life_years: float | None = Field(
+        default=None, gt=0, le=100, description="Service life, years."
+    )
+    currency: str = Field(
+        default="USD", description="ISO 4217 code of an ECB reference currency (or USD, EUR)."
+    )
+    year: int | None = Field(
+        default=None,
+        ge=1900,
+        le=2100,
+        description="Year of the money (and of the annual average exchange rate used).",
+    )
+    source: str | None = Field(default=None, description="Where the figures come from.")
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, currency: str) -> str:
+        return check_currency(currency)
+
+    @model_validator(mode="after")
+    def _money_has_year(self) -> CostOverride:
+        money = self.acquisition is not None or self.annual_om is not None
+        if money and self.year is None:
+            raise ValueError("year is required with acquisition or annual_om (the money's year)")
+        if money and self.year is not None:
+            check_rate_year(self.currency, self.year)
+        return self
 
 
 class Unit(Strict):
@@ -189,6 +250,23 @@ class Unit(Strict):
         default=1.0,
         ge=0,
         description="Relative value when threats target this unit (an extension of format 1).",
+    )
+    status: UnitStatus = Field(
+        default="candidate",
+        description=(
+            "existing: already bought (its acquisition and magazine are sunk; its operating "
+            "and support cost counts); candidate (default): bought for this architecture."
+        ),
+    )
+    program: str | None = Field(
+        default=None,
+        description=(
+            "An id of economics.programs or economics.consortia whose shares split this "
+            "unit's cost among nations (default: the unit's nation pays; program = its type)."
+        ),
+    )
+    cost: CostOverride | None = Field(
+        default=None, description="This unit's own cost figures, replacing the catalog's."
     )
 
 
