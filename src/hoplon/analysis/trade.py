@@ -54,10 +54,9 @@ CostOf = Callable[[Any], Any]
 
 def default_cost(loaded: Any) -> Any:
     """The architecture's life-cycle cost (:func:`hoplon.analysis.costs.architecture_cost`)."""
-    import importlib
+    from hoplon.analysis.costs import architecture_cost
 
-    costs = importlib.import_module("hoplon.analysis.costs")
-    return costs.architecture_cost(loaded)
+    return architecture_cost(loaded)
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,70 @@ def _decision(index: int, c: Candidate) -> Decision:
 
 
 @dataclass(frozen=True)
+class TradeCost:
+    """An architecture's life-cycle cost (``base``, from the cost function) plus the
+    interceptors a magazine choice adds to an existing unit's magazine: its rounds are
+    sunk, but rounds beyond the file's count are bought (at year 0, at the catalog unit
+    cost in base-year dollars, paid as the unit is)."""
+
+    base: Cost
+    extra_inventory_usd: float
+    extra_by_nation: dict[str, float]
+
+    @property
+    def total_usd(self) -> float:
+        return float(self.base.total_usd) + self.extra_inventory_usd
+
+    @property
+    def by_nation(self) -> dict[str, float]:
+        out = {str(n): float(v) for n, v in dict(self.base.by_nation).items()}
+        for n, v in self.extra_by_nation.items():
+            out[n] = out.get(n, 0.0) + v
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.base.to_dict(),
+            "total_usd": self.total_usd,
+            "by_nation": self.by_nation,
+            "extra_inventory_usd": self.extra_inventory_usd,
+        }
+
+
+def _extra_inventory(
+    space: Space, loaded: LoadedScenario, base: Cost, choice: Sequence[int]
+) -> tuple[float, dict[str, float]]:
+    from hoplon.economics.compute import money_in_base_usd
+
+    econ = loaded.spec.economics
+    if econ is None:
+        from hoplon.analysis.costs import default_economics
+
+        econ = default_economics()
+    file_units = {str(u.get("id")): u for u in space.raw.get("units") or [] if isinstance(u, dict)}
+    payers = {
+        getattr(r, "id", None): getattr(r, "payers", None) for r in getattr(base, "by_unit", [])
+    }
+    total = 0.0
+    by_nation: dict[str, float] = {}
+    units = {u.id: u for u in loaded.spec.units}
+    for d, i in zip(space.decisions, choice, strict=True):
+        c, count = d.candidate, d.options[i].count
+        unit = units.get(c.unit)
+        if c.magazine is None or count is None or unit is None or unit.status != "existing":
+            continue
+        had = int((file_units.get(c.unit, {}).get("magazine") or {}).get(c.magazine, 0))
+        if count <= had:
+            continue
+        entry = loaded.catalog.interceptors[c.magazine]
+        usd = (count - had) * money_in_base_usd(econ, entry.unit_cost_usd, "USD", entry.cost_year)
+        total += usd
+        for nation, share in (payers.get(c.unit) or {unit.nation: 1.0}).items():
+            by_nation[nation] = by_nation.get(nation, 0.0) + share * usd
+    return total, by_nation
+
+
+@dataclass(frozen=True)
 class Architecture:
     """One validated architecture: its choices, scenario, size and cost."""
 
@@ -138,6 +202,8 @@ class Space:
             for k, uid in enumerate(copy_ids(str(item["id"]), chosen.copies)):
                 unit = copy.deepcopy(item)
                 unit["id"] = uid
+                if k > 0:  # a second copy of a unit is bought, whatever the first is
+                    unit["status"] = "candidate"
                 if chosen.sites:
                     unit["at"] = list(sites[str(item["id"])][chosen.sites[k]][1])
                 units.append(unit)
@@ -171,9 +237,10 @@ class Space:
             for name, n in u.magazine.items()
             if n > 0 and name in loaded.catalog.interceptors
         )
-        return Architecture(
-            tuple(choice), overrides, loaded, len(loaded.spec.units), tiers, cost_of(loaded)
-        )
+        base = cost_of(loaded)
+        extra, extra_by = _extra_inventory(self, loaded, base, choice)
+        cost = TradeCost(base, extra, extra_by)
+        return Architecture(tuple(choice), overrides, loaded, len(loaded.spec.units), tiers, cost)
 
     def violations(self, arch: Architecture) -> list[str]:
         """Why ``arch`` breaks the constraints (empty when it meets them)."""
