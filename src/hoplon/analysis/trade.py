@@ -225,10 +225,9 @@ class _Evaluator:
     computed: int = 0
 
     def key(self, arch: Architecture) -> tuple[str, str]:
-        from hoplon.results.keys import point_key, scenario_digest
+        from hoplon.results.keys import point_key
 
-        digest = scenario_digest(arch.loaded)
-        return point_key(digest, self.seed, self.trials), digest
+        return point_key(arch.digest, self.seed, self.trials), arch.digest
 
     def run(self, archs: Sequence[Architecture]) -> list[tuple[dict[str, Any], bool]]:
         keyed = [(a, *self.key(a)) for a in archs]
@@ -389,8 +388,8 @@ def _nsga2(
     algorithm = NSGA2(
         pop_size=population,
         sampling=IntegerRandomSampling(),
-        crossover=SBX(prob=0.9, eta=15, vtype=float, repair=RoundingRepair()),
-        mutation=PM(eta=20, vtype=float, repair=RoundingRepair()),
+        crossover=SBX(prob=1.0, eta=3.0, vtype=float, repair=RoundingRepair()),
+        mutation=PM(prob=1.0, eta=3.0, vtype=float, repair=RoundingRepair()),
         eliminate_duplicates=True,
     )
     algorithm.setup(problem, termination=("n_gen", generations), seed=seed, verbose=False)
@@ -400,6 +399,8 @@ def _nsga2(
     history: list[dict[str, Any]] = []
     while algorithm.has_next():
         pop = algorithm.ask()
+        if pop is None or len(pop) == 0:  # no new offspring left (a small space is spent)
+            break
         choices = [tuple(int(v) for v in np.rint(x)) for x in pop.get("X")]
         for c in choices:
             if c not in cache:

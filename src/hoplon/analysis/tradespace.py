@@ -155,6 +155,8 @@ class Architecture:
     units: int
     tiers: frozenset[str]
     cost: Cost
+    digest: str
+    """The scenario's digest (:func:`hoplon.results.keys.scenario_digest`)."""
 
     def labels(self, space: Space) -> dict[str, str]:
         """Decision name -> the option chosen."""
@@ -240,7 +242,12 @@ class Space:
         base = cost_of(loaded)
         extra, extra_by = _extra_inventory(self, loaded, base, choice)
         cost = TradeCost(base, extra, extra_by)
-        return Architecture(tuple(choice), overrides, loaded, len(loaded.spec.units), tiers, cost)
+        from hoplon.results.keys import scenario_digest
+
+        return Architecture(
+            tuple(choice), overrides, loaded, len(loaded.spec.units), tiers, cost,
+            scenario_digest(loaded),
+        )  # fmt: skip
 
     def violations(self, arch: Architecture) -> list[str]:
         """Why ``arch`` breaks the constraints (empty when it meets them)."""
