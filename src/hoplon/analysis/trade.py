@@ -148,6 +148,8 @@ class TradeResult:
     optimiser: dict[str, Any] | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
     constraints: dict[str, Any] = field(default_factory=dict)
+    cost_basis: dict[str, Any] = field(default_factory=dict)
+    """The life-cycle cost conventions (horizon, discount rate, base year, assumptions)."""
 
     @property
     def front(self) -> list[TradePoint]:
@@ -173,6 +175,7 @@ class TradeResult:
                 "evaluations": len(self.points),
                 "optimiser": self.optimiser,
                 "constraints": self.constraints,
+                "cost_basis": self.cost_basis,
                 "decisions": self.baseline.get("decisions", []),
                 "study_id": self.study_id,
                 "store": self.store,
@@ -267,13 +270,32 @@ class _Evaluator:
         return [self.figures[key] for _, key, _ in keyed]
 
 
+#: What a point keeps of its cost record (the conventions are the trade's, once).
+_BREAKDOWN = ("total_usd", "acquisition_usd", "operating_usd", "inventory_usd",
+              "extra_inventory_usd", "candidate_usd", "existing_usd", "by_nation", "by_program")  # fmt: skip
+#: The cost record's conventions, the same for every architecture of a trade.
+_BASIS = ("currency", "base_year", "deflator", "horizon_years", "discount_rate",
+          "residual_value", "assumptions", "sources")  # fmt: skip
+
+
+def _cost_breakdown(cost: dict[str, Any]) -> dict[str, Any]:
+    out = {k: cost[k] for k in _BREAKDOWN if k in cost}
+    out["by_unit"] = [
+        {k: u.get(k) for k in ("id", "status", "total_usd", "payers")}
+        for u in cost.get("by_unit", [])
+    ]
+    if cost.get("warnings"):
+        out["warnings"] = cost["warnings"]
+    return out
+
+
 def _point(
     space: Space, arch: Architecture, key: str, figs: tuple[dict[str, Any], bool]
 ) -> TradePoint:
     by_nation = {str(n): float(v) for n, v in dict(arch.cost.by_nation).items()}
     return TradePoint(
         arch.choice, arch.labels(space), key, arch.units, float(arch.cost.total_usd),
-        by_nation, arch.cost.to_dict(), figs[0], figs[1],
+        by_nation, _cost_breakdown(arch.cost.to_dict()), figs[0], figs[1],
     )  # fmt: skip
 
 
@@ -591,6 +613,8 @@ def trade(
     study = study_id(definition)
     n_workers = default_workers() if workers is None else max(1, workers)
     largest = space.architecture(_extreme(space, most=True), cost_fn)
+    whole = largest.cost.to_dict()
+    cost_basis = {k: whole[k] for k in _BASIS if k in whole}
     if cluster is None:
         memory.enforce(memory.estimate(largest.loaded, n, workers=1), name, field="trials",
                        parallel=n_workers, what="this trade (its largest architecture)")  # fmt: skip
@@ -632,5 +656,5 @@ def trade(
         study_id=study, store=None if store is None else str(store.root),
         computed=ev.computed, resumed=resumed, wall_s=time.perf_counter() - start,
         executor=f"dask {cluster}" if cluster else f"local, {n_workers} process(es)",
-        optimiser=opt, history=history, constraints=constraints,
+        optimiser=opt, history=history, constraints=constraints, cost_basis=cost_basis,
     )  # fmt: skip
