@@ -25,6 +25,7 @@ from typing import Any
 from hoplon.analysis.run import run_scenario
 from hoplon.compile import Compiled, compile_scenario
 from hoplon.results.contract import CONTRACT
+from hoplon.results.lifecycle import ArchitectureCost
 from hoplon.results.records import Result
 from hoplon.scenario import LoadedScenario, load_data, load_scenario, load_text, transforms
 
@@ -62,6 +63,17 @@ class Scenario:
         """This scenario with the field at ``path`` set to ``value`` (validated again)."""
         return Scenario(transforms.override(self.loaded, path, value))
 
+    def cost(
+        self, horizon_years: int | None = None, discount_rate: float | None = None
+    ) -> ArchitectureCost:
+        """The life-cycle cost of this architecture's units and sensor sites
+        (:func:`hoplon.analysis.costs.architecture_cost`; docs/economics.md)."""
+        from hoplon.analysis.costs import architecture_cost
+
+        return architecture_cost(
+            self.loaded, horizon_years=horizon_years, discount_rate=discount_rate
+        )
+
     def run(
         self,
         trials: int | None = None,
@@ -70,6 +82,8 @@ class Scenario:
         progress: Callable[[int], None] | None = None,
         without: Sequence[str] = (),
         drop_agreements: Sequence[int] = (),
+        horizon_years: int | None = None,
+        discount_rate: float | None = None,
     ) -> Result:
         """Run the Monte Carlo.
 
@@ -81,10 +95,20 @@ class Scenario:
             progress: called with the number of trials finished after each block.
             without: nations whose units and sensors are left out (their assets stay).
             drop_agreements: indices (0-based) of agreements left out.
+            horizon_years, discount_rate: the life-cycle cost's horizon and real rate in
+                place of the scenario's (docs/economics.md).
         """
         loaded = transforms.drop_agreement(self.loaded, drop_agreements)
         loaded = transforms.without(loaded, without)
-        return run_scenario(loaded, trials, seed, workers, progress)
+        return run_scenario(
+            loaded,
+            trials,
+            seed,
+            workers,
+            progress,
+            horizon_years=horizon_years,
+            discount_rate=discount_rate,
+        )
 
 
 def load(source: str | Path | Mapping[str, Any]) -> Scenario:

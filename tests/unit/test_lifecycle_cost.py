@@ -192,3 +192,130 @@ def test_bad_horizon_argument_names_it() -> None:
         architecture_cost(load_text(BASE), horizon_years=0)
     with pytest.raises(InputError, match="discount_rate"):
         architecture_cost(load_text(BASE), discount_rate=-0.1)
+
+
+def test_program_contribution_shares_split_by_nation() -> None:
+    text = BASE.replace("    cost:", "    program: codev\n    cost:") + (
+        "  programs:\n"
+        "    - id: codev\n"
+        "      name: co-development\n"
+        "      contributions:\n"
+        "        JPN: {currency: USD, by_year: {2024: 100}}\n"
+        "        USA: {currency: USD, by_year: {2024: 300}}\n"
+    )
+    cost = architecture_cost(load_text(text))
+    # both contributions are 2024 dollars, so the base-year shares are 1/4 and 3/4
+    assert cost.by_nation["JPN"] == pytest.approx(0.25 * cost.total_usd, rel=1e-12)
+    assert cost.by_nation["USA"] == pytest.approx(0.75 * cost.total_usd, rel=1e-12)
+    assert cost.by_unit[0].payers == pytest.approx({"JPN": 0.25, "USA": 0.75})
+
+
+def test_a_nation_outside_the_program_is_refused() -> None:
+    text = BASE.replace("    cost:", "    program: codev\n    cost:") + (
+        "  programs:\n"
+        "    - id: codev\n"
+        "      name: co-development\n"
+        "      contributions:\n"
+        "        USA: {currency: USD, by_year: {2024: 300}}\n"
+    )
+    with pytest.raises(InputError, match=r"units\[0\]\.program: JPN does not pay into 'codev'"):
+        load_text(text)
+
+
+def test_sensor_site_with_a_cost_is_costed_and_without_noted() -> None:
+    text = BASE.replace(
+        "units:",
+        "sensors:\n"
+        "  - id: radar\n"
+        "    nation: JPN\n"
+        "    type: J/FPS-5\n"
+        "    at: [35.0, 135.0]\n"
+        "    status: existing\n"
+        "    cost: {annual_om: 10_000, year: 2025}\n"
+        "  - id: other\n"
+        "    nation: JPN\n"
+        "    type: J/FPS-5\n"
+        "    at: [35.0, 135.5]\n"
+        "units:",
+    )
+    cost = architecture_cost(load_text(text))
+    kinds = {u.id: u.kind for u in cost.by_unit}
+    assert kinds == {"pat": "unit", "radar": "sensor"}  # an existing site: its O&S
+    assert cost.by_unit[1].operating_usd == pytest.approx(10_000 * annuity_factor(3, R))
+    assert any("other" in w for w in cost.warnings)  # no figures: not costed, noted
+    with pytest.raises(InputError, match=r"sensors\[0\]\.cost: an acquisition cost needs"):
+        load_text(text.replace("cost: {annual_om", "cost: {acquisition: 1, annual_om"))
+    priced = text.replace(
+        "cost: {annual_om: 10_000, year: 2025}",
+        "cost: {acquisition: 5_000, annual_om: 10_000, year: 2025, service_life_years: 10}",
+    )
+    cost = architecture_cost(load_text(priced))
+    radar = next(u for u in cost.by_unit if u.id == "radar")
+    assert radar.kind == "sensor" and radar.acquisition_usd == 0  # existing: sunk
+    assert radar.operating_usd == pytest.approx(10_000 * annuity_factor(3, R))
+    assert cost.total_usd == pytest.approx(1_272_324.80 + radar.operating_usd, abs=0.01)
+    # an AN/TPY-2 site is priced from its catalog entry
+    tpy2 = architecture_cost(load_text(text.replace("type: J/FPS-5", "type: AN/TPY-2")))
+    entry = load_text(BASE).catalog.sensors["AN/TPY-2"]
+    other = next(u for u in tpy2.by_unit if u.id == "other")
+    assert entry.acquisition_cost_usd is not None and entry.cost_year is not None
+    assert other.initial_usd == money_in_base_usd(
+        load_text(BASE).spec.economics, entry.acquisition_cost_usd, "USD", entry.cost_year
+    )
+
+
+def test_the_api_costs_a_scenario() -> None:
+    import hoplon
+
+    cost = hoplon.load(BASE).cost(horizon_years=3, discount_rate=0.05)
+    assert round(cost.total_usd, 2) == 1_272_324.80
+
+
+def _sites(kind: str, count: int, magazine: dict[str, int]) -> dict[str, object]:
+    units = [
+        {"id": f"u{i}", "nation": "JPN", "type": kind, "at": [36.0, 139.0], "magazine": magazine}
+        for i in range(count)
+    ]
+    return {
+        "hoplon": 1,
+        "name": kind,
+        "nations": {"JPN": {"name": "Japan"}},
+        "agreements": [
+            {
+                "kind": "technology-transfer",
+                "origin": "USA",
+                "recipient": "JPN",
+                "items": ["SM-3 Block IIA", "PAC-3 MSE"],
+            }
+        ],
+        "units": units,
+    }
+
+
+def test_two_aegis_ashore_sites_against_six_patriot_batteries() -> None:
+    """The issue's case, over 20 years at 2 % in 2025 dollars (docs/economics.md)."""
+    from hoplon.analysis.costs import default_economics
+    from hoplon.scenario.loader import load_data
+
+    econ = default_economics()
+    for kind, count, magazine, total_bn in (
+        ("Aegis Ashore", 2, {"SM-3 Block IIA": 24}, 4.79),
+        ("Patriot battery", 6, {"PAC-3 MSE": 16}, 7.70),
+    ):
+        loaded = load_data(_sites(kind, count, magazine))
+        cost = architecture_cost(loaded)
+        entry = loaded.catalog.platforms[kind]
+        assert entry.acquisition_cost_usd is not None and entry.cost_year is not None
+        assert entry.annual_om_usd is not None and entry.service_life_years is not None
+        one = present_value(
+            money_in_base_usd(econ, entry.acquisition_cost_usd, "USD", entry.cost_year),
+            money_in_base_usd(econ, entry.annual_om_usd, "USD", entry.cost_year),
+            20,
+            0.02,
+            entry.service_life_years,
+        )
+        ((name, n),) = magazine.items()
+        shot = loaded.catalog.interceptors[name]
+        rounds = n * money_in_base_usd(econ, shot.unit_cost_usd, "USD", shot.cost_year)
+        assert cost.total_usd == pytest.approx(count * (one.total + rounds), rel=1e-12)
+        assert cost.total_usd / 1e9 == pytest.approx(total_bn, abs=0.005)

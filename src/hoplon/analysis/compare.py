@@ -217,6 +217,43 @@ class Comparison:
                 ]
                 for m, diffs in self.differences.items()
             },
+            **self._costs(),
+        }
+
+    def _costs(self) -> dict[str, Any]:
+        """Each architecture's life-cycle cost and its difference from the baseline's.
+
+        ``costs[i]``: the totals of scenario ``i`` (``None`` when it has nothing to
+        cost); ``cost_differences``: for each scenario after the first, ``diff_usd`` =
+        its total − the baseline's, exact (no chance in it), with ``comparable`` false
+        (and ``diff_usd`` null) when the two are not costed on one basis (horizon,
+        discount rate, dollars, residual rule), saying why.
+        """
+        costs = [r.architecture for r in self.results]
+        if all(c is None for c in costs):
+            return {}
+        base = costs[0]
+        diffs = []
+        for i, c in enumerate(costs[1:], start=1):
+            entry: dict[str, Any] = {"scenario": i, "diff_usd": None, "comparable": False}
+            if base is None or c is None:
+                entry["reason"] = "one of the two has nothing to cost"
+            elif base.basis_key() != c.basis_key():
+                entry["reason"] = (
+                    "costed on another basis (horizon, discount rate, base year, deflator or "
+                    "residual rule differ); give both files the same economics settings"
+                )
+            else:
+                entry.update(
+                    diff_usd=c.total_usd - base.total_usd,
+                    diff_candidate_usd=c.candidate_usd - base.candidate_usd,
+                    comparable=True,
+                    reason=None,
+                )
+            diffs.append(entry)
+        return {
+            "costs": [None if c is None else c.summary() for c in costs],
+            "cost_differences": diffs,
         }
 
 
@@ -271,6 +308,8 @@ def compare(
     workers: int | None = 1,
     progress: Callable[[int], None] | None = None,
     on_result: Callable[[int, Result], None] | None = None,
+    horizon_years: int | None = None,
+    discount_rate: float | None = None,
 ) -> Comparison:
     """Run every scenario with the same seed and trials and compare each with the first.
 
@@ -281,6 +320,8 @@ def compare(
         workers: processes for each run's trials (``None``: every core).
         progress: called with the number of trials finished.
         on_result: called with (index, result) after each run (e.g. to store it).
+        horizon_years, discount_rate: one life-cycle cost horizon and real rate for every
+            architecture, in place of each scenario's own.
 
     Raises:
         InputError: fewer than two files, or a scenario that does not validate.
@@ -297,7 +338,15 @@ def compare(
         )
     results = []
     for i, scenario in enumerate(scenarios):
-        result = run_scenario(scenario, trials=n, seed=s, workers=workers, progress=progress)
+        result = run_scenario(
+            scenario,
+            trials=n,
+            seed=s,
+            workers=workers,
+            progress=progress,
+            horizon_years=horizon_years,
+            discount_rate=discount_rate,
+        )
         if on_result is not None:
             on_result(i, result)
         results.append(result)

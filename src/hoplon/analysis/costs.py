@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from hoplon.catalog.models import Costed
@@ -32,127 +32,18 @@ from hoplon.economics.lifecycle import (
     DEFAULT_DISCOUNT_RATE,
     DEFAULT_HORIZON_YEARS,
     DISCOUNT_RATE_SOURCE,
+    MAX_DISCOUNT_RATE,
+    MAX_HORIZON_YEARS,
     present_value,
 )
 from hoplon.economics.rates import RateDataError, ecb_data_source
 from hoplon.economics.schema import Economics
 from hoplon.errors import InputError
+from hoplon.results.lifecycle import ArchitectureCost, UnitCost
 from hoplon.scenario import LoadedScenario
 from hoplon.scenario.schema import CostOverride
 
 __all__ = ["ArchitectureCost", "UnitCost", "architecture_cost", "default_economics"]
-
-Status = Literal["existing", "candidate"]
-
-
-@dataclass(frozen=True)
-class UnitCost:
-    """One unit's or sensor site's life-cycle cost (present value, base-year US dollars).
-
-    ``acquisition_usd = initial_usd + replacement_usd - residual_usd`` (0 for an
-    existing unit); ``total_usd = acquisition_usd + operating_usd + inventory_usd``.
-    ``payers``: nation -> fraction of ``total_usd`` it pays (sums to 1).
-    """
-
-    id: str
-    kind: Literal["unit", "sensor"]
-    nation: str
-    platform: str
-    status: Status
-    program: str
-    acquisition_usd: float
-    operating_usd: float
-    inventory_usd: float
-    total_usd: float
-    initial_usd: float
-    replacement_usd: float
-    residual_usd: float
-    replacements: int
-    service_life_years: float | None
-    priced: bool
-    payers: dict[str, float]
-    basis: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "nation": self.nation,
-            "platform": self.platform,
-            "status": self.status,
-            "program": self.program,
-            "acquisition_usd": self.acquisition_usd,
-            "operating_usd": self.operating_usd,
-            "inventory_usd": self.inventory_usd,
-            "total_usd": self.total_usd,
-            "initial_usd": self.initial_usd,
-            "replacement_usd": self.replacement_usd,
-            "residual_usd": self.residual_usd,
-            "replacements": self.replacements,
-            "service_life_years": self.service_life_years,
-            "priced": self.priced,
-            "payers": dict(self.payers),
-            "basis": dict(self.basis),
-        }
-
-
-@dataclass(frozen=True)
-class ArchitectureCost:
-    """The life-cycle cost of an architecture over ``horizon_years``, base-year US dollars.
-
-    ``total_usd = acquisition_usd + operating_usd + inventory_usd``; ``by_nation`` and
-    ``by_program`` each sum to ``total_usd``; ``by_unit`` lists every unit and every
-    priced sensor site in file order.
-    """
-
-    total_usd: float
-    acquisition_usd: float
-    operating_usd: float
-    inventory_usd: float
-    by_nation: dict[str, float]
-    by_program: dict[str, float]
-    by_unit: list[UnitCost]
-    horizon_years: int
-    discount_rate: float
-    base_year: int | None
-    deflator: str
-    residual_value: bool
-    assumptions: list[str]
-    warnings: list[str]
-    sources: dict[str, str | None]
-
-    @property
-    def candidate_usd(self) -> float:
-        """What the candidate units cost (the new spending the architecture asks for)."""
-        return math.fsum(u.total_usd for u in self.by_unit if u.status == "candidate")
-
-    @property
-    def existing_usd(self) -> float:
-        """What keeping the existing units costs (their O&S over the horizon)."""
-        return math.fsum(u.total_usd for u in self.by_unit if u.status == "existing")
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: the result's ``architecture_cost`` (docs/output-contract.md)."""
-        return {
-            "currency": "USD",
-            "base_year": self.base_year,
-            "deflator": self.deflator,
-            "horizon_years": self.horizon_years,
-            "discount_rate": self.discount_rate,
-            "residual_value": self.residual_value,
-            "total_usd": self.total_usd,
-            "acquisition_usd": self.acquisition_usd,
-            "operating_usd": self.operating_usd,
-            "inventory_usd": self.inventory_usd,
-            "candidate_usd": self.candidate_usd,
-            "existing_usd": self.existing_usd,
-            "by_nation": dict(self.by_nation),
-            "by_program": dict(self.by_program),
-            "by_unit": [u.to_dict() for u in self.by_unit],
-            "assumptions": list(self.assumptions),
-            "warnings": list(self.warnings),
-            "sources": dict(self.sources),
-        }
 
 
 def default_economics() -> Economics:
@@ -168,14 +59,21 @@ def _resolve(
     rate = discount_rate if discount_rate is not None else econ.discount_rate
     horizon = DEFAULT_HORIZON_YEARS if horizon is None else horizon
     rate = DEFAULT_DISCOUNT_RATE if rate is None else rate
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= 100:
+    if (
+        isinstance(horizon, bool)
+        or not isinstance(horizon, int)
+        or not 1 <= horizon <= MAX_HORIZON_YEARS
+    ):
         raise InputError.single(
-            f"{horizon!r} years: a whole number of years from 1 to 100 is accepted",
+            f"{horizon!r} years: a whole number of years from 1 to {MAX_HORIZON_YEARS} is accepted",
             field="horizon_years",
         )
-    if not (isinstance(rate, int | float) and math.isfinite(rate) and 0 <= rate <= 0.25):
+    if not (
+        isinstance(rate, int | float) and math.isfinite(rate) and 0 <= rate <= MAX_DISCOUNT_RATE
+    ):
         raise InputError.single(
-            f"{rate!r}: a real rate from 0 to 0.25 (a fraction, 0.02 = 2 % a year) is accepted",
+            f"{rate!r}: a real rate from 0 to {MAX_DISCOUNT_RATE:g} (a fraction, 0.02 = 2 % a "
+            "year) is accepted",
             field="discount_rate",
         )
     return horizon, float(rate)
@@ -209,7 +107,7 @@ def _money(econ: Economics, amount: float, currency: str, year: int, where: str)
 class _Figures:
     acquisition: float
     annual: float
-    life: float
+    life: float | None
     priced: bool
     basis: dict[str, Any]
 
@@ -226,14 +124,14 @@ def _figures(
     basis: dict[str, Any] = {}
     acq = annual = 0.0
     life: float | None = None
-    priced = False
+    priced = bought = False
     if entry is not None and entry.priced:
         assert entry.cost_year is not None
         where = f"catalog.{kind}.{name}.cost_year"
         acq = _money(econ, entry.acquisition_cost_usd or 0.0, "USD", entry.cost_year, where)
         annual = _money(econ, entry.annual_om_usd or 0.0, "USD", entry.cost_year, where)
         life = entry.service_life_years
-        priced = True
+        priced, bought = True, entry.acquisition_cost_usd is not None
         basis = {
             "acquisition": entry.acquisition_cost_usd,
             "annual_om": entry.annual_om_usd,
@@ -247,23 +145,24 @@ def _figures(
         if override.acquisition is not None:
             assert override.year is not None
             acq = _money(econ, override.acquisition, override.currency, override.year, where)
-            priced = True
+            priced = bought = True
         if override.annual_om is not None:
             assert override.year is not None
             annual = _money(econ, override.annual_om, override.currency, override.year, where)
+            priced = True
         if override.service_life_years is not None:
             life = override.service_life_years
         basis = {
             **basis,
             "override": {k: v for k, v in override.model_dump().items() if v is not None},
         }
-    if priced and life is None:
+    if bought and life is None:  # the loader refuses it, located; kept for dict scenarios
         raise InputError.single(
             "an acquisition cost needs a service life: give service_life_years in the "
             "unit's cost or its catalog entry",
             field=f"{path}.cost.service_life_years",
         )
-    return _Figures(acq, annual, life or 0.0, priced, basis)
+    return _Figures(acq, annual, life if bought else None, priced, basis)
 
 
 def _inventory(econ: Economics, scenario: LoadedScenario, magazine: Mapping[str, int]) -> float:
@@ -339,7 +238,7 @@ def _row(
             fig.annual,
             horizon,
             rate,
-            fig.life,
+            fig.life if fig.life is not None else float(horizon),  # nothing bought: no effect
             existing=existing,
             residual=econ.residual_value,
         )
@@ -372,7 +271,7 @@ def _row(
         replacement_usd=replacement,
         residual_usd=residual,
         replacements=n,
-        service_life_years=fig.life if fig.priced else None,
+        service_life_years=fig.life,
         priced=fig.priced,
         payers=_payers(econ, item.program, item.nation),
         basis=fig.basis,
@@ -396,7 +295,7 @@ def _record(
     warnings = []
     if unpriced:
         warnings.append(
-            "No cost figures (acquisition_cost_usd) for "
+            "No cost figures (acquisition_cost_usd or annual_om_usd) for "
             + ", ".join(unpriced)
             + ": their platform and O&S are counted as 0 (their magazines are still counted); "
             "give them in the catalog entry or the unit's `cost:`"

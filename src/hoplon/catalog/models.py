@@ -37,9 +37,8 @@ class Entry(BaseModel):
 class Costed(Entry):
     """Optional life-cycle cost figures of a platform or a sensor site (docs/economics.md).
 
-    All optional, so that a scenario's own entries stay valid without them; an entry
-    without ``acquisition_cost_usd`` is left out of an architecture's cost (and said
-    so). Figures are US dollars of ``cost_year``, with their own ``cost_source`` and
+    All optional, so that a scenario's own entries stay valid without them; a unit of an
+    entry with neither money figure is costed at 0 for its platform (and said so). Figures are US dollars of ``cost_year``, with their own ``cost_source`` and
     ``cost_notional`` (the entry's ``source`` is for its performance figures).
     """
 
@@ -84,8 +83,8 @@ class Costed(Entry):
 
     @property
     def priced(self) -> bool:
-        """Whether the entry has the cost figures an architecture's cost needs."""
-        return self.acquisition_cost_usd is not None
+        """Whether the entry has a cost figure (an acquisition or an O&S cost a year)."""
+        return self.acquisition_cost_usd is not None or self.annual_om_usd is not None
 
 
 class Interceptor(Entry):

@@ -141,6 +141,21 @@ Workers = Annotated[
         help="Processes (default: every core; at most 256). Results do not depend on it.",
     ),
 ]
+Horizon = Annotated[
+    int | None,
+    typer.Option(
+        "--horizon",
+        help="Life-cycle cost horizon, years (default: economics.horizon_years, else 20).",
+    ),
+]
+DiscountRate = Annotated[
+    float | None,
+    typer.Option(
+        "--discount-rate",
+        help="Real discount rate of the life-cycle cost, a fraction (0.02 = 2 %; default: "
+        "economics.discount_rate, else 0.02).",
+    ),
+]
 AsJson = Annotated[
     bool, typer.Option("--json", help="Print the JSON result contract on standard output.")
 ]
@@ -242,6 +257,8 @@ def run(
     store: StoreDir = DEFAULT_STORE,
     no_store: NoStore = False,
     max_memory: MaxMemory = None,
+    horizon: Horizon = None,
+    discount_rate: DiscountRate = None,
 ) -> None:
     """Run the Monte Carlo: leak probabilities, interceptors spent, costs, per threat."""
     from hoplon.api import load
@@ -260,6 +277,8 @@ def run(
             progress=advance,
             without=without or (),
             drop_agreements=drop_agreement or (),
+            horizon_years=horizon,
+            discount_rate=discount_rate,
         )
     if not no_store:
         from hoplon.io.store import record_run
@@ -276,3 +295,7 @@ def run(
             from hoplon.present.economics import render_campaign_costs
 
             render_campaign_costs(data["campaign_costs"], out)
+        if "architecture_cost" in data:
+            from hoplon.present.economics import render_architecture_cost
+
+            render_architecture_cost(data["architecture_cost"], out)

@@ -29,6 +29,8 @@ _RENAMED = {
     "agreements": "--drop-agreement",
     "max_memory": "--max-memory",
     "max_rows": "--max-rows",
+    "horizon_years": "--horizon",
+    "discount_rate": "--discount-rate",
 }
 #: Library fields (first word) the command line sets with the option ``--<field>``.
 _OPTIONS = (

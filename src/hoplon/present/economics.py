@@ -13,7 +13,12 @@ from hoplon.present.text import bounds, musd, pattern
 from hoplon.results.campaign import EXPENDED_PERCENTILE
 from hoplon.safetext import plain
 
-__all__ = ["render_campaign_costs", "render_economics"]
+__all__ = [
+    "lifecycle_line",
+    "render_architecture_cost",
+    "render_campaign_costs",
+    "render_economics",
+]
 
 
 def _pct(x: float) -> str:
@@ -277,3 +282,78 @@ def _years_text(years: Mapping[str, float] | None, p: str) -> str:
     if years is None:
         return "no supply"
     return f"{years['mean']:.3g} / {years[p]:.3g}"
+
+
+def _cost_label(data: Mapping[str, Any]) -> str:
+    return f"$M of {data['base_year']}" if data.get("base_year") else "then-year $M"
+
+
+def lifecycle_line(data: Mapping[str, Any]) -> str:
+    """One line: what the horizon, rate and dollars of an ``architecture_cost`` are."""
+    money = (
+        f"constant {data['base_year']} dollars" if data.get("base_year") else "then-year dollars"
+    )
+    return (
+        f"present value over {data['horizon_years']} years at {100 * data['discount_rate']:.1f} % "
+        f"real, {money}"
+    )
+
+
+def render_architecture_cost(data: Mapping[str, Any], console: Console) -> None:
+    """Print an ``architecture_cost`` (:class:`~hoplon.results.lifecycle.ArchitectureCost`
+    ``.to_dict()``): a row per unit, the totals, who pays, by program, the assumptions."""
+    label = _cost_label(data)
+    table = Table(
+        title=f"Life-cycle cost of the architecture, {label} ({lifecycle_line(data)})",
+        title_justify="left",
+    )
+    table.add_column("Unit", overflow="fold")
+    table.add_column("Nation")
+    table.add_column("Status")
+    for col in ("Acquisition", "O&S", "Rounds", "Total"):
+        table.add_column(col, justify="right")
+    for row in data["by_unit"]:
+        status = row["status"] + ("" if row["priced"] else ", no cost data")
+        table.add_row(
+            plain(row["id"]),
+            plain(row["nation"]),
+            status,
+            musd(row["acquisition_usd"]),
+            musd(row["operating_usd"]),
+            musd(row["inventory_usd"]),
+            musd(row["total_usd"]),
+        )
+    table.add_section()
+    table.add_row(
+        "all",
+        "",
+        "",
+        musd(data["acquisition_usd"]),
+        musd(data["operating_usd"]),
+        musd(data["inventory_usd"]),
+        musd(data["total_usd"]),
+    )
+    console.print(table)
+    if data["existing_usd"]:
+        console.print(
+            f"Candidate units {musd(data['candidate_usd'])}, existing units (O&S only) "
+            f"{musd(data['existing_usd'])} ({label})."
+        )
+    pays = Table(title=f"Who pays ({label})", title_justify="left")
+    pays.add_column("Nation")
+    pays.add_column("Total", justify="right")
+    pays.add_column("Share", justify="right")
+    total = data["total_usd"]
+    for nation, usd in data["by_nation"].items():
+        pays.add_row(plain(nation), musd(usd), _pct(usd / total) if total else "—")
+    console.print(pays)
+    programs = Table(title=f"By program ({label})", title_justify="left")
+    programs.add_column("Program (or platform type)")
+    programs.add_column("Total", justify="right")
+    for program, usd in data["by_program"].items():
+        programs.add_row(plain(program), musd(usd))
+    console.print(programs)
+    for note in data.get("warnings", []):
+        console.print(Text.assemble(("Note: ", "bold"), plain(note)))
+    for note in data.get("assumptions", []):
+        console.print(plain(note), style="dim")

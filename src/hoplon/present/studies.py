@@ -16,7 +16,16 @@ from rich.table import Table
 from rich.text import Text
 
 from hoplon.analysis.grid import show_value
-from hoplon.present.text import Formatter, bounds, estimate, metric_column, pattern, signed
+from hoplon.present.economics import lifecycle_line
+from hoplon.present.text import (
+    Formatter,
+    bounds,
+    cost_difference_text,
+    estimate,
+    metric_column,
+    pattern,
+    signed,
+)
 from hoplon.present.text import p_value as text_p_value
 from hoplon.safetext import plain
 
@@ -68,7 +77,51 @@ def _comparison_table(data: dict[str, Any], letters: list[str], group: list[int]
             else:
                 row.append(f"{value}  \n{interval}\n{p_value}")
         table.add_row(*row)
+    costs = data.get("costs")
+    if costs:
+        cost_diffs = data.get("cost_differences", [])
+        row = ["life-cycle cost (USD M)", _usd_cell(costs[0])]
+        for k in group:
+            row.append(_usd_cell(costs[k]))
+            d = cost_diffs[k - 1]
+            row.append("—" if d.get("diff_usd") is None else signed(musd_text)(d["diff_usd"]))
+        table.add_section()
+        table.add_row(*row)
     return table
+
+
+def musd_text(value: float) -> str:
+    return f"{value / 1e6:,.1f}"
+
+
+def _usd_cell(cost: Mapping[str, Any] | None) -> str:
+    return "—" if cost is None else musd_text(cost["total_usd"])
+
+
+def _cost_lines(data: dict[str, Any], letters: list[str], console: Console) -> None:
+    """Each architecture's cost difference from A, and what it buys."""
+    costs = data.get("costs")
+    if not costs:
+        return
+    for d in data.get("cost_differences", []):
+        k = d["scenario"]
+        if d.get("diff_usd") is None:
+            console.print(f"{letters[k]} − A, cost: not compared: {d.get('reason')}.")
+            continue
+        gains = {m: data["differences"][m][k - 1] for m in data["differences"]}
+        cost = costs[k]
+        console.print(
+            cost_difference_text(
+                letters[k], "A", d["diff_usd"], cost["horizon_years"], cost["base_year"], gains
+            )
+            + "."
+        )
+    first = next(c for c in costs if c is not None)
+    console.print(
+        f"Life-cycle cost: {lifecycle_line(first)} (hoplon run shows each architecture's "
+        "units; docs/economics.md).",
+        style="dim",
+    )
 
 
 def print_comparison(data: dict[str, Any], console: Console) -> None:
@@ -90,6 +143,7 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
     groups = [others[i : i + per_table] for i in range(0, len(others), per_table)] or [[]]
     for group in groups:
         console.print(_comparison_table(data, letters, group))
+    _cost_lines(data, letters, console)
     for letter, s in zip(letters[1:], scenarios[1:], strict=True):
         how = (
             "paired test on the per-trial differences (as many threats: trials pair, common random numbers)"

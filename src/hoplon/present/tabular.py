@@ -49,6 +49,7 @@ def run_sheets(data: Mapping[str, Any]) -> list[Sheet]:
         ])  # fmt: skip
     return [
         Sheet("headline", ["metric", "mean", "low", "high"], head),
+        *lifecycle_sheets(data.get("architecture_cost")),
         Sheet(
             "threats",
             [
@@ -67,21 +68,53 @@ def run_sheets(data: Mapping[str, Any]) -> list[Sheet]:
     ]
 
 
+def lifecycle_sheets(cost: Mapping[str, Any] | None) -> list[Sheet]:
+    """A run's ``architecture_cost``: a row per unit, and a row per paying nation."""
+    if not cost:
+        return []
+    units = [
+        [u["id"], u["kind"], u["nation"], u["platform"], u["status"], u["program"],
+         u["acquisition_usd"], u["operating_usd"], u["inventory_usd"], u["total_usd"],
+         u["initial_usd"], u["replacement_usd"], u["residual_usd"], u["priced"]]
+        for u in cost["by_unit"]
+    ]  # fmt: skip
+    units.append(["all", "", "", "", "", "", cost["acquisition_usd"], cost["operating_usd"],
+                  cost["inventory_usd"], cost["total_usd"], None, None, None, None])  # fmt: skip
+    basis = [cost["horizon_years"], cost["discount_rate"], cost["base_year"]]
+    return [
+        Sheet("lifecycle_cost",
+              ["unit", "kind", "nation", "platform", "status", "program", "acquisition_usd",
+               "operating_usd", "inventory_usd", "total_usd", "initial_usd", "replacement_usd",
+               "residual_usd", "priced"], units),
+        Sheet("cost_by_nation", ["nation", "total_usd", "horizon_years", "discount_rate",
+                                 "base_year"],
+              [[n, v, *basis] for n, v in cost["by_nation"].items()]),
+    ]  # fmt: skip
+
+
 def compare_sheets(data: Mapping[str, Any]) -> list[Sheet]:
-    """``hoplon compare``: a row per metric and scenario, with the difference from the first."""
+    """``hoplon compare``: a row per metric and scenario, with the difference from the first,
+    and beside each the scenario's life-cycle cost and its difference from the first's."""
     rows = []
     scenarios = data["scenarios"]
+    costs = data.get("costs") or [None] * len(scenarios)
+    cost_diffs = {d["scenario"]: d for d in data.get("cost_differences", [])}
     for metric, ests in data["metrics"].items():
         diffs = {d["scenario"]: d for d in data["differences"].get(metric, [])}
         for i, (s, est) in enumerate(zip(scenarios, ests, strict=True)):
             d = diffs.get(i, {})
             ci = d.get("ci95") or [None, None]
+            cost = costs[i]
             rows.append([
                 metric, s["name"], s["file"], *_interval(est), d.get("diff"), ci[0], ci[1],
                 d.get("p_value"), d.get("significant"), s.get("test"),
+                None if cost is None else cost["total_usd"],
+                cost_diffs.get(i, {}).get("diff_usd"),
+                None if cost is None else cost["horizon_years"],
             ])  # fmt: skip
     header = ["metric", "scenario", "file", "mean", "low", "high", "diff_from_first",
-              "diff_low", "diff_high", "p_value", "significant", "test"]  # fmt: skip
+              "diff_low", "diff_high", "p_value", "significant", "test", "lifecycle_cost_usd",
+              "lifecycle_cost_diff_usd", "horizon_years"]  # fmt: skip
     return [Sheet("comparison", header, rows)]
 
 

@@ -130,3 +130,42 @@ def metric_card(key: str) -> tuple[str, Formatter]:
     """A headline metric's title and formatter on the report's cards."""
     name = BY_KEY[key].label
     return name[0].upper() + name[1:], _CARD_FORMAT[BY_KEY[key].kind]
+
+
+#: The security metrics a cost difference is read against, in the order they are named.
+SECURITY_METRICS: tuple[str, ...] = ("value_protected", "p_no_leak", "expected_leakers")
+
+
+def cost_difference_text(
+    letter: str,
+    base: str,
+    diff_usd: float,
+    horizon_years: int,
+    base_year: int | None,
+    gains: Mapping[str, Mapping[str, Any]],
+) -> str:
+    """What a difference of life-cycle cost means beside the security it buys.
+
+    ``gains``: metric key -> that metric's difference entry of the comparison (``diff``,
+    ``significant``). E.g. "B costs $2.1B more than A over 20 years (present value, 2025
+    dollars) for +0.1200 value protected, +0.0500 P(no leaker)".
+    """
+    money = f"{base_year} dollars" if base_year else "then-year dollars"
+    if diff_usd == 0:
+        head = f"{letter} costs the same as {base} over {horizon_years} years"
+    else:
+        more = "more" if diff_usd > 0 else "less"
+        head = (
+            f"{letter} costs {fmt_usd(abs(diff_usd))} {more} than {base} over {horizon_years} "
+            f"years (present value, {money})"
+        )
+    parts = []
+    for key in SECURITY_METRICS:
+        d = gains.get(key)
+        if not d or d.get("diff") is None:
+            continue
+        shown = signed(pattern("{:.4f}"))(d["diff"])
+        parts.append(f"{shown} {label(key)}" + ("" if d.get("significant") else " (n.s.)"))
+    if not parts:
+        return head
+    return f"{head} for {', '.join(parts)}"

@@ -45,12 +45,51 @@ def scenario_digest(loaded: LoadedScenario) -> str:
         }
         for kind in ("interceptors", "sensors", "platforms", "threats")
     }
+    drop_new_cost_defaults(spec, catalog)
     material = canonical_json({"scenario": spec, "catalog": catalog})
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
 #: Doctrine fields added after the store's first keys, with the default each had implied.
 _NEW_DOCTRINE_DEFAULTS = {"layered": False, "reserve": "expected"}
+
+
+#: Cost fields added after the store's first keys (docs/economics.md, "Life-cycle cost"),
+#: with their defaults: per unit and sensor site, per economics section, per catalog entry.
+_NEW_ITEM_DEFAULTS: dict[str, Any] = {"status": "candidate", "program": None, "cost": None}
+_NEW_ECONOMICS_DEFAULTS: dict[str, Any] = {
+    "horizon_years": None,
+    "discount_rate": None,
+    "residual_value": True,
+}
+_NEW_ENTRY_DEFAULTS: dict[str, Any] = {
+    "acquisition_cost_usd": None,
+    "annual_om_usd": None,
+    "service_life_years": None,
+    "cost_year": None,
+    "cost_source": None,
+    "cost_notional": False,
+}
+
+
+def _drop(data: Any, defaults: dict[str, Any]) -> None:
+    if isinstance(data, dict):
+        for name, default in defaults.items():
+            if name in data and data[name] == default:
+                del data[name]
+
+
+def drop_new_cost_defaults(spec: dict[str, Any], catalog: dict[str, Any]) -> None:
+    """Leave out the cost fields while at their defaults, so a scenario whose result is as
+    before (nothing to cost) keeps its key; a priced architecture gets a new one, since
+    its result now carries the cost."""
+    for section in ("units", "sensors"):
+        for item in spec.get(section) or []:
+            _drop(item, _NEW_ITEM_DEFAULTS)
+    _drop(spec.get("economics"), _NEW_ECONOMICS_DEFAULTS)
+    for kind in ("platforms", "sensors"):
+        for entry in (catalog.get(kind) or {}).values():
+            _drop(entry, _NEW_ENTRY_DEFAULTS)
 
 
 def _drop_new_defaults(spec: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from hoplon.core.model import Model
 from hoplon.core.runner import Outcomes
 from hoplon.core.stats import Estimate, mean_estimate, proportion_estimate
 from hoplon.results.contract import CONTRACT
+from hoplon.results.lifecycle import ArchitectureCost
 from hoplon.scenario import LoadedScenario
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,6 +38,9 @@ class Result:
     engine_s: float
     workers: int
     notes: list[str] = field(default_factory=list)
+    architecture: ArchitectureCost | None = None
+    """The life-cycle cost of the scenario's units (:func:`hoplon.analysis.costs.architecture_cost`),
+    when the scenario has ``economics:`` or some unit has cost figures."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON result contract (output-contract.md), as plain Python data."""
@@ -58,6 +62,11 @@ class Result:
             ),
             "sample_trial": self.sample_trial(),
             **self._campaign_costs(),
+            **(
+                {"architecture_cost": self.architecture.to_dict()}
+                if self.architecture is not None
+                else {}
+            ),
             **({"variant": self.notes} if self.notes else {}),
             "timing": {
                 "compile_s": round(self.compile_s, 4),

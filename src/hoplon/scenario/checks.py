@@ -430,7 +430,7 @@ def _costs(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
 
     payers = _payer_ids(scenario)
     deflating = scenario.economics is None or scenario.economics.deflator == "us-gdp"
-    for section in ("units", "sensors"):
+    for section, kind in (("units", "platforms"), ("sensors", "sensors")):
         for i, item in enumerate(getattr(scenario, section)):
             if item.program is not None:
                 if item.program not in payers:
@@ -448,6 +448,17 @@ def _costs(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
                         f"{item.nation} does not pay into '{item.program}' (its nations: "
                         f"{', '.join(payers[item.program])}); name a program it is part of "
                         "or leave program out (its nation then pays)",
+                    )
+            if item.cost is not None and item.cost.acquisition is not None:
+                entry = catalog.kind(kind).get(item.type)
+                if (
+                    item.cost.service_life_years is None
+                    and getattr(entry, "service_life_years", None) is None
+                ):
+                    yield (
+                        (section, i, "cost"),
+                        "an acquisition cost needs a service life: give service_life_years "
+                        f"here (the catalog entry '{item.type}' has none)",
                     )
             if deflating and item.cost is not None and item.cost.year is not None:
                 try:

@@ -19,6 +19,8 @@ from rich.console import Console
 from hoplon.cli.app import (
     DEFAULT_STORE,
     AsJson,
+    DiscountRate,
+    Horizon,
     MaxMemory,
     NoStore,
     ScenarioFile,
@@ -63,6 +65,8 @@ def compare(
     output: TableOutput = None,
     store: StoreDir = _DEFAULT_STORE,
     no_store: NoStore = False,
+    horizon: Horizon = None,
+    discount_rate: DiscountRate = None,
 ) -> None:
     """Compare architectures: the same seed and trials for each, differences tested."""
     check_format(table_format, output)
@@ -75,7 +79,15 @@ def compare(
         raise InputError.single("give two or more scenario files to compare", field="FILES")
     per_run = trials if trials is not None else load(files[0]).spec.trials
     with progress_bar(err, per_run * len(files), f"compare: {len(files)} scenarios") as advance:
-        comparison = run_compare(files, trials=trials, seed=seed, workers=workers, progress=advance)
+        comparison = run_compare(
+            files,
+            trials=trials,
+            seed=seed,
+            workers=workers,
+            progress=advance,
+            horizon_years=horizon,
+            discount_rate=discount_rate,
+        )
     data = comparison.to_dict()
     if not no_store:
         store_comparison(comparison, ResultStore(store))

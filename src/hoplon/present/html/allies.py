@@ -196,3 +196,50 @@ def economics_section(econ: dict[str, Any]) -> dict[str, Any]:
         ],
         "assumptions": list(econ.get("assumptions") or []),
     }
+
+
+def lifecycle_section(cost: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A run's ``architecture_cost`` as rows of formatted cells (millions of dollars)."""
+    if not cost:
+        return None
+    from hoplon.present.economics import lifecycle_line
+    from hoplon.present.text import musd
+
+    total = cost["total_usd"]
+    return {
+        "label": (
+            f"millions of {cost['base_year']} US dollars"
+            if cost.get("base_year")
+            else "millions of then-year US dollars"
+        ),
+        "basis": lifecycle_line(cost),
+        "units": [
+            {
+                "id": u["id"],
+                "nation": u["nation"],
+                "platform": u["platform"],
+                "status": u["status"] + ("" if u["priced"] else ", no cost data"),
+                "acquisition": musd(u["acquisition_usd"]),
+                "operating": musd(u["operating_usd"]),
+                "inventory": musd(u["inventory_usd"]),
+                "total": musd(u["total_usd"]),
+            }
+            for u in cost["by_unit"]
+        ],
+        "total": {
+            "acquisition": musd(cost["acquisition_usd"]),
+            "operating": musd(cost["operating_usd"]),
+            "inventory": musd(cost["inventory_usd"]),
+            "total": musd(total),
+        },
+        "nations": [
+            {
+                "nation": n,
+                "total": musd(v),
+                "share": f"{100 * v / total:.1f} %" if total else "—",
+            }
+            for n, v in cost["by_nation"].items()
+        ],
+        "programs": [{"program": p, "total": musd(v)} for p, v in cost["by_program"].items()],
+        "notes": list(cost.get("warnings") or []) + list(cost.get("assumptions") or []),
+    }

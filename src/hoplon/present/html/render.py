@@ -25,7 +25,7 @@ from hoplon.present.text import fmt_percent
 
 if TYPE_CHECKING:  # pragma: no cover
     from hoplon.results.records import Result
-from hoplon.present.html.allies import coalition_section, economics_section
+from hoplon.present.html.allies import coalition_section, economics_section, lifecycle_section
 from hoplon.present.html.page import SCRIPT, estimate, interval_text, page, seconds, write_html
 from hoplon.present.html.sections import (
     cards,
@@ -109,6 +109,9 @@ def report_html(
         toc.append(("coalition", "Coalition"))
     if economics:
         toc.append(("economics", "Burden sharing"))
+    lifecycle = lifecycle_section(data.get("architecture_cost"))
+    if lifecycle:
+        toc.append(("lifecycle", "Life-cycle cost"))
     toc.append(("scenario", "Scenario"))
     if has_threats:
         toc.append(("threats", "Every threat"))
@@ -161,6 +164,7 @@ def report_html(
         coalition=coalition_info if coalition_charts else None,
         charts_coalition=coalition_charts,
         economics=economics_section(economics) if economics else None,
+        lifecycle=lifecycle,
         threats=threat_rows,
     )
 

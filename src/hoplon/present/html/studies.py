@@ -6,13 +6,21 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hoplon.present.economics import lifecycle_line
 from hoplon.present.html import svg
 from hoplon.present.html.mapview import (
     NATION_COLORS,
     RAID_COLORS,
 )
 from hoplon.present.html.svg import Bar, Series
-from hoplon.present.text import bounds, fmt_percent
+from hoplon.present.text import (
+    SECURITY_METRICS,
+    bounds,
+    cost_difference_text,
+    fmt_percent,
+    fmt_usd,
+    metric_card,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -170,6 +178,109 @@ def _scenario_label(item: Any, k: int) -> str:
     return str(item)
 
 
+def cost_charts(compare: Mapping[str, Any], names: list[str]) -> list[Chart]:
+    """Security against life-cycle cost, one chart a security metric, a point an architecture."""
+    costs = compare.get("costs") or []
+    if not costs or not any(c is not None for c in costs):
+        return []
+    first = next(c for c in costs if c is not None)
+    basis = lifecycle_line(first)
+    metrics = compare.get("metrics", {})
+    palette = NATION_COLORS
+    charts: list[Chart] = []
+    for key in SECURITY_METRICS:
+        points = []
+        for k, value in enumerate(metrics.get(key) or []):
+            est = estimate(value)
+            cost = costs[k] if k < len(costs) else None
+            if est is None or cost is None or k >= len(names):
+                continue
+            points.append(
+                svg.Point(
+                    names[k],
+                    float(cost["total_usd"]),
+                    est[0],
+                    est[1],
+                    est[2],
+                    palette[k % len(palette)],
+                )
+            )
+        label, fmt = metric_card(key)
+        chart = make_chart(
+            f"cost-{key}",
+            f"{label} against life-cycle cost",
+            svg.scatter_chart(
+                points,
+                x_label=f"life-cycle cost ({basis})",
+                y_label=label,
+                x_fmt=fmt_usd,
+                y_fmt=fmt,
+            ),
+            "Each architecture: its estimate with the 95 % interval, against what its units "
+            "cost over the horizon. Up and to the left is more security for less money.",
+        )
+        if chart:
+            charts.append(chart)
+    return charts
+
+
+def cost_tables(compare: Mapping[str, Any], names: list[str]) -> list[dict[str, Any]]:
+    """The life-cycle cost of each architecture, and each difference and what it buys."""
+    costs = compare.get("costs") or []
+    if not costs or not any(c is not None for c in costs):
+        return []
+    rows = []
+    for k, cost in enumerate(costs[: len(names)]):
+        if cost is None:
+            rows.append([names[k], "—", "—", "—", "—", "—"])
+            continue
+        rows.append(
+            [
+                names[k],
+                fmt_usd(cost["total_usd"]),
+                fmt_usd(cost["acquisition_usd"]),
+                fmt_usd(cost["operating_usd"]),
+                fmt_usd(cost["inventory_usd"]),
+                fmt_usd(cost["existing_usd"]),
+            ]
+        )
+    first = next(c for c in costs if c is not None)
+    tables: list[dict[str, Any]] = [
+        {
+            "title": f"Life-cycle cost ({lifecycle_line(first)})",
+            "head": ["Scenario", "Total", "Acquisition", "O&S", "Interceptors", "Of it existing"],
+            "rows": rows,
+            "text_columns": 1,
+        }
+    ]
+    base = int(compare.get("baseline", 0) or 0)
+    meaning = []
+    differences = compare.get("differences") or {}
+    for d in compare.get("cost_differences") or []:
+        k = d.get("scenario")
+        if not isinstance(k, int) or k >= len(names) or k >= len(costs):
+            continue
+        if d.get("diff_usd") is None:
+            meaning.append([names[k], "—", f"not compared: {d.get('reason')}"])
+            continue
+        gains = {m: (differences.get(m) or [{}] * k)[k - 1] for m in differences}
+        cost = costs[k]
+        text = cost_difference_text(
+            names[k], names[base], d["diff_usd"], cost["horizon_years"], cost["base_year"], gains
+        )
+        meaning.append([names[k], fmt_usd(d["diff_usd"]), text])
+    if meaning:
+        tables.append(
+            {
+                "title": f"Cost differences from {names[base]}, and what they buy",
+                "head": ["Scenario", "Cost difference", "Meaning"],
+                "rows": meaning,
+                "text_columns": 3,
+            }
+        )
+    return tables
+
+
 def compare_html(compare: Mapping[str, Any]) -> str:
     """The HTML of a comparison report (see :func:`render_compare_report`)."""
     names = [_scenario_label(s, k) for k, s in enumerate(compare.get("scenarios", []))]
@@ -236,6 +347,8 @@ def compare_html(compare: Mapping[str, Any]) -> str:
                 "text_columns": 2,
             }
         )
+    charts += cost_charts(compare, names)
+    tables += cost_tables(compare, names)
     meta = [f"{len(names)} scenarios"]
     for field_name in ("trials", "seed"):
         if compare.get(field_name) is not None:

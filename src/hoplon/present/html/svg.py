@@ -1,5 +1,5 @@
 """Static SVG charts for the report: bars with intervals, stacked bars, lines with bands,
-and an engagement timeline.
+a scatter of points with intervals (security against cost), and an engagement timeline.
 
 Each function returns SVG markup (a string) with every piece of text escaped. Charts
 are drawn in a fixed ``viewBox`` and scale to their container's width; they need no
@@ -398,6 +398,95 @@ def line_chart(
                 f"<title>{esc(tip)}</title></circle>"
             )
     return _svg(width, height, body, title or y_label)
+
+
+# --------------------------------------------------------------------------------------
+# Scatter: security against cost
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    """One labelled point with an optional 95 % interval on y (e.g. an architecture)."""
+
+    label: str
+    x: float
+    y: float
+    low: float | None = None
+    high: float | None = None
+    color: str = "#4a78b5"
+
+
+def scatter_chart(
+    points: Sequence[Point],
+    *,
+    x_label: str,
+    y_label: str,
+    x_fmt: Formatter = fmt_number,
+    y_fmt: Formatter = fmt_number,
+    width: float = WIDTH,
+    height: float = 300.0,
+    title: str = "",
+) -> str:
+    """Points with vertical 95 % interval bars, labelled, on two numeric axes (both from 0
+    when the values are positive, so distances read as ratios)."""
+    pts = [p for p in points if math.isfinite(p.x) and math.isfinite(p.y)]
+    if not pts:
+        return ""
+    xs = [p.x for p in pts]
+    ys = [p.y for p in pts] + [v for p in pts for v in (p.low, p.high) if v is not None]
+    x_ticks = nice_ticks(min(0.0, min(xs)), max(xs) if max(xs) > 0 else 1.0)
+    y_ticks = nice_ticks(min(0.0, min(ys)), max(ys) if max(ys) > 0 else 1.0)
+    left, right, top, bottom = 76.0, width - 24.0, 14.0, height - 46.0
+
+    def px(v: float) -> float:
+        return left + (v - x_ticks[0]) / (x_ticks[-1] - x_ticks[0]) * (right - left)
+
+    def py(v: float) -> float:
+        return bottom - (v - y_ticks[0]) / (y_ticks[-1] - y_ticks[0]) * (bottom - top)
+
+    body: list[str] = []
+    for t in y_ticks:
+        body.append(
+            f'<line x1="{num(left)}" y1="{num(py(t))}" x2="{num(right)}" y2="{num(py(t))}"'
+            f' stroke="{GRID}"/>' + _text(left - 6, py(t), y_fmt(t), anchor="end", fill=MUTED)
+        )
+    for t in x_ticks:
+        body.append(
+            f'<line x1="{num(px(t))}" y1="{num(bottom)}" x2="{num(px(t))}"'
+            f' y2="{num(bottom + 4)}" stroke="#999"/>'
+            + _text(px(t), bottom + 14, x_fmt(t), anchor="middle", size=11)
+        )
+    body.append(
+        f'<path d="M{num(left)} {num(top)}V{num(bottom)}H{num(right)}" stroke="#999" fill="none"/>'
+    )
+    body.append(_text((left + right) / 2, height - 12, x_label, anchor="middle"))
+    body.append(
+        f'<text transform="translate(12 {num((top + bottom) / 2)}) rotate(-90)"'
+        f' text-anchor="middle" font-size="{num(FONT)}" fill="{INK}">{esc(y_label)}</text>'
+    )
+    placed: list[tuple[float, float]] = []
+    for p in pts:
+        cx, cy = px(p.x), py(p.y)
+        label_y = cy - 10
+        while any(abs(label_y - y) < 13 and abs(cx - x) < 120 for x, y in placed):
+            label_y += 14  # points on top of each other: their labels one under another
+        placed.append((cx, label_y))
+        tip = f"{p.label}: {x_fmt(p.x)}, {y_fmt(p.y)}"
+        if p.low is not None and p.high is not None:
+            tip += f" (95% interval {y_fmt(p.low)} to {y_fmt(p.high)})"
+            body.append(
+                f'<line x1="{num(cx)}" y1="{num(py(p.low))}" x2="{num(cx)}" y2="{num(py(p.high))}"'
+                f' stroke="{p.color}" stroke-width="2"/>'
+            )
+        body.append(
+            f'<circle cx="{num(cx)}" cy="{num(cy)}" r="5" fill="{p.color}">'
+            f"<title>{esc(tip)}</title></circle>"
+        )
+        anchor = "end" if cx > (left + right) / 2 else "start"
+        dx = -8 if anchor == "end" else 8
+        body.append(_text(cx + dx, label_y, _truncate(p.label, 30), anchor=anchor, size=11))
+    return _svg(width, height, body, title or f"{y_label} against {x_label}")
 
 
 # --------------------------------------------------------------------------------------
