@@ -618,7 +618,7 @@ def timeline_chart(
 
 
 # --------------------------------------------------------------------------------------
-# Scatter with a front
+# A Pareto front over the points it was chosen from
 # --------------------------------------------------------------------------------------
 
 
@@ -636,7 +636,7 @@ class Dot:
     label: str = ""
 
 
-def scatter_chart(
+def front_chart(
     dots: Sequence[Dot],
     *,
     x_label: str,

@@ -45,7 +45,7 @@ def trade_html(data: Mapping[str, Any]) -> str:
     charts: list[Chart] = []
     for m in info["metrics"]:
         label, fmt = metric_column(m)
-        markup = svg.scatter_chart(
+        markup = svg.front_chart(
             _dots(data, m), x_label="life-cycle cost (USD B)", y_label=label,
             x_fmt=_BILLIONS, y_fmt=fmt, title=f"{label} against life-cycle cost",
         )  # fmt: skip
