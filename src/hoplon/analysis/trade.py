@@ -27,12 +27,20 @@ from typing import Any
 import numpy as np
 
 from hoplon._version import __version__
+from hoplon.analysis.marginal import MarginalRow, marginal_table
 from hoplon.analysis.pareto import pareto_mask
 from hoplon.analysis.sweep import PointStore, PointTask, run_point
-from hoplon.analysis.tradespace import EXHAUSTIVE_MAX, Architecture, Space, plan_space
+from hoplon.analysis.tradespace import (
+    EXHAUSTIVE_MAX,
+    Architecture,
+    Space,
+    budget_refusal,
+    none_feasible,
+    plan_space,
+)
 from hoplon.compile import memory
 from hoplon.core.stats import Z95
-from hoplon.errors import InputError, Problem, StoreWriteError, did_you_mean
+from hoplon.errors import InputError, StoreWriteError, did_you_mean
 from hoplon.execute import map_points
 from hoplon.results.contract import CONTRACT
 
@@ -95,30 +103,6 @@ class TradePoint:
             "metrics": {m: self.metrics.get(m) for m in metrics},
             "cost": self.cost,
             "resumed": self.resumed,
-        }
-
-
-@dataclass(frozen=True)
-class MarginalRow:
-    """One option added alone to the current architecture."""
-
-    decision: str
-    option: str
-    delta_cost_usd: float
-    delta: dict[str, Any]
-    """Metric -> the paired difference from the current architecture (compare's)."""
-    feasible: bool
-    per_billion: float | None
-    """Gain in the first metric per 1e9 US dollars (None when it costs nothing more)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "decision": self.decision,
-            "option": self.option,
-            "delta_cost_usd": self.delta_cost_usd,
-            "delta": self.delta,
-            "gain_per_billion_usd": self.per_billion,
-            "meets_constraints": self.feasible,
         }
 
 
@@ -195,19 +179,6 @@ class TradeResult:
 
 
 # ------------------------------------------------------------------------- evaluation
-
-
-def _trial_values(task: PointTask) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run one architecture (in a worker) and keep its per-trial headline values."""
-    from hoplon.analysis.compare import trial_values
-    from hoplon.analysis.run import run_scenario
-    from hoplon.scenario.loader import load_data
-    from hoplon.scenario.paths import apply_overrides
-
-    loaded = load_data(apply_overrides(task.raw, task.overrides), task.file)
-    result = run_scenario(loaded, trials=task.trials, seed=task.seed, workers=1)
-    values = trial_values(result)
-    return result.to_dict()["metrics"], {m: values[m] for m in METRICS if m in values}
 
 
 @dataclass
@@ -311,50 +282,6 @@ def _with_front(points: list[TradePoint], metrics: Sequence[str]) -> list[TradeP
     return [dataclasses.replace(p, on_front=bool(m)) for p, m in zip(points, mask, strict=True)]
 
 
-# ------------------------------------------------------------------------ refusals
-
-
-def _locate(space: Space, *path: str | int) -> tuple[int | None, int | None]:
-    from hoplon.scenario.loader import locate
-
-    return locate(space.loaded.positions, tuple(path))
-
-
-def _budget_refusal(space: Space, cheapest: Architecture) -> InputError:
-    limits = space.loaded.spec.constraints
-    assert limits is not None
-    line, column = _locate(space, "constraints", "budget")
-    what = ", ".join(f"{k}={v}" for k, v in cheapest.labels(space).items())
-    problem = (
-        f"no architecture fits the budget: the cheapest that meets the other constraints "
-        f"({what}) costs {cheapest.cost.total_usd:,.0f} USD"
-    )
-    if isinstance(limits.budget, dict):
-        shares = ", ".join(f"{n} {float(v):,.0f}" for n, v in dict(cheapest.cost.by_nation).items())
-        problem += f" ({shares})"
-    return InputError(
-        Problem(problem + "; raise the budget or offer cheaper candidates",
-                "constraints.budget", line, column),
-        space.loaded.path or "<scenario>",
-    )  # fmt: skip
-
-
-def _none_feasible(space: Space, archs: Sequence[Architecture]) -> InputError:
-    """Why no architecture meets the constraints, located at the constraint at fault."""
-    without_budget = [a for a in archs if not [v for v in space.violations(a) if "budget" in v]]
-    if archs and len(without_budget) < len(archs):
-        ok = [a for a in archs if not [v for v in space.violations(a) if "budget" not in v]]
-        if ok:
-            return _budget_refusal(space, min(ok, key=lambda a: a.cost.total_usd))
-    first = space.violations(archs[0]) if archs else ["no architecture"]
-    line, column = _locate(space, "constraints")
-    return InputError(
-        Problem(f"no architecture meets the constraints together (e.g. {first[0]}); relax one",
-                "constraints", line, column),
-        space.loaded.path or "<scenario>",
-    )  # fmt: skip
-
-
 # --------------------------------------------------------------------------- search
 
 
@@ -381,7 +308,7 @@ def _exhaustive(space: Space, ev: _Evaluator, cost_of: CostOf) -> tuple[list[Tra
         if not space.violations(arch):
             archs.append(arch)
     if not archs:
-        raise _none_feasible(space, every)
+        raise none_feasible(space, every)
     figures = ev.run(archs)
     points = [_point(space, a, ev.key(a)[0], f) for a, f in zip(archs, figures, strict=True)]
     return points, len(every), len(every) - len(archs)
@@ -452,66 +379,8 @@ def _nsga2(
             "front": [p.key for p in front if p.on_front],
         })  # fmt: skip
     if not points:
-        raise _none_feasible(space, list(cache.values()))
+        raise none_feasible(space, list(cache.values()))
     return list(points.values()), len(infeasible), history
-
-
-# ------------------------------------------------------------------------- marginal
-
-
-def _marginal(
-    space: Space, ev: _Evaluator, cost_of: CostOf, metrics: Sequence[str]
-) -> tuple[list[MarginalRow], dict[str, Any]]:
-    """Each option added alone to the current architecture (every decision at option 0):
-    its extra cost and the paired difference of each metric, ranked by the first
-    metric's gain per dollar."""
-    from hoplon.analysis.compare import paired_difference
-
-    base_choice = tuple(0 for _ in space.decisions)
-    steps = [(base_choice, "", "")]
-    for j, d in enumerate(space.decisions):
-        for i in range(1, len(d.options)):
-            c = list(base_choice)
-            c[j] = i
-            steps.append((tuple(c), d.name, d.options[i].label))
-    archs = [space.architecture(c, cost_of) for c, _, _ in steps]
-    file = space.loaded.path or "<scenario>"
-    tasks = [PointTask(space.raw, file, a.overrides, ev.seed, ev.trials) for a in archs]
-    runs: dict[int, tuple[dict[str, Any], dict[str, Any]]] = dict(
-        map_points(_trial_values, tasks, ev.workers, ev.cluster, None)
-    )
-    base, base_values = runs[0]
-    rows = []
-    for k in range(1, len(steps)):
-        arch, (_, values) = archs[k], runs[k]
-        dcost = float(arch.cost.total_usd) - float(archs[0].cost.total_usd)
-        delta = {
-            m: paired_difference(base_values[m], values[m]).to_dict()
-            for m in metrics if m in values and m in base_values
-        }  # fmt: skip
-        gain = METRICS[metrics[0]] * delta[metrics[0]]["diff"] if metrics[0] in delta else math.nan
-        per_billion = gain / dcost * 1e9 if dcost > 0 else None
-        rows.append(MarginalRow(steps[k][1], steps[k][2], dcost, delta,
-                                not space.violations(arch), per_billion))  # fmt: skip
-
-    def rank(r: MarginalRow) -> tuple[int, float]:
-        if r.per_billion is None:  # free: first if it helps
-            return (
-                0
-                if (r.delta.get(metrics[0], {}).get("diff") or 0) * METRICS[metrics[0]] > 0
-                else 2,
-                0.0,
-            )
-        return (1, -r.per_billion)
-
-    rows.sort(key=rank)
-    baseline = {
-        "architecture": archs[0].labels(space),
-        "cost_usd": float(archs[0].cost.total_usd),
-        "metrics": {m: base.get(m) for m in metrics},
-        "meets_constraints": not space.violations(archs[0]),
-    }
-    return rows, baseline
 
 
 # ----------------------------------------------------------------------------- trade
@@ -623,7 +492,7 @@ def trade(
         if [v for v in space.violations(cheapest) if "budget" in v] and not [
             v for v in space.violations(cheapest) if "budget" not in v
         ]:
-            raise _budget_refusal(space, cheapest)
+            raise budget_refusal(space, cheapest)
     if store is not None:
         store.prepare()
     ev = _Evaluator(space, s, n, study, n_workers, cluster, store, resume, progress)
@@ -637,7 +506,12 @@ def trade(
         )
         distinct = len(points) + infeasible
     points = _with_front(points, metrics)
-    rows, baseline = _marginal(space, ev, cost_fn, metrics) if marginal else ([], {})
+    rows, baseline = (
+        marginal_table(space, cost_fn, metrics, METRICS, seed=s, trials=n,
+                       workers=n_workers, cluster=cluster)
+        if marginal
+        else ([], {})
+    )  # fmt: skip
     baseline["decisions"] = [
         {"name": d.name, "options": [o.label for o in d.options]} for d in space.decisions
     ]

@@ -292,6 +292,50 @@ class Space:
         return total
 
 
+# --------------------------------------------------------------------- refusals
+
+
+def _locate(space: Space, *path: str | int) -> tuple[int | None, int | None]:
+    from hoplon.scenario.loader import locate
+
+    return locate(space.loaded.positions, tuple(path))
+
+
+def budget_refusal(space: Space, cheapest: Architecture) -> InputError:
+    limits = space.loaded.spec.constraints
+    assert limits is not None
+    line, column = _locate(space, "constraints", "budget")
+    what = ", ".join(f"{k}={v}" for k, v in cheapest.labels(space).items())
+    problem = (
+        f"no architecture fits the budget: the cheapest that meets the other constraints "
+        f"({what}) costs {cheapest.cost.total_usd:,.0f} USD"
+    )
+    if isinstance(limits.budget, dict):
+        shares = ", ".join(f"{n} {float(v):,.0f}" for n, v in dict(cheapest.cost.by_nation).items())
+        problem += f" ({shares})"
+    return InputError(
+        Problem(problem + "; raise the budget or offer cheaper candidates",
+                "constraints.budget", line, column),
+        space.loaded.path or "<scenario>",
+    )  # fmt: skip
+
+
+def none_feasible(space: Space, archs: Sequence[Architecture]) -> InputError:
+    """Why no architecture meets the constraints, located at the constraint at fault."""
+    without_budget = [a for a in archs if not [v for v in space.violations(a) if "budget" in v]]
+    if archs and len(without_budget) < len(archs):
+        ok = [a for a in archs if not [v for v in space.violations(a) if "budget" not in v]]
+        if ok:
+            return budget_refusal(space, min(ok, key=lambda a: a.cost.total_usd))
+    first = space.violations(archs[0]) if archs else ["no architecture"]
+    line, column = _locate(space, "constraints")
+    return InputError(
+        Problem(f"no architecture meets the constraints together (e.g. {first[0]}); relax one",
+                "constraints", line, column),
+        space.loaded.path or "<scenario>",
+    )  # fmt: skip
+
+
 def plan_space(loaded: LoadedScenario, raw: Mapping[str, Any]) -> Space:
     """The decisions of a validated scenario's ``candidates:``.
 
