@@ -34,7 +34,8 @@ def _dots(data: Mapping[str, Any], metric: str) -> list[Dot]:
             f"{estimate(est, fmt)}"
         )
         dots.append(Dot(p["cost_usd"], est["mean"], low, high, p["on_front"], tip,
-                        f"#{order[p['key']]}" if p["key"] in order else ""))  # fmt: skip
+                        f"#{order[p['key']]}" if p["key"] in order and len(order) <= 12
+                        else ""))  # fmt: skip
     return dots
 
 
