@@ -231,3 +231,33 @@ def test_an_unknown_metric_or_method_names_the_option(run_main, small: Path) -> 
     assert code == 2 and "--metric" in err and "did you mean 'p_no_leak'" in err
     code, _, err = run_main("trade", str(small), "--no-store", "--method", "genetic")
     assert code == 2 and "--method" in err and "nsga2" in err
+
+
+def test_a_budget_per_nation_bounds_what_each_nation_pays(
+    tmp_path: Path, exhaustive: TradeResult
+) -> None:
+    """The cheapest architecture with the extra battery costs Japan more than the
+    cheapest without it; a Japanese budget between the two keeps only those without."""
+    without = min(
+        p.by_nation["JPN"] for p in exhaustive.points if p.labels["patriot-extra"] == "no"
+    )
+    with_it = min(
+        p.by_nation["JPN"] for p in exhaustive.points if p.labels["patriot-extra"] != "no"
+    )
+    assert without < with_it
+    limit = (without + with_it) / 2
+    candidates = CANDIDATES.replace("  budget: 20_000_000_000", f"  budget: {{JPN: {limit:.0f}}}")
+    bounded = trade(scenario(tmp_path, candidates), workers=1, marginal=False)
+    assert bounded.infeasible > 0
+    assert all(p.by_nation["JPN"] <= limit for p in bounded.points)
+    assert {p.key for p in bounded.points} == {
+        p.key for p in exhaustive.points if p.by_nation["JPN"] <= limit
+    }
+
+
+def test_validate_refuses_a_bad_candidate_too(run_main, tmp_path: Path) -> None:
+    path = scenario(
+        tmp_path, "\ncandidates:\n  - {unit: ddg-kongo, magazine: THAAD, choose: [8]}\n"
+    )
+    code, _, err = run_main("validate", str(path))
+    assert code == 2 and re.search(r"trade\.yaml:\d+:\d+: candidates\[0\]\.magazine: ", err), err
