@@ -44,6 +44,7 @@ import bench_memory  # noqa: E402
 import bench_plan  # noqa: E402
 import bench_sensitivity  # noqa: E402
 import bench_sweep  # noqa: E402
+import bench_trade  # noqa: E402
 
 #: name -> (module, title of its README section)
 BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
@@ -56,6 +57,7 @@ BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
     "sensitivity": (bench_sensitivity, "Sensitivity: Sobol' indices and a Morris screen"),
     "plan": (bench_plan, "Planned doctrine: planning the theatre"),
     "footprint": (bench_footprint, "Defended footprint"),
+    "trade": (bench_trade, "Trade space: the exhaustive front and NSGA-II"),
 }
 
 

@@ -61,6 +61,11 @@ CASES: dict[str, list[str]] = {
         "uncertainty", f"{EX}/japan-uncertain-figures.yaml", "--samples", "8", "-n", "500",
         "--workers", "1",
     ],
+    "run-japan-architecture-trade": ["run", f"{EX}/japan-architecture-trade.yaml", "-n", TRIALS],
+    "trade-japan-architecture-nsga2": [
+        "trade", f"{EX}/japan-architecture-trade.yaml", "--method", "nsga2", "--population", "8",
+        "--generations", "3", "-n", "300", "--workers", "1",
+    ],
     "sensitivity-japan-morris": [
         "sensitivity", f"{EX}/japan-uncertain-figures.yaml", "--method", "morris", "--n", "4",
         "-n", "500", "--workers", "1",
@@ -68,7 +73,7 @@ CASES: dict[str, list[str]] = {
 }  # fmt: skip
 
 #: Options added to every case that writes to the results store.
-NO_STORE = {"run", "compare", "sweep", "uncertainty", "sensitivity"}
+NO_STORE = {"run", "compare", "sweep", "uncertainty", "sensitivity", "trade"}
 
 VOLATILE = {"timing", "hoplon_version", "resumed", "wall_s", "executor"}
 

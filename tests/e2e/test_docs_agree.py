@@ -119,6 +119,8 @@ def _fast(words: list[str], tmp: Path) -> list[str]:
         extra += ["--workers", "1"]
     if command in ("run", "sweep", "compare"):
         extra += ["--store", str(tmp / "store")]
+    if command == "trade":  # every architecture still priced and run, with few trials
+        extra += ["--trials", "100", "--workers", "1", "--no-store"]
     if command in ("sensitivity", "uncertainty"):  # the design kept small, the shape kept
         small = {"--n": "4", "--trials": "200", "--samples": "4"}
         words = [small.get(words[i - 1], w) if i else w for i, w in enumerate(words)]

@@ -35,7 +35,7 @@ _RENAMED = {
 #: Library fields (first word) the command line sets with the option ``--<field>``.
 _OPTIONS = (
     "trials", "seed", "workers", "cluster", "set", "store", "resume", "metric", "output",
-    "method", "samples", "n", "levels", "set-together",
+    "method", "samples", "n", "levels", "set-together", "population", "generations",
 )  # fmt: skip
 
 

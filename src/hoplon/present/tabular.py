@@ -188,7 +188,45 @@ def fields_sheet(data: Mapping[str, Any], name: str) -> list[Sheet]:
     return [Sheet(name, ["field", "value"], [[p, v] for p, v in _leaves(data)])]
 
 
+def trade_sheets(data: Mapping[str, Any]) -> list[Sheet]:
+    """``hoplon trade``: the front, every evaluated architecture, the marginal table."""
+    info = data["trade"]
+    names = [d["name"] for d in info["decisions"]]
+    nations = sorted({n for p in data["points"] for n in p.get("by_nation_usd") or {}})
+
+    def rows(points: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+        out = []
+        for p in points:
+            row: list[Any] = [p["on_front"], p["cost_usd"]]
+            row += [(p.get("by_nation_usd") or {}).get(n) for n in nations]
+            for m in info["metrics"]:
+                row += _interval(p["metrics"].get(m))
+            out.append(row + [p["architecture"].get(k) for k in names])
+        return out
+
+    header = ["on_front", "cost_usd", *(f"paid_usd_{n}" for n in nations)]
+    header += [f"{m}{s}" for m in info["metrics"] for s in ("", "_low", "_high")] + names
+    metric = info["metrics"][0]
+    marginal = [
+        [r["decision"], r["option"], r["delta_cost_usd"], *_delta(r["delta"].get(metric)),
+         r["gain_per_billion_usd"], r["meets_constraints"]]
+        for r in data["marginal"]["rows"]
+    ]  # fmt: skip
+    return [
+        Sheet("front", header, rows(data["front"])),
+        Sheet("architectures", header, rows(data["points"])),
+        Sheet("marginal", ["decision", "option", "delta_cost_usd", f"delta_{metric}",
+                           "delta_low", "delta_high", "gain_per_billion_usd",
+                           "meets_constraints"], marginal),
+    ]  # fmt: skip
+
+
+def _delta(d: Mapping[str, Any] | None) -> list[Any]:
+    return [None, None, None] if not d else [d["diff"], d["ci95"][0], d["ci95"][1]]
+
+
 SHEETS = {
+    "trade": trade_sheets,
     "run": run_sheets,
     "compare": compare_sheets,
     "sweep": sweep_sheets,

@@ -36,7 +36,8 @@ def scenario_digest(loaded: LoadedScenario) -> str:
     spec = loaded.spec.model_dump(mode="json", by_alias=True)
     spec.pop("seed", None)
     spec.pop("trials", None)
-    spec.pop("uncertain", None)  # what a study varies, not what a run simulates
+    for study_section in ("uncertain", "candidates", "constraints"):
+        spec.pop(study_section, None)  # what a study varies, not what a run simulates
     _drop_new_defaults(spec)
     named = _named_entries(loaded)
     catalog = {

@@ -24,6 +24,7 @@ from hoplon.scenario.schema import (
     TrackSharing,
     lat_lon_alt,
 )
+from hoplon.scenario.tradechecks import check_candidates
 
 Finding = tuple[FieldPath, str]
 _GEOD = Geod(ellps="WGS84")
@@ -671,7 +672,8 @@ def check_scenario(
     findings.extend(count_findings(scenario))
     for check in (_ids, _nations, _memory, _doctrine):
         findings.extend(check(scenario))
-    for check2 in (_catalog_names, _targets, _rights, _platform_radars, _costs):
+    checks = (_catalog_names, _targets, _rights, _platform_radars, _costs, check_candidates)
+    for check2 in checks:
         findings.extend(check2(scenario, catalog))
     refused, suspect = placement(scenario, catalog)
     findings.extend(refused)

@@ -459,6 +459,108 @@ Distribution = Uniform | Triangular | BetaDistribution | Normal | Choice
 MAX_UNCERTAIN = 200
 
 
+# ------------------------------------------------------------------------- trade study
+
+#: Most options one candidate may offer, and most copies of one unit a candidate fields.
+MAX_CHOICES = 64
+MAX_COPIES = 16
+Tier = Literal["upper", "high", "lower", "point"]
+
+
+def _choices(value: Any) -> Any:
+    """``choose: 0..2`` (a range, inclusive, optional step ``0..24..8``), a list, or one number."""
+    if isinstance(value, bool):
+        raise ValueError(
+            "choose is whole numbers: a range lo..hi, a list [8, 16, 24] or one number"
+        )
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, str):
+        parts = value.replace(" ", "").split("..")
+        try:
+            nums = [int(p) for p in parts]
+        except ValueError:
+            nums = []
+        if len(nums) not in (2, 3) or (len(nums) == 3 and nums[2] <= 0) or nums[0] > nums[1]:
+            raise ValueError(
+                f"cannot read the range {value!r}; write lo..hi or lo..hi..step with whole "
+                "numbers, lo <= hi and a positive step (0..1, 8..24..8), or a list [8, 16, 24]"
+            )
+        return list(range(nums[0], nums[1] + 1, nums[2] if len(nums) == 3 else 1))
+    return value
+
+
+class Candidate(Strict):
+    """One choice of a trade study (docs/tradespace.md): how many of a unit of ``units``
+    to field (and at which of the sites ``at``), or how many of one interceptor its
+    magazine holds."""
+
+    unit: Identifier = Field(description="A unit of `units`: its nation, type and magazine.")
+    magazine: str | None = Field(
+        default=None,
+        description="An interceptor the unit's magazine holds: `choose` is then its count.",
+    )
+    choose: Annotated[
+        list[Annotated[int, Field(ge=0, le=100_000)]],
+        Field(min_length=1, max_length=MAX_CHOICES),
+    ] = Field(
+        default=[0, 1],
+        description="The values offered, the first being the current architecture's: "
+        "copies of the unit (default 0..1), or the magazine count.",
+    )
+    at: list[Position] | dict[str, Position] | None = Field(
+        default=None,
+        description="Sites the unit may stand at: each copy at a different one "
+        "(a list, or a mapping of site name to position).",
+    )
+
+    @field_validator("choose", mode="before")
+    @classmethod
+    def _read_choose(cls, value: Any) -> Any:
+        return _choices(value)
+
+    @model_validator(mode="after")
+    def _shape(self) -> Candidate:
+        if len(set(self.choose)) != len(self.choose):
+            raise ValueError(f"choose offers a value twice ({self.choose}); give each once")
+        if self.magazine is not None and self.at is not None:
+            raise ValueError(
+                "a magazine choice takes no sites (at); give them in a candidate of its own"
+            )
+        return self
+
+    def sites(self) -> list[tuple[str, tuple[float, ...]]]:
+        """The sites as (name, position); a list's sites are named site-1, site-2, ..."""
+        if self.at is None:
+            return []
+        if isinstance(self.at, dict):
+            return list(self.at.items())
+        return [(f"site-{i}", pos) for i, pos in enumerate(self.at, start=1)]
+
+
+def _budget(value: Any) -> Any:
+    amounts = value.items() if isinstance(value, dict) else [(None, value)]
+    for nation, amount in amounts:
+        if isinstance(amount, int | float) and not isinstance(amount, bool) and amount < 0:
+            where = f" for {nation}" if nation else ""
+            raise ValueError(f"a budget{where} is US dollars, 0 or more (got {amount:g})")
+    return value
+
+
+class Constraints(Strict):
+    """What an architecture of a trade study must respect."""
+
+    budget: Annotated[float | dict[NationCode, float] | None, AfterValidator(_budget)] = Field(
+        default=None,
+        description="Most life-cycle cost, US dollars of the economics base year: in all, "
+        "or per nation (nation -> dollars, what each nation pays).",
+    )
+    max_units: int | None = Field(default=None, ge=0, description="Most units fielded in all.")
+    require_tiers: list[Tier] | None = Field(
+        default=None, description="Tiers the architecture must field (an interceptor held)."
+    )
+
+
 class Scenario(Strict):
     """One scenario file."""
 
@@ -491,6 +593,14 @@ class Scenario(Strict):
         max_length=MAX_UNCERTAIN,
         description="Notional figures as distributions, keyed by field path, for `hoplon "
         "uncertainty` and `hoplon sensitivity` (docs/sensitivity.md). A run ignores them.",
+    )
+    candidates: list[Candidate] | None = Field(
+        default=None,
+        max_length=64,
+        description="The choices of `hoplon trade` (docs/tradespace.md). A run ignores them.",
+    )
+    constraints: Constraints | None = Field(
+        default=None, description="What a trade study's architectures must respect."
     )
 
     @field_validator("hoplon", mode="before")

@@ -76,7 +76,10 @@ def drop_agreement(loaded: LoadedScenario, indices: Sequence[int]) -> LoadedScen
     notes: list[str] = []
     dropped = set(indices)
     agreements = [a for i, a in enumerate(spec.agreements) if i not in dropped]
-    trimmed = spec.model_copy(update={"agreements": agreements})
+    # a trade study's candidates describe the file's choices, not this run: not kept
+    trimmed = spec.model_copy(
+        update={"agreements": agreements, "candidates": None, "constraints": None}
+    )
     if any(isinstance(spec.agreements[i], TechnologyTransfer) for i in dropped):
         rights = field_rights(trimmed, loaded.catalog)
         units = []

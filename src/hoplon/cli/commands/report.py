@@ -37,7 +37,8 @@ def _study_json(file: Path) -> dict[str, Any]:
             "the JSON is nested too deeply to be a sweep or compare result", file=str(file)
         ) from None
     if not isinstance(data, dict) or not (
-        "points" in data
+        ("trade" in data and "front" in data)
+        or "points" in data
         or ("scenarios" in data and "metrics" in data)
         or ("sensitivity" in data and "indices" in data)
         or ("uncertainty" in data and "metrics" in data)
@@ -45,7 +46,7 @@ def _study_json(file: Path) -> dict[str, Any]:
         raise InputError.single(
             "a JSON input must be the output of `hoplon sweep --json` (with `points`),"
             " `hoplon compare --json` (with `scenarios` and `metrics`), or `hoplon"
-            " sensitivity --json` or `hoplon uncertainty --json`",
+            " sensitivity --json`, `hoplon uncertainty --json` or `hoplon trade --json`",
             file=str(file),
         )
     return data
@@ -114,7 +115,11 @@ def report(
     if file.suffix.lower() == ".json":
         data = _study_json(file)
         try:
-            if "points" in data:
+            if "trade" in data:
+                from hoplon.present.html.trade import render_trade_report
+
+                render_trade_report(data, output)
+            elif "points" in data:
                 render_sweep_report(data, output)
             elif "sensitivity" in data or "uncertainty" in data:
                 render_sensitivity_report(data, output)
@@ -123,7 +128,7 @@ def report(
         except (TypeError, KeyError, ValueError, AttributeError, IndexError, RecursionError) as exc:
             raise InputError.single(
                 f"this JSON does not have the shape of the `--json` output of `hoplon sweep`, "
-                f"`compare`, `sensitivity` or `uncertainty` ({type(exc).__name__}: {exc}); write it with one of those",
+                f"`compare`, `sensitivity`, `uncertainty` or `trade` ({type(exc).__name__}: {exc}); write it with one of those",
                 file=str(file),
             ) from None
     else:

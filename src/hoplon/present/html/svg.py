@@ -615,3 +615,92 @@ def timeline_chart(
             f'<path d="M{num(cx)} {num(top + 10)}l5 -9h-10z" fill="{m.color}"/></g>'
         )
     return _svg(width, height, body, title or x_label)
+
+
+# --------------------------------------------------------------------------------------
+# A Pareto front over the points it was chosen from
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dot:
+    """One point of a scatter: x, y with its 95 % interval, on the front or not, and the
+    text its hover shows."""
+
+    x: float
+    y: float
+    low: float
+    high: float
+    front: bool
+    tip: str
+    label: str = ""
+
+
+def front_chart(
+    dots: Sequence[Dot],
+    *,
+    x_label: str,
+    y_label: str,
+    x_fmt: Formatter = fmt_number,
+    y_fmt: Formatter = fmt_number,
+    width: float = WIDTH,
+    height: float = 320.0,
+    title: str = "",
+) -> str:
+    """Every point in grey, the front's points in colour joined in x order, each with its
+    95 % interval as a vertical bar and its text in a ``<title>`` hover."""
+    if not dots:
+        return ""
+    xs = [d.x for d in dots]
+    ys = [v for d in dots for v in (d.low, d.high, d.y) if math.isfinite(v)]
+    x_ticks = nice_ticks(min(xs), max(xs) if max(xs) > min(xs) else min(xs) + 1, 6)
+    y_ticks = nice_ticks(min(ys), max(ys) if max(ys) > min(ys) else min(ys) + 1, 5)
+    left, right, top, bottom = 76.0, width - 16.0, 12.0, height - 46.0
+
+    def px(v: float) -> float:
+        return left + (v - x_ticks[0]) / (x_ticks[-1] - x_ticks[0]) * (right - left)
+
+    def py(v: float) -> float:
+        return bottom - (v - y_ticks[0]) / (y_ticks[-1] - y_ticks[0]) * (bottom - top)
+
+    body: list[str] = []
+    for t in y_ticks:
+        body.append(
+            f'<line x1="{num(left)}" y1="{num(py(t))}" x2="{num(right)}" y2="{num(py(t))}"'
+            f' stroke="{GRID}"/>' + _text(left - 6, py(t), y_fmt(t), anchor="end", fill=MUTED)
+        )
+    for t in x_ticks:
+        body.append(
+            f'<line x1="{num(px(t))}" y1="{num(bottom)}" x2="{num(px(t))}" y2="{num(bottom + 4)}"'
+            f' stroke="#999"/>' + _text(px(t), bottom + 14, x_fmt(t), anchor="middle", size=11)
+        )
+    body.append(
+        f'<path d="M{num(left)} {num(top)}V{num(bottom)}H{num(right)}" stroke="#999" fill="none"/>'
+    )
+    body.append(_text((left + right) / 2, height - 12, x_label, anchor="middle"))
+    body.append(
+        f'<text transform="translate(12 {num((top + bottom) / 2)}) rotate(-90)"'
+        f' text-anchor="middle" font-size="{num(FONT)}" fill="{INK}">{esc(y_label)}</text>'
+    )
+    front = sorted((d for d in dots if d.front), key=lambda d: d.x)
+    if len(front) > 1:
+        steps = [f"{num(px(front[0].x))} {num(py(front[0].y))}"]
+        for prev, d in zip(front, front[1:], strict=False):
+            steps.append(f"{num(px(d.x))} {num(py(prev.y))}")
+            steps.append(f"{num(px(d.x))} {num(py(d.y))}")
+        body.append(
+            f'<path class="front" d="M{"L".join(steps)}" stroke="#1f77b4" stroke-width="1.5"'
+            ' fill="none"/>'
+        )
+    for d in sorted(dots, key=lambda d: d.front):  # the front drawn last, on top
+        color = "#1f77b4" if d.front else "#b0b0b0"
+        body.append(
+            f'<line x1="{num(px(d.x))}" y1="{num(py(d.low))}" x2="{num(px(d.x))}"'
+            f' y2="{num(py(d.high))}" stroke="{color}" stroke-width="1"/>'
+            f'<circle class="{"front-point" if d.front else "point"}" cx="{num(px(d.x))}"'
+            f' cy="{num(py(d.y))}" r="{4 if d.front else 2.5}" fill="{color}">'
+            f"<title>{esc(d.tip)}</title></circle>"
+        )
+        if d.front and d.label:
+            body.append(_text(px(d.x) + 6, py(d.y) - 8, d.label, size=10, fill=INK))
+    return _svg(width, height, body, title or y_label)
