@@ -186,14 +186,42 @@ F_BOUND = 5  # F_FIRST_INTERCEPT + F_RANK: no engagement of it has a lower key
 F_COLUMNS = 6
 
 
+# Columns of the per-window memo of the last point search (``memo``, (W, M_COLUMNS)):
+# the answer ``memo_k[w]`` holds for every earliest launch in (M_AFTER, M_UNTIL].
+M_AFTER = 0  # launch_s of the point before it (exclusive bound)
+M_UNTIL = 1  # launch_s of the point (inclusive bound)
+M_LAUNCH = 2  # best_launch_s of the point
+M_INTERCEPT = 3  # best_intercept_s of the point
+M_COLUMNS = 4
+
+
 @helper
-def _point(w: int, start: float, wi: Any, wf: Any, launch_s: Any, coarse_s: Any) -> int:
+def _point(
+    w: int,
+    start: float,
+    wi: Any,
+    wf: Any,
+    launch_s: Any,
+    coarse_s: Any,
+    best_s: Any,
+    memo: Any,
+    memo_k: Any,
+) -> int:
     """The point of window ``w`` taken for an earliest launch ``start``: ``-1 - w`` for its
-    first point (its copy kept compact), ``-2 - w`` when no point launches that late."""
+    first point (its copy kept compact, in ``wf``), ``-2 - w`` when no point launches that
+    late, else the point ``k``, whose launch and intercept are then in ``memo[w]``.
+
+    The answer is a function of the window's points alone, so the last one is kept per
+    window (``memo``) and reused while ``start`` falls in the same interval between two
+    launch times: re-evaluating a slot, or the next trial following the same events,
+    asks again, and the memo is small enough to stay in cache where the points are not.
+    """
     if start <= wf[w, F_FIRST_S]:
         return -1 - w
     if start > wf[w, F_LAST_S]:
         return -2 - w
+    if memo[w, M_AFTER] < start <= memo[w, M_UNTIL]:
+        return memo_k[w]
     # searchsorted(launch_s[lo:hi], start, "left"): first in the window's compact
     # index of every STRIDE-th launch time, then among at most STRIDE points
     lo = wi[w, W_LO]
@@ -215,7 +243,20 @@ def _point(w: int, start: float, wi: Any, wf: Any, launch_s: Any, coarse_s: Any)
             a = mid + 1
         else:
             b = mid
+    memo[w, M_AFTER] = launch_s[a - 1]  # a > lo: start is after the first launch
+    memo[w, M_UNTIL] = launch_s[a]
+    memo[w, M_LAUNCH] = best_s[a, 0]
+    memo[w, M_INTERCEPT] = best_s[a, 1]
+    memo_k[w] = a
     return a
+
+
+@helper
+def _engagement(w: int, k: int, wf: Any, memo: Any) -> tuple[float, float]:
+    """(launch, intercept) of point ``k`` of window ``w``, just returned by :func:`_point`."""
+    if k < 0:
+        return wf[w, F_FIRST_LAUNCH], wf[w, F_FIRST_INTERCEPT]
+    return memo[w, M_LAUNCH], memo[w, M_INTERCEPT]
 
 
 @helper
@@ -254,6 +295,8 @@ def _evaluate(
     launch_s: Any,
     coarse_s: Any,
     best_s: Any,
+    memo: Any,
+    memo_k: Any,
     h_off: Any,
     h_time: Any,
     h_suf: Any,
@@ -302,19 +345,17 @@ def _evaluate(
         slot = unit_first[u]  # the channel that comes free first, or -1: no limit
         if slot >= 0 and unit_first_s[u] > start:
             start = unit_first_s[u]
-        k = _point(w, start, wi, wf, launch_s, coarse_s)
+        k = _point(w, start, wi, wf, launch_s, coarse_s, best_s, memo, memo_k)
         if k == -2 - w:
             continue
-        intercept = wf[w, F_FIRST_INTERCEPT] if k < 0 else best_s[k, 1]
+        launch, intercept = _engagement(w, k, wf, memo)
         if layer and intercept + assessment_s > last:
             continue
         key = intercept + wf[w, F_RANK]
-        if wi[w, W_HOLD]:
-            launch = wf[w, F_FIRST_LAUNCH] if k < 0 else best_s[k, 0]
-            if _held(s, launch, stock_row, h_off, h_time, h_suf, spe):
-                if layer:
-                    continue
-                key += HELD_RANK  # held back: after every window that is not
+        if wi[w, W_HOLD] and _held(s, launch, stock_row, h_off, h_time, h_suf, spe):
+            if layer:
+                continue
+            key += HELD_RANK  # held back: after every window that is not
         order = wi[w, W_ORDER]
         if key < best_key or (key == best_key and order < best_order):
             best_key = key
@@ -394,24 +435,26 @@ def run_block(
     unit_first_s[:] = -np.inf
     for u in range(n_units):
         unit_first[u] = chan_off[u] if chan_off[u + 1] > chan_off[u] else -1
+    memo = np.full((wi.shape[0], M_COLUMNS), np.inf)  # empty intervals: no answer yet
+    memo_k = np.zeros(wi.shape[0], dtype=np.int64)
     init_when = np.full(n_threats, np.inf)
     for t in range(n_threats):
         if n_slots[t] > 0:
             w, k, c = _evaluate(
                 t, -np.inf, -1, init_stock, budget_row, claim_row, unit_first, unit_first_s,
-                seen, tw_off, wi, wf, launch_s, coarse_s, best_s, h_off, h_time, h_suf, spe,
+                seen, tw_off, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off, h_time, h_suf, spe,
                 sls, assessment_s,
             )  # fmt: skip
             if layered and w >= 0:
                 lw, lk, lc = _evaluate(
                     t, -np.inf, w, init_stock, budget_row, claim_row, unit_first,
-                    unit_first_s, seen, tw_off, wi, wf, launch_s, coarse_s, best_s, h_off,
+                    unit_first_s, seen, tw_off, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
                     h_time, h_suf, spe, sls, assessment_s,
                 )  # fmt: skip
                 if lw >= 0:
                     w, k = lw, lk
             if w >= 0:
-                init_when[t] = wf[w, F_FIRST_LAUNCH] if k < 0 else best_s[k, 0]
+                init_when[t] = _engagement(w, k, wf, memo)[0]
     init_order = np.argsort(init_when, kind="mergesort")  # stable: ties by threat
     n_first = 0
     while n_first < n_threats and init_when[init_order[n_first]] < np.inf:
@@ -480,13 +523,13 @@ def run_block(
                     break
             w, k, c = _evaluate(
                 t, free_at[t], -1, stock_row, budget_row, claim_row, unit_first,
-                unit_first_s, seen, tw_off, wi, wf, launch_s, coarse_s, best_s, h_off,
+                unit_first_s, seen, tw_off, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
                 h_time, h_suf, spe, sls, assessment_s,
             )  # fmt: skip
             if layered and w >= 0:
                 lw, lk, lc = _evaluate(
                     t, free_at[t], w, stock_row, budget_row, claim_row, unit_first,
-                    unit_first_s, seen, tw_off, wi, wf, launch_s, coarse_s, best_s, h_off,
+                    unit_first_s, seen, tw_off, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
                     h_time, h_suf, spe, sls, assessment_s,
                 )  # fmt: skip
                 if lw >= 0:
@@ -495,12 +538,7 @@ def run_block(
                 if has_plan:
                     _release(t, tw_off, wi, budget_row, claim_row)
                 continue
-            if k < 0:
-                launch = wf[w, F_FIRST_LAUNCH]
-                intercept = wf[w, F_FIRST_INTERCEPT]
-            else:
-                launch = best_s[k, 0]
-                intercept = best_s[k, 1]
+            launch, intercept = _engagement(w, k, wf, memo)
             if not popped or launch != when:
                 # a new slot, or resources went meanwhile: wait for its launch time
                 size = _heap_push(ht, hk, size, launch, t)
