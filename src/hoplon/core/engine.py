@@ -419,9 +419,10 @@ def kernel_tables(model: Model, plan: Plan) -> tuple[object, ...]:
     wf[:, kn.F_FIRST_LAUNCH] = win.best_launch_s[lo]
     wf[:, kn.F_FIRST_INTERCEPT] = win.best_intercept_s[lo]
     wf[:, kn.F_LAST_S] = win.launch_s[np.maximum(hi - 1, 0)]
-    wf[:, kn.F_BOUND] = wf[:, kn.F_FIRST_INTERCEPT] + wf[:, kn.F_RANK]
+    w_bound = wf[:, kn.F_FIRST_INTERCEPT] + wf[:, kn.F_RANK]
     tables: tuple[object, ...] = (
-        plan.threat_slots, tw_off, wi, wf, np.ascontiguousarray(plan.window_budget[order]),
+        plan.threat_slots, tw_off, wi, wf, w_bound, np.ascontiguousarray(wi[:, kn.W_STOCK]),
+        np.ascontiguousarray(plan.window_budget[order]),
         np.ascontiguousarray(salvo_kill), n_seen, plan.channel_offsets, win.launch_s, coarse_s,
         np.ascontiguousarray(np.stack([win.best_launch_s, win.best_intercept_s], axis=1)),
         plan.reserve_offsets, plan.reserve_time_s, plan.reserve_suffix,

@@ -182,8 +182,10 @@ F_FIRST_S = 1  # launch_s of its first point
 F_FIRST_LAUNCH = 2  # best_launch_s of it
 F_FIRST_INTERCEPT = 3  # best_intercept_s of it: the window's earliest intercept
 F_LAST_S = 4  # launch_s of its last point
-F_BOUND = 5  # F_FIRST_INTERCEPT + F_RANK: no engagement of it has a lower key
-F_COLUMNS = 6
+F_COLUMNS = 5
+# Two columns are arrays of their own, read for every window a walk passes (so they stay
+# in cache where the tables do not): ``w_bound`` (W,), the window's first intercept plus
+# its rank, below which none of its engagements' keys can be, and ``w_stock`` (W,).
 
 
 # Columns of the per-window memo of the last point search (``memo``, (W, M_COLUMNS)):
@@ -290,6 +292,8 @@ def _evaluate(
     unit_first_s: Any,
     seen: Any,
     tw_off: Any,
+    w_bound: Any,
+    w_stock: Any,
     wi: Any,
     wf: Any,
     launch_s: Any,
@@ -313,7 +317,7 @@ def _evaluate(
     shoot-look-shoot, not held back, whose intercept plus assessment is no later than
     ``b``'s last launch; the same key otherwise.
 
-    A threat's windows are sorted by :data:`F_BOUND`, a lower bound of their key, so
+    A threat's windows are sorted by ``w_bound``, a lower bound of their key, so
     the walk stops at the first window that cannot win; ties on the key go to the
     window first in the plan's order (:data:`W_ORDER`), as if walked in that order.
     """
@@ -328,9 +332,9 @@ def _evaluate(
         other = wi[lower_than, W_UNIT]
         last = wf[lower_than, F_LAST_S]
     for w in range(tw_off[t], tw_off[t + 1]):
-        if wf[w, F_BOUND] > best_key:
+        if w_bound[w] > best_key:
             break  # neither this window nor any after it can win
-        s = wi[w, W_STOCK]
+        s = w_stock[w]
         left = stock_row[s]
         if left <= 0:
             continue
@@ -387,6 +391,8 @@ def run_block(
     tw_off: Any,  # (T+1,) each threat's windows: rows tw_off[t]:tw_off[t+1] of wi, wf
     wi: Any,  # (W, W_COLUMNS) int64 per-window table
     wf: Any,  # (W, F_COLUMNS) float64 per-window table
+    w_bound: Any,  # (W,) lower bound of each window's key
+    w_stock: Any,  # (W,) its stock
     w_budget: Any,  # (W,) planned interceptors per trial, -1: no plan
     salvo_kill: Any,  # (W, spe + 1)
     n_seen: int,
@@ -442,13 +448,13 @@ def run_block(
         if n_slots[t] > 0:
             w, k, c = _evaluate(
                 t, -np.inf, -1, init_stock, budget_row, claim_row, unit_first, unit_first_s,
-                seen, tw_off, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off, h_time, h_suf, spe,
+                seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off, h_time, h_suf, spe,
                 sls, assessment_s,
             )  # fmt: skip
             if layered and w >= 0:
                 lw, lk, lc = _evaluate(
                     t, -np.inf, w, init_stock, budget_row, claim_row, unit_first,
-                    unit_first_s, seen, tw_off, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
+                    unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
                     h_time, h_suf, spe, sls, assessment_s,
                 )  # fmt: skip
                 if lw >= 0:
@@ -523,13 +529,13 @@ def run_block(
                     break
             w, k, c = _evaluate(
                 t, free_at[t], -1, stock_row, budget_row, claim_row, unit_first,
-                unit_first_s, seen, tw_off, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
+                unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
                 h_time, h_suf, spe, sls, assessment_s,
             )  # fmt: skip
             if layered and w >= 0:
                 lw, lk, lc = _evaluate(
                     t, free_at[t], w, stock_row, budget_row, claim_row, unit_first,
-                    unit_first_s, seen, tw_off, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
+                    unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
                     h_time, h_suf, spe, sls, assessment_s,
                 )  # fmt: skip
                 if lw >= 0:
