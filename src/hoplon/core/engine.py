@@ -379,33 +379,55 @@ def kernel_tables(model: Model, plan: Plan) -> tuple[object, ...]:
     cached = _TABLES.get(id(plan))
     if cached is not None and cached[0] is plan:
         return cached[1]
-    from hoplon.core.kernel import coarse_index
+    from hoplon.core import kernel as kn
 
     win = model.windows
     order = plan.threat_window_index
     order = order[win.offsets[order + 1] > win.offsets[order]]
-    counts = np.bincount(win.threat[order], minlength=model.n_threats)
+    threat = win.threat[order]
+    counts = np.bincount(threat, minlength=model.n_threats)
     tw_off = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    place = np.arange(order.size, dtype=np.int64) - np.repeat(tw_off[:-1], counts)
+    # a threat's windows sorted by their key's lower bound (the earliest intercept plus
+    # the doctrine's rank); ``place``, the window's place in the plan's order, breaks ties
+    bound = win.best_intercept_s[win.offsets[order]] + plan.window_rank[order]
+    by_bound = np.lexsort((place, bound, threat))
+    order = order[by_bound]
+    place = place[by_bound]
     lo = np.ascontiguousarray(win.offsets[order])
     hi = np.ascontiguousarray(win.offsets[order + 1])
     spe = model.shots_per_engagement
     p = win.p_kill[order]
     salvo_kill = 1.0 - (1.0 - p[:, None]) ** np.arange(spe + 1)[None, :]
     n_seen = int(plan.window_seen.max()) + 1 if plan.window_seen.size else 0
-    c_off, coarse_s = coarse_index(lo, hi, win.launch_s)
+    c_off, coarse_s = kn.coarse_index(lo, hi, win.launch_s)
+    wi = np.zeros((order.size, kn.W_COLUMNS), dtype=np.int64)
+    wi[:, kn.W_LO] = lo
+    wi[:, kn.W_HI] = hi
+    wi[:, kn.W_STOCK] = win.stock[order]
+    wi[:, kn.W_UNIT] = plan.window_unit[order]
+    wi[:, kn.W_INTERCEPTOR] = plan.window_interceptor[order]
+    wi[:, kn.W_SEEN] = plan.window_seen[order]
+    wi[:, kn.W_TIER] = plan.window_tier[order]
+    wi[:, kn.W_HOLD] = plan.window_hold[order]
+    wi[:, kn.W_COARSE] = c_off[:-1]
+    wi[:, kn.W_COARSE_END] = c_off[1:]
+    wi[:, kn.W_ORDER] = place
+    wf = np.zeros((order.size, kn.F_COLUMNS))
+    wf[:, kn.F_RANK] = plan.window_rank[order]
+    wf[:, kn.F_FIRST_S] = win.launch_s[lo]
+    wf[:, kn.F_FIRST_LAUNCH] = win.best_launch_s[lo]
+    wf[:, kn.F_FIRST_INTERCEPT] = win.best_intercept_s[lo]
+    wf[:, kn.F_LAST_S] = win.launch_s[np.maximum(hi - 1, 0)]
+    w_bound = wf[:, kn.F_FIRST_INTERCEPT] + wf[:, kn.F_RANK]
     tables: tuple[object, ...] = (
-        plan.threat_slots, tw_off, np.arange(order.size, dtype=np.int64), lo, hi,
-        win.stock[order].astype(np.int64), plan.window_unit[order],
-        plan.window_interceptor[order], plan.window_seen[order], n_seen,
-        plan.window_rank[order].astype(float), np.ascontiguousarray(salvo_kill),
-        plan.channel_offsets, win.launch_s, win.best_launch_s, win.best_intercept_s,
-        win.launch_s[lo], win.best_launch_s[lo], win.best_intercept_s[lo],
-        win.launch_s[np.maximum(hi - 1, 0)], c_off, coarse_s,
+        plan.threat_slots, tw_off, wi, wf, w_bound, np.ascontiguousarray(wi[:, kn.W_STOCK]),
+        np.ascontiguousarray(plan.window_budget[order]),
+        np.ascontiguousarray(salvo_kill), n_seen, plan.channel_offsets, win.launch_s, coarse_s,
         np.ascontiguousarray(np.stack([win.best_launch_s, win.best_intercept_s], axis=1)),
-        int(spe), bool(model.shoot_look_shoot), float(model.assessment_s),
-        model.stock_initial.astype(np.int32),
-        plan.window_tier[order], plan.window_hold[order], plan.window_budget[order],
-        plan.reserve_offsets, plan.reserve_time_s, plan.reserve_suffix, bool(model.layered),
+        plan.reserve_offsets, plan.reserve_time_s, plan.reserve_suffix,
+        model.stock_initial.astype(np.int32), int(spe), bool(model.shoot_look_shoot),
+        float(model.assessment_s), bool(model.layered),
         threat_parents(model),
     )  # fmt: skip
     if len(_TABLES) > 64:

@@ -30,8 +30,11 @@ try:  # pragma: no cover - exercised by the import itself
     def jit(fn: Callable[..., Any]) -> Callable[..., Any]:
         return _njit(cache=True, nogil=True)(fn)
 
-    def inline(fn: Callable[..., Any]) -> Callable[..., Any]:
-        return _njit(cache=True, nogil=True, inline="always")(fn)
+    def helper(fn: Callable[..., Any]) -> Callable[..., Any]:
+        # no reference counting of the arrays it is passed: it allocates nothing, and
+        # counting them at every call is most of the cost of a small helper
+        options: dict[str, Any] = {"cache": True, "nogil": True, "_nrt": False}
+        return _njit(**options)(fn)
 
     HAVE_NUMBA = True
 except ImportError:  # pragma: no cover - numba is a declared dependency
@@ -39,7 +42,7 @@ except ImportError:  # pragma: no cover - numba is a declared dependency
     def jit(fn: Callable[..., Any]) -> Callable[..., Any]:
         return fn
 
-    inline = jit
+    helper = jit
 
     HAVE_NUMBA = False
 
@@ -68,7 +71,7 @@ def coarse_index(lo: Any, hi: Any, launch_s: Any) -> tuple[Any, Any]:
     return c_off, np.ascontiguousarray(launch_s[np.repeat(lo, counts) + within * STRIDE])
 
 
-@jit
+@helper
 def _mulhi(a: np.uint64, b: np.uint64) -> np.uint64:
     """High 64 bits of the 128-bit product of two uint64."""
     a_lo = a & _M32
@@ -83,7 +86,7 @@ def _mulhi(a: np.uint64, b: np.uint64) -> np.uint64:
     return p3 + (p1 >> _S32) + (p2 >> _S32) + (mid >> _S32)
 
 
-@jit
+@helper
 def philox_uniform(
     k0: np.uint64, k1: np.uint64, index: np.uint64, wave: np.uint64, j: np.uint64
 ) -> float:
@@ -115,12 +118,12 @@ def philox_uniform(
     return float(x >> _S11) * _TO_UNIT
 
 
-@jit
+@helper
 def _heap_less(ht: Any, hk: Any, a: int, b: int) -> bool:
     return ht[a] < ht[b] or (ht[a] == ht[b] and hk[a] < hk[b])
 
 
-@jit
+@helper
 def _heap_push(ht: Any, hk: Any, size: int, when: float, t: int) -> int:
     i = size
     ht[i] = when
@@ -136,7 +139,7 @@ def _heap_push(ht: Any, hk: Any, size: int, when: float, t: int) -> int:
     return size + 1
 
 
-@jit
+@helper
 def _heap_pop(ht: Any, hk: Any, size: int) -> int:
     """Remove the root (read it before calling); returns the new size."""
     size -= 1
@@ -159,48 +162,106 @@ def _heap_pop(ht: Any, hk: Any, size: int) -> int:
     return size
 
 
-@jit
+# Columns of the kernel's per-window integer table ``wi`` (W, W_COLUMNS): one row per
+# window, a threat's windows side by side (:func:`hoplon.core.engine.kernel_tables`).
+W_LO = 0  # first point of the window
+W_HI = 1  # one past its last point
+W_STOCK = 2  # the stock (unit's interceptor type) it fires from
+W_UNIT = 3
+W_INTERCEPTOR = 4
+W_SEEN = 5  # index of (threat, unit) in the per-trial "engaged" flags
+W_TIER = 6  # tier rank of its interceptor
+W_HOLD = 7  # 1: preserve-upper-tier may hold it back
+W_COARSE = 8  # first entry of its compact index of launch times (coarse_s)
+W_COARSE_END = 9  # one past its last
+W_ORDER = 10  # its place among the threat's windows in the plan's order (breaks ties)
+W_COLUMNS = 11
+# Columns of the per-window float table ``wf`` (W, F_COLUMNS).
+F_RANK = 0  # the doctrine's preference, added to the intercept time
+F_FIRST_S = 1  # launch_s of its first point
+F_FIRST_LAUNCH = 2  # best_launch_s of it
+F_FIRST_INTERCEPT = 3  # best_intercept_s of it: the window's earliest intercept
+F_LAST_S = 4  # launch_s of its last point
+F_COLUMNS = 5
+# Two columns are arrays of their own, read for every window a walk passes (so they stay
+# in cache where the tables do not): ``w_bound`` (W,), the window's first intercept plus
+# its rank, below which none of its engagements' keys can be, and ``w_stock`` (W,).
+
+
+# Columns of the per-window memo of the last point search (``memo``, (W, M_COLUMNS)):
+# the answer ``memo_k[w]`` holds for every earliest launch in (M_AFTER, M_UNTIL].
+M_AFTER = 0  # launch_s of the point before it (exclusive bound)
+M_UNTIL = 1  # launch_s of the point (inclusive bound)
+M_LAUNCH = 2  # best_launch_s of the point
+M_INTERCEPT = 3  # best_intercept_s of the point
+M_COLUMNS = 4
+
+
+@helper
 def _point(
     w: int,
     start: float,
-    w_lo: Any,
-    w_hi: Any,
+    wi: Any,
+    wf: Any,
     launch_s: Any,
-    w_first_s: Any,
-    w_last_s: Any,
-    c_off: Any,
     coarse_s: Any,
+    best_s: Any,
+    memo: Any,
+    memo_k: Any,
 ) -> int:
     """The point of window ``w`` taken for an earliest launch ``start``: ``-1 - w`` for its
-    first point (its copy kept compact), ``-2 - w`` when no point launches that late."""
-    if start <= w_first_s[w]:
+    first point (its copy kept compact, in ``wf``), ``-2 - w`` when no point launches that
+    late, else the point ``k``, whose launch and intercept are then in ``memo[w]``.
+
+    The answer is a function of the window's points alone, so the last one is kept per
+    window (``memo``) and reused while ``start`` falls in the same interval between two
+    launch times: re-evaluating a slot, or the next trial following the same events,
+    asks again, and the memo is small enough to stay in cache where the points are not.
+    """
+    if start <= wf[w, F_FIRST_S]:
         return -1 - w
-    if start > w_last_s[w]:
+    if start > wf[w, F_LAST_S]:
         return -2 - w
+    if memo[w, M_AFTER] < start <= memo[w, M_UNTIL]:
+        return memo_k[w]
     # searchsorted(launch_s[lo:hi], start, "left"): first in the window's compact
     # index of every STRIDE-th launch time, then among at most STRIDE points
-    lo = w_lo[w]
-    a = c_off[w]
-    b = c_off[w + 1]
+    lo = wi[w, W_LO]
+    first = wi[w, W_COARSE]
+    a = first
+    b = wi[w, W_COARSE_END]
     while a < b:
         mid = (a + b) // 2
         if coarse_s[mid] < start:
             a = mid + 1
         else:
             b = mid
-    jj = a - c_off[w]  # coarse points before start (>= 1: start > the first)
+    jj = a - first  # coarse points before start (>= 1: start > the first)
     a = lo + (jj - 1) * STRIDE + 1
-    b = min(lo + jj * STRIDE, w_hi[w])
+    b = min(lo + jj * STRIDE, wi[w, W_HI])
     while a < b:
         mid = (a + b) // 2
         if launch_s[mid] < start:
             a = mid + 1
         else:
             b = mid
+    memo[w, M_AFTER] = launch_s[a - 1]  # a > lo: start is after the first launch
+    memo[w, M_UNTIL] = launch_s[a]
+    memo[w, M_LAUNCH] = best_s[a, 0]
+    memo[w, M_INTERCEPT] = best_s[a, 1]
+    memo_k[w] = a
     return a
 
 
-@jit
+@helper
+def _engagement(w: int, k: int, wf: Any, memo: Any) -> tuple[float, float]:
+    """(launch, intercept) of point ``k`` of window ``w``, just returned by :func:`_point`."""
+    if k < 0:
+        return wf[w, F_FIRST_LAUNCH], wf[w, F_FIRST_INTERCEPT]
+    return memo[w, M_LAUNCH], memo[w, M_INTERCEPT]
+
+
+@helper
 def _held(
     s: int, launch: float, stock_row: Any, h_off: Any, h_time: Any, h_suf: Any, spe: int
 ) -> bool:
@@ -219,10 +280,11 @@ def _held(
     return stock_row[s] - min(spe, stock_row[s]) < reserve
 
 
-@jit
+@helper
 def _evaluate(
     t: int,
     earliest: float,
+    lower_than: int,  # -1, or layered: only windows of a lower tier than this window's
     stock_row: Any,
     budget_row: Any,
     claim_row: Any,
@@ -230,120 +292,91 @@ def _evaluate(
     unit_first_s: Any,
     seen: Any,
     tw_off: Any,
-    tw_idx: Any,
-    w_lo: Any,
-    w_hi: Any,
+    w_bound: Any,
     w_stock: Any,
-    w_unit: Any,
-    w_seen: Any,
-    w_rank: Any,
-    w_tier: Any,
-    w_hold: Any,
+    wi: Any,
+    wf: Any,
+    launch_s: Any,
+    coarse_s: Any,
+    best_s: Any,
+    memo: Any,
+    memo_k: Any,
     h_off: Any,
     h_time: Any,
     h_suf: Any,
-    launch_s: Any,
-    w_first_s: Any,
-    w_first_launch_s: Any,
-    w_first_intercept_s: Any,
-    w_last_s: Any,
-    c_off: Any,
-    coarse_s: Any,
-    best_s: Any,
     spe: int,
     sls: bool,
-    layered: bool,
     assessment_s: float,
 ) -> tuple[int, int, int]:
     """The doctrine's preferred engagement of threat ``t`` now: (window, point, channel);
     window -1 when none qualifies, channel -1 for a unit without a channel limit; point
-    ``-1 - w`` stands for the window's first point."""
+    ``-1 - w`` stands for the window's first point.
+
+    With ``lower_than = b`` (``layered``), the earlier-tier engagement that fires before
+    window ``b``: a qualifying window of a lower tier rank, of another unit without
+    shoot-look-shoot, not held back, whose intercept plus assessment is no later than
+    ``b``'s last launch; the same key otherwise.
+
+    A threat's windows are sorted by ``w_bound``, a lower bound of their key, so
+    the walk stops at the first window that cannot win; ties on the key go to the
+    window first in the plan's order (:data:`W_ORDER`), as if walked in that order.
+    """
     best_key = np.inf
+    best_order = -1
     bw = -1
     bk = -1
     bc = -1
-    for q in range(tw_off[t], tw_off[t + 1]):
-        w = tw_idx[q]
-        if stock_row[w_stock[w]] <= 0:
+    layer = lower_than >= 0
+    if layer:
+        tier = wi[lower_than, W_TIER]
+        other = wi[lower_than, W_UNIT]
+        last = wf[lower_than, F_LAST_S]
+    for w in range(tw_off[t], tw_off[t + 1]):
+        if w_bound[w] > best_key:
+            break  # neither this window nor any after it can win
+        s = w_stock[w]
+        left = stock_row[s]
+        if left <= 0:
             continue
-        if budget_row[w] == 0 and stock_row[w_stock[w]] <= claim_row[w_stock[w]]:
+        if budget_row[w] == 0 and left <= claim_row[s]:
             continue  # a plan gives it nothing, and the stock is all claimed by the plan
-        if not sls and seen[w_seen[w]]:
+        if not sls and seen[wi[w, W_SEEN]]:
             continue
-        # best_intercept_s never decreases along a window's points, so its first point
-        # bounds the window's key from below: skip the search when it cannot win
-        if w_first_intercept_s[w] + w_rank[w] >= best_key:
+        u = wi[w, W_UNIT]
+        if layer and (wi[w, W_TIER] >= tier or (not sls and u == other)):
             continue
-        u = w_unit[w]
         start = earliest
         slot = unit_first[u]  # the channel that comes free first, or -1: no limit
         if slot >= 0 and unit_first_s[u] > start:
             start = unit_first_s[u]
-        k = _point(w, start, w_lo, w_hi, launch_s, w_first_s, w_last_s, c_off, coarse_s)
+        k = _point(w, start, wi, wf, launch_s, coarse_s, best_s, memo, memo_k)
         if k == -2 - w:
             continue
-        key = (w_first_intercept_s[w] if k < 0 else best_s[k, 1]) + w_rank[w]
-        if w_hold[w]:
-            launch = w_first_launch_s[w] if k < 0 else best_s[k, 0]
-            if _held(w_stock[w], launch, stock_row, h_off, h_time, h_suf, spe):
-                key += HELD_RANK  # held back: after every window that is not
-        if key < best_key:
+        launch, intercept = _engagement(w, k, wf, memo)
+        if layer and intercept + assessment_s > last:
+            continue
+        key = intercept + wf[w, F_RANK]
+        if wi[w, W_HOLD] and _held(s, launch, stock_row, h_off, h_time, h_suf, spe):
+            if layer:
+                continue
+            key += HELD_RANK  # held back: after every window that is not
+        order = wi[w, W_ORDER]
+        if key < best_key or (key == best_key and order < best_order):
             best_key = key
+            best_order = order
             bw = w
             bk = k
             bc = slot
-    if not layered or bw < 0:
-        return bw, bk, bc
-    # layered: an earlier tier fires first when the chosen window is still open after
-    # its intercept and assessment (the later tier is left as a second opportunity)
-    last = w_last_s[bw]
-    lkey = np.inf
-    lw = -1
-    lk = -1
-    lc = -1
-    for q in range(tw_off[t], tw_off[t + 1]):
-        w = tw_idx[q]
-        if w_tier[w] >= w_tier[bw] or stock_row[w_stock[w]] <= 0:
-            continue
-        if budget_row[w] == 0 and stock_row[w_stock[w]] <= claim_row[w_stock[w]]:
-            continue
-        if not sls and (seen[w_seen[w]] or w_unit[w] == w_unit[bw]):
-            continue
-        u = w_unit[w]
-        start = earliest
-        slot = unit_first[u]
-        if slot >= 0 and unit_first_s[u] > start:
-            start = unit_first_s[u]
-        k = _point(w, start, w_lo, w_hi, launch_s, w_first_s, w_last_s, c_off, coarse_s)
-        if k == -2 - w:
-            continue
-        intercept = w_first_intercept_s[w] if k < 0 else best_s[k, 1]
-        if intercept + assessment_s > last:
-            continue
-        if w_hold[w]:
-            launch = w_first_launch_s[w] if k < 0 else best_s[k, 0]
-            if _held(w_stock[w], launch, stock_row, h_off, h_time, h_suf, spe):
-                continue
-        if intercept + w_rank[w] < lkey:
-            lkey = intercept + w_rank[w]
-            lw = w
-            lk = k
-            lc = slot
-    if lw >= 0:
-        return lw, lk, lc
     return bw, bk, bc
 
 
-@jit
-def _release(
-    t: int, tw_off: Any, tw_idx: Any, w_stock: Any, budget_row: Any, claim_row: Any
-) -> None:
+@helper
+def _release(t: int, tw_off: Any, wi: Any, budget_row: Any, claim_row: Any) -> None:
     """A planned threat is done (killed, or no engagement left): its unspent planned
     interceptors are no longer claimed, and any window may use them."""
-    for q in range(tw_off[t], tw_off[t + 1]):
-        w = tw_idx[q]
+    for w in range(tw_off[t], tw_off[t + 1]):
         if budget_row[w] > 0:
-            claim_row[w_stock[w]] -= budget_row[w]
+            claim_row[wi[w, W_STOCK]] -= budget_row[w]
             budget_row[w] = 0
 
 
@@ -355,38 +388,25 @@ def run_block(
     kills: Any,  # (n, U) int32, out (zeros in)
     events: Any,  # (E, 7) float64: the first trial's engagements, when E > 0
     n_slots: Any,  # (T,) slots (decision points) per threat
-    tw_off: Any,  # (T+1,) CSR of each threat's windows
-    tw_idx: Any,
-    w_lo: Any,  # (W,) first point of each window
-    w_hi: Any,  # (W,) one past its last point
-    w_stock: Any,
-    w_unit: Any,
-    w_interceptor: Any,
-    w_seen: Any,  # (W,) index of (threat, unit) in the per-trial "engaged" flags
-    n_seen: int,
-    w_rank: Any,
+    tw_off: Any,  # (T+1,) each threat's windows: rows tw_off[t]:tw_off[t+1] of wi, wf
+    wi: Any,  # (W, W_COLUMNS) int64 per-window table
+    wf: Any,  # (W, F_COLUMNS) float64 per-window table
+    w_bound: Any,  # (W,) lower bound of each window's key
+    w_stock: Any,  # (W,) its stock
+    w_budget: Any,  # (W,) planned interceptors per trial, -1: no plan
     salvo_kill: Any,  # (W, spe + 1)
+    n_seen: int,
     chan_off: Any,  # (U+1,) CSR of each unit's fire channels (none: unlimited)
-    launch_s: Any,
-    best_launch_s: Any,
-    best_intercept_s: Any,
-    w_first_s: Any,  # (W,) launch_s of each window's first point
-    w_first_launch_s: Any,  # (W,) best_launch_s of it
-    w_first_intercept_s: Any,  # (W,) best_intercept_s of it
-    w_last_s: Any,  # (W,) launch_s of each window's last point
-    c_off: Any,  # (W+1,) CSR of coarse_s
+    launch_s: Any,  # (N,) every window point's launch time
     coarse_s: Any,  # every STRIDE-th launch_s of each window, from its first
     best_s: Any,  # (N, 2) best_launch_s and best_intercept_s side by side
-    spe: int,
-    sls: bool,
-    assessment_s: float,
-    initial_stock: Any,  # (S,) the magazines
-    w_tier: Any,  # (W,) tier rank of the window's interceptor
-    w_hold: Any,  # (W,) bool: preserve-upper-tier may hold it back
-    w_budget: Any,  # (W,) planned interceptors per trial, -1: no plan
     h_off: Any,  # (S+1,) CSR of the interceptors each stock keeps back over time
     h_time: Any,
     h_suf: Any,
+    initial_stock: Any,  # (S,) the magazines
+    spe: int,
+    sls: bool,
+    assessment_s: float,
     layered: bool,
     parent: Any,  # (T,) the threat carrying each stand-off missile, -1 for none
     k0: np.uint64,
@@ -394,7 +414,15 @@ def run_block(
     wave: np.uint64,
     max_slots: int,
 ) -> int:
-    """Simulate every trial of a block; returns the number of rows written to ``events``."""
+    """Simulate every trial of a block; returns the number of rows written to ``events``.
+
+    Per trial, the queue of slots is the merge of two sorted sequences, in the order of
+    (launch time, threat): the first slots of the threats as the block's schedule has
+    them (when the trial starts from the full magazines, every trial's first slots are the
+    same: computed once, sorted, then read in order, skipping the threats that failed at
+    launch), and a heap of the slots pushed while the trial runs (a threat's later slots,
+    and slots that wait again). Each threat has at most one slot queued at a time.
+    """
     n, n_threats = alive.shape
     free_at = np.empty(n_threats)
     next_slot = np.zeros(n_threats, dtype=np.int64)
@@ -414,18 +442,30 @@ def run_block(
     unit_first_s[:] = -np.inf
     for u in range(n_units):
         unit_first[u] = chan_off[u] if chan_off[u + 1] > chan_off[u] else -1
+    memo = np.full((wi.shape[0], M_COLUMNS), np.inf)  # empty intervals: no answer yet
+    memo_k = np.zeros(wi.shape[0], dtype=np.int64)
     init_when = np.full(n_threats, np.inf)
     for t in range(n_threats):
         if n_slots[t] > 0:
             w, k, c = _evaluate(
-                t, -np.inf, init_stock, budget_row, claim_row, unit_first, unit_first_s, seen, tw_off,
-                tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, w_tier, w_hold, h_off, h_time,
-                h_suf, launch_s, w_first_s, w_first_launch_s, w_first_intercept_s, w_last_s,
-                c_off, coarse_s, best_s, spe, sls, layered, assessment_s,
+                t, -np.inf, -1, init_stock, budget_row, claim_row, unit_first, unit_first_s,
+                seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off, h_time, h_suf, spe,
+                sls, assessment_s,
             )  # fmt: skip
+            if layered and w >= 0:
+                lw, lk, lc = _evaluate(
+                    t, -np.inf, w, init_stock, budget_row, claim_row, unit_first,
+                    unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
+                    h_time, h_suf, spe, sls, assessment_s,
+                )  # fmt: skip
+                if lw >= 0:
+                    w, k = lw, lk
             if w >= 0:
-                init_when[t] = w_first_launch_s[w] if k < 0 else best_s[k, 0]
+                init_when[t] = _engagement(w, k, wf, memo)[0]
     init_order = np.argsort(init_when, kind="mergesort")  # stable: ties by threat
+    n_first = 0
+    while n_first < n_threats and init_when[init_order[n_first]] < np.inf:
+        n_first += 1
     for i in range(n):
         free_at[:] = -np.inf
         chan_free[:] = -np.inf
@@ -433,8 +473,9 @@ def run_block(
         for u in range(n_units):
             unit_first[u] = chan_off[u] if chan_off[u + 1] > chan_off[u] else -1
         seen[:] = False
-        budget_row[:] = w_budget
-        claim_row[:] = 0
+        if has_plan:
+            budget_row[:] = w_budget
+            claim_row[:] = 0
         next_slot[:] = 0
         alive_row = alive[i]
         stock_row = stock[i]
@@ -444,66 +485,77 @@ def run_block(
         if has_plan:  # each launched threat claims the interceptors the plan gives it
             for t in range(n_threats):
                 if alive_row[t] and n_slots[t] > 0:
-                    for q in range(tw_off[t], tw_off[t + 1]):
-                        w = tw_idx[q]
+                    for w in range(tw_off[t], tw_off[t + 1]):
                         if budget_row[w] > 0:
-                            claim_row[w_stock[w]] += budget_row[w]
+                            claim_row[wi[w, W_STOCK]] += budget_row[w]
         for q in range(stock_row.shape[0]):
             if stock_row[q] != init_stock[q]:
                 same = False
                 break
-        if same:  # the first slots' schedule, already sorted (a sorted array is a heap)
-            for j in range(n_threats):
-                t = init_order[j]
-                if init_when[t] == np.inf:
+        first = 0  # next of the schedule's first slots (same) or threat to evaluate (not)
+        n_next = n_first if same else n_threats
+        pending = -1  # a threat whose next slot is to be evaluated now (after a salvo)
+        ft = 0
+        while True:
+            # the next slot to evaluate: after a salvo, the threat's next one; else the
+            # earliest of the schedule's next first slot and the heap's head
+            when = np.inf
+            if pending >= 0:
+                t = pending
+                pending = -1
+                popped = False
+            else:
+                while first < n_next:
+                    ft = init_order[first] if same else first
+                    if alive_row[ft] and (same or n_slots[ft] > 0):
+                        break
+                    first += 1
+                if first < n_next and not same:
+                    t = first  # not as scheduled: evaluate every launched threat first
+                    first += 1
+                    popped = False
+                elif first < n_next and (
+                    size == 0 or init_when[ft] < ht[0] or (init_when[ft] == ht[0] and ft < hk[0])
+                ):
+                    t = ft
+                    when = init_when[ft]
+                    first += 1
+                    popped = True
+                elif size > 0:
+                    when = ht[0]
+                    t = hk[0]
+                    size = _heap_pop(ht, hk, size)
+                    popped = True
+                else:
                     break
-                if alive_row[t]:
-                    ht[size] = init_when[t]
-                    hk[size] = t
-                    size += 1
-        else:
-            for t in range(n_threats):
-                if alive_row[t] and n_slots[t] > 0:
-                    w, k, c = _evaluate(
-                        t, -np.inf, stock_row, budget_row, claim_row, unit_first, unit_first_s, seen,
-                        tw_off, tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, w_tier, w_hold, h_off, h_time,
-                h_suf, launch_s, w_first_s, w_first_launch_s, w_first_intercept_s, w_last_s,
-                c_off, coarse_s, best_s, spe, sls, layered, assessment_s,
-                    )  # fmt: skip
-                    if w >= 0:
-                        when = w_first_launch_s[w] if k < 0 else best_s[k, 0]
-                        size = _heap_push(ht, hk, size, when, t)
-                    elif has_plan:
-                        _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
-        while size > 0:
-            when = ht[0]
-            t = hk[0]
-            size = _heap_pop(ht, hk, size)
             if parent[t] >= 0 and not alive_row[parent[t]]:
                 alive_row[t] = False  # its platform died before release: never launched
                 if has_plan:
-                    _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
+                    _release(t, tw_off, wi, budget_row, claim_row)
                 continue
             w, k, c = _evaluate(
-                t, free_at[t], stock_row, budget_row, claim_row, unit_first, unit_first_s, seen, tw_off,
-                tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, w_tier, w_hold, h_off, h_time,
-                h_suf, launch_s, w_first_s, w_first_launch_s, w_first_intercept_s, w_last_s,
-                c_off, coarse_s, best_s, spe, sls, layered, assessment_s,
+                t, free_at[t], -1, stock_row, budget_row, claim_row, unit_first,
+                unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
+                h_time, h_suf, spe, sls, assessment_s,
             )  # fmt: skip
+            if layered and w >= 0:
+                lw, lk, lc = _evaluate(
+                    t, free_at[t], w, stock_row, budget_row, claim_row, unit_first,
+                    unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
+                    h_time, h_suf, spe, sls, assessment_s,
+                )  # fmt: skip
+                if lw >= 0:
+                    w, k, c = lw, lk, lc
             if w < 0:  # nothing qualifies any more: it never will
                 if has_plan:
-                    _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
+                    _release(t, tw_off, wi, budget_row, claim_row)
                 continue
-            if k < 0:
-                launch = w_first_launch_s[w]
-                intercept = w_first_intercept_s[w]
-            else:
-                launch = best_s[k, 0]
-                intercept = best_s[k, 1]
-            if launch != when:  # resources went meanwhile: wait for its new launch time
+            launch, intercept = _engagement(w, k, wf, memo)
+            if not popped or launch != when:
+                # a new slot, or resources went meanwhile: wait for its launch time
                 size = _heap_push(ht, hk, size, launch, t)
                 continue
-            s = w_stock[w]
+            s = wi[w, W_STOCK]
             fired = min(spe, stock_row[s])
             planned = budget_row[w]
             if planned >= 0:  # a plan: its own interceptors, then what no plan claims
@@ -516,27 +568,27 @@ def run_block(
             slot = next_slot[t]
             draw = philox_uniform(k0, k1, np.uint64(t * max_slots + slot), wave, np.uint64(i))
             killed = draw < salvo_kill[w, fired]
-            u = w_unit[w]
+            u = wi[w, W_UNIT]
             if killed:
                 alive_row[t] = False
                 kills[i, u] += 1
             free_at[t] = intercept + assessment_s
             if not sls:
-                seen[w_seen[w]] = True
+                seen[wi[w, W_SEEN]] = True
             if c >= 0:  # the engagement holds that channel until its intercept
                 chan_free[c] = intercept
-                first = chan_off[u]  # then the channel to come free first (lowest on ties)
-                soonest = chan_free[first]
+                best = chan_off[u]  # then the channel to come free first (lowest on ties)
+                soonest = chan_free[best]
                 for q in range(chan_off[u] + 1, chan_off[u + 1]):
                     if chan_free[q] < soonest:
                         soonest = chan_free[q]
-                        first = q
-                unit_first[u] = first
+                        best = q
+                unit_first[u] = best
                 unit_first_s[u] = soonest
             if i == 0 and n_events < events.shape[0]:
                 events[n_events, 0] = t
                 events[n_events, 1] = u
-                events[n_events, 2] = w_interceptor[w]
+                events[n_events, 2] = wi[w, W_INTERCEPTOR]
                 events[n_events, 3] = launch
                 events[n_events, 4] = intercept
                 events[n_events, 5] = fired
@@ -544,17 +596,7 @@ def run_block(
                 n_events += 1
             next_slot[t] = slot + 1
             if has_plan and (killed or slot + 1 >= n_slots[t]):
-                _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
+                _release(t, tw_off, wi, budget_row, claim_row)
             if not killed and slot + 1 < n_slots[t]:
-                w, k, c = _evaluate(
-                    t, free_at[t], stock_row, budget_row, claim_row, unit_first, unit_first_s, seen,
-                    tw_off, tw_idx, w_lo, w_hi, w_stock, w_unit, w_seen, w_rank, w_tier, w_hold, h_off, h_time,
-                h_suf, launch_s, w_first_s, w_first_launch_s, w_first_intercept_s, w_last_s,
-                c_off, coarse_s, best_s, spe, sls, layered, assessment_s,
-                )  # fmt: skip
-                if w >= 0:
-                    when = w_first_launch_s[w] if k < 0 else best_s[k, 0]
-                    size = _heap_push(ht, hk, size, when, t)
-                elif has_plan:
-                    _release(t, tw_off, tw_idx, w_stock, budget_row, claim_row)
+                pending = t  # its next slot joins the queue, evaluated now
     return n_events
