@@ -528,8 +528,9 @@ def run_block(
                     popped = True
                 else:
                     break
-            if parent[t] >= 0 and not alive_row[parent[t]]:
-                alive_row[t] = False  # its platform died before release: never launched
+            if popped and parent[t] >= 0 and not alive_row[parent[t]]:
+                # its slot's time came and its platform died before release: never launched
+                alive_row[t] = False
                 if has_plan:
                     _release(t, tw_off, wi, budget_row, claim_row)
                 continue
