@@ -96,7 +96,9 @@ def test_compare_puts_cost_beside_security(
     assert "life-cycle cost" in text
     assert "B costs $1.27M more than A over 3 years" in text
     code, table, _ = _cli(["compare", str(a), str(b), "--no-store", "--format", "csv"], capsys)
-    rows = list(csv.DictReader(io.StringIO(table)))
+    # several tables, each after a line "# <name>": the comparison's is the first
+    (comparison,) = [b for b in table.split("\n\n") if b.startswith("# comparison\n")]
+    rows = list(csv.DictReader(io.StringIO(comparison.split("\n", 1)[1])))
     assert {r["metric"] for r in rows} >= {"p_no_leak", "value_protected"}
     for r in rows:
         assert r["lifecycle_cost_usd"] and r["horizon_years"] == "3"

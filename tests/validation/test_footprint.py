@@ -76,7 +76,8 @@ catalog:
       source: test radar
       notional: true
   platforms:
-    test battery: {radar: test radar, launchers: 4, reaction_s: 1, source: test platform, notional: true}
+    # at 0°N 0°E (Gulf of Guinea), so a ship: a land unit there would be refused
+    test battery: {radar: test radar, launchers: 4, reaction_s: 1, domain: sea, source: test platform, notional: true}
   threats:
     test SRBM:
       class: srbm
