@@ -543,7 +543,7 @@ def _budget(value: Any) -> Any:
     for nation, amount in amounts:
         if isinstance(amount, int | float) and not isinstance(amount, bool) and amount < 0:
             where = f" for {nation}" if nation else ""
-            raise ValueError(f"a budget{where} is US dollars, 0 or more (got {amount:g})")
+            raise ValueError(f"a budget{where} is US dollars, 0 or more")
     return value
 
 
