@@ -160,6 +160,19 @@ def test_a_resumed_trade_reads_every_architecture_from_the_store(
     assert ("trade", 18) in [tuple(r) for r in rows[1]]
 
 
+def test_two_processes_give_the_same_trade_as_one(small: Path, exhaustive: TradeResult) -> None:
+    """Pricing overlaps the runs (each architecture is sent to a worker as soon as it is
+    priced): the figures are those of one process, architecture by architecture."""
+    plans: list[tuple[int, int]] = []
+    ticks: list[int] = []
+    two = trade(small, workers=2, progress=ticks.append, planned=lambda n, r: plans.append((n, r)))
+    assert [p.to_dict(two.metrics) for p in two.points] == [
+        p.to_dict(exhaustive.metrics) for p in exhaustive.points
+    ]
+    assert two.marginal == exhaustive.marginal
+    assert plans == [(18, 0)] and ticks == [1] * 18
+
+
 # --------------------------------------------------------------------------- the CLI
 
 
