@@ -410,6 +410,20 @@ def _nsga2(
 # ----------------------------------------------------------------------------- trade
 
 
+def _warm(loaded: Any, seed: int) -> None:
+    """Compile (or load from numba's cache) the engine's kernel in this process before
+    the worker processes start, when they are forked from it: they inherit it compiled,
+    instead of each compiling it (a cold cache, after an upgrade) or loading it (about a
+    second each). A two-trial run of the largest architecture, thrown away: it calls
+    every kernel function with the argument types every architecture passes."""
+    import multiprocessing
+
+    from hoplon.analysis.run import run_scenario
+
+    if multiprocessing.get_start_method(allow_none=False) == "fork":
+        run_scenario(loaded, trials=2, seed=seed, workers=1)
+
+
 def _check_metrics(metrics: Sequence[str]) -> tuple[str, ...]:
     if not metrics:
         raise InputError.single("give at least one metric", field="metric")
@@ -524,6 +538,8 @@ def trade(
             raise budget_refusal(space, cheapest)
     if store is not None:
         store.prepare()
+    if cluster is None and n_workers > 1:
+        _warm(largest.loaded, s)
     ev = _Evaluator(space, s, n, study, n_workers, cluster, store, resume, progress, planned)
     history: list[dict[str, Any]] = []
     if chosen == "exhaustive":
