@@ -170,7 +170,9 @@ def test_two_processes_give_the_same_trade_as_one(small: Path, exhaustive: Trade
         p.to_dict(exhaustive.metrics) for p in exhaustive.points
     ]
     assert two.marginal == exhaustive.marginal
-    assert plans == [(18, 0)] and ticks == [1] * 18
+    steps = 1 + (3 - 1) + (3 - 1) + (2 - 1)  # the current architecture, each option alone
+    assert len(two.marginal) == steps - 1
+    assert plans == [(18, 0), (18 + steps, 0)] and ticks == [1] * (18 + steps)
 
 
 # --------------------------------------------------------------------------- the CLI
@@ -274,3 +276,25 @@ def test_validate_refuses_a_bad_candidate_too(run_main, tmp_path: Path) -> None:
     )
     code, _, err = run_main("validate", str(path))
     assert code == 2 and re.search(r"trade\.yaml:\d+:\d+: candidates\[0\]\.magazine: ", err), err
+
+
+def test_the_progress_bar_grows_with_the_total_and_says_resuming_once() -> None:
+    """A trade sizes its bar more than once (the space priced, then the marginal runs);
+    the bar takes the last total and the resuming line is printed once."""
+    import io
+
+    from rich.console import Console
+
+    from hoplon.cli.commands.studies import _points_progress
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=200, emoji=False)
+    with _points_progress(console, "trade: architectures") as (start, advance):
+        start(3, 2)
+        advance(3)
+        start(5, 2)
+        advance(2)
+    text = buffer.getvalue()
+    assert text.count("resuming:") == 1
+    assert "resuming: 2 point(s) already in the store, 3 to run" in text
+    assert "5/5" in text and "7/5" not in text, text

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from hoplon._version import __version__
-from hoplon.analysis.marginal import MarginalRow, marginal_table
+from hoplon.analysis.marginal import MarginalRow, marginal_steps, marginal_table
 from hoplon.analysis.pareto import pareto_mask
 from hoplon.analysis.sweep import PointStore, PointTask, run_point
 from hoplon.analysis.tradespace import (
@@ -468,10 +468,12 @@ def trade(
             run seed).
         cost_of: prices a validated architecture (default :func:`default_cost`).
         store, resume: as for a sweep; every architecture run is a point of kind ``trade``.
-        progress: called with 1 as each architecture's run finishes.
-        planned: called with (architectures to run, read back from the store) once the
-            exhaustive space is priced, and after each NSGA-II generation is (the totals
-            so far), e.g. to size a progress bar.
+        progress: called with 1 as each architecture's run finishes (the marginal
+            table's runs included).
+        planned: called with (runs to do, architectures read back from the store) once
+            the exhaustive space is priced, after each NSGA-II generation is (the totals
+            so far), and with the marginal table's runs added before they start, e.g.
+            to size a progress bar.
 
     Raises:
         InputError: bad candidates or constraints (located in the file), a budget below
@@ -551,12 +553,15 @@ def trade(
         )
         distinct = len(points) + infeasible
     points = _with_front(points, metrics)
-    rows, baseline = (
-        marginal_table(space, cost_fn, metrics, METRICS, seed=s, trials=n,
-                       workers=n_workers, cluster=cluster)
-        if marginal
-        else ([], {})
-    )  # fmt: skip
+    rows: list[MarginalRow] = []
+    baseline: dict[str, Any] = {}
+    if marginal:
+        if planned is not None:  # the marginal table's runs join the bar's total
+            planned(ev.planned + len(marginal_steps(space)), ev.resumed)
+        rows, baseline = marginal_table(
+            space, cost_fn, metrics, METRICS, seed=s, trials=n,
+            workers=n_workers, cluster=cluster, progress=progress,
+        )  # fmt: skip
     baseline["decisions"] = [
         {"name": d.name, "options": [o.label for o in d.options]} for d in space.decisions
     ]
