@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -173,6 +174,33 @@ def test_two_processes_give_the_same_trade_as_one(small: Path, exhaustive: Trade
     steps = 1 + (3 - 1) + (3 - 1) + (2 - 1)  # the current architecture, each option alone
     assert len(two.marginal) == steps - 1
     assert plans == [(18, 0), (18 + steps, 0)] and ticks == [1] * (18 + steps)
+
+
+def test_a_store_that_refuses_a_write_stops_the_trade_saying_what_is_kept(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refused write stops the trade while the other architectures are still being
+    priced and run, with the count of architectures stored; those are resumed."""
+    from hoplon.errors import Problem, StoreWriteError
+    from hoplon.io.store import ResultStore
+
+    store = ResultStore(tmp_path / "store")
+    real = ResultStore.record_point
+    calls: list[int] = []
+
+    def refuse_the_fourth(self: ResultStore, result: Any, **meta: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 4:
+            raise StoreWriteError(Problem("disk full", "store"), str(self.root))
+        return real(self, result, **meta)
+
+    monkeypatch.setattr(ResultStore, "record_point", refuse_the_fourth)
+    with pytest.raises(StoreWriteError) as caught:
+        trade(small, workers=1, store=store, marginal=False)
+    assert "3 architectures are stored and kept" in str(caught.value.problems[0].message)
+    monkeypatch.setattr(ResultStore, "record_point", real)
+    again = trade(small, workers=1, store=store, resume=True, marginal=False)
+    assert again.resumed == 3 and again.computed == 15
 
 
 # --------------------------------------------------------------------------- the CLI
