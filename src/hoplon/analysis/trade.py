@@ -7,7 +7,9 @@ that meet the constraints with the same seed and trials, so that they share thei
 numbers (common random numbers: the same threat draws the same chance in every
 architecture, and differences between architectures are paired). A space of at most
 :data:`~hoplon.analysis.tradespace.EXHAUSTIVE_MAX` architectures is evaluated whole;
-a larger one is searched by NSGA-II (pymoo) with a fixed seed. Each architecture run is
+a larger one is searched by NSGA-II (pymoo) with a fixed seed. Each architecture is
+sent to a worker as soon as it is priced, so pricing overlaps the runs, and the
+workers are forked from a process whose engine kernel is already compiled. Each architecture run is
 written to the results store as it finishes and found there again with ``resume``,
 like a sweep point. The front is the set of architectures no other evaluated one
 dominates (:mod:`hoplon.analysis.pareto`); the marginal analysis adds each option alone
