@@ -11,7 +11,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from hoplon._version import __version__
@@ -213,6 +213,61 @@ def map_points(
                 yield i, value
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def map_stream(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    workers: int = 1,
+    cluster: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[tuple[int, R]]:
+    """:func:`map_points` over items that are still being produced: each item is sent
+    to a worker as soon as the iterable gives it, so that the work that makes the items
+    (pricing a trade's architectures, say) overlaps the work on them, and the workers
+    start while the rest are made. Finished items are yielded between two items given,
+    without waiting, and then as they finish.
+
+    With a Dask ``cluster`` the items are gathered first (one task each, as in
+    :func:`map_points`); with one process each item is run as soon as it is given.
+    """
+    if workers > MAX_WORKERS or cluster is not None:
+        yield from map_points(fn, list(items), workers, cluster, progress)
+        return
+    if workers <= 1:
+        for i, item in enumerate(items):
+            value = fn(item)
+            if progress:
+                progress(1)
+            yield i, value
+        return
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    pool: ProcessPoolExecutor | None = None
+    pending: dict[Future[R], int] = {}
+
+    def finished(done: Iterable[Future[R]]) -> Iterator[tuple[int, R]]:
+        for fut in sorted(done, key=lambda f: pending[f]):
+            i = pending.pop(fut)
+            value = fut.result()
+            if progress:
+                progress(1)
+            yield i, value
+
+    try:
+        for i, item in enumerate(items):
+            if pool is None:
+                pool = ProcessPoolExecutor(
+                    max_workers=workers, initializer=_watch_parent, initargs=(os.getpid(),)
+                )
+            pending[pool.submit(fn, item)] = i
+            yield from finished([f for f in pending if f.done()])
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            yield from finished(done)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _n_workers(client: Any) -> int:

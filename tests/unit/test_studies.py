@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -22,7 +23,7 @@ from hoplon.analysis.compare import (
 from hoplon.analysis.grid import expand_grid, parse_scalar, parse_set, parse_values
 from hoplon.analysis.sweep import plan_sweep
 from hoplon.errors import InputError, OverrideError, Select, format_path, parse_path
-from hoplon.execute import map_points
+from hoplon.execute import map_points, map_stream
 from hoplon.scenario.paths import apply_overrides
 
 JAPAN = EXAMPLES_DIR / "japan-layered-bmd.yaml"
@@ -417,6 +418,30 @@ def test_map_points_passes_errors_on_and_handles_no_items() -> None:
     assert list(map_points(_square, [], workers=2)) == []
     with pytest.raises(ArithmeticError):
         list(map_points(_fail_on_three, list(range(6)), workers=2))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_map_stream_runs_items_while_they_are_still_given(workers: int) -> None:
+    given: list[int] = []
+
+    def items() -> Iterator[int]:
+        for i in range(9):
+            given.append(i)
+            yield i
+
+    ticks: list[int] = []
+    got = {}
+    for i, value in map_stream(_square, items(), workers=workers, progress=ticks.append):
+        got[i] = value
+        if workers == 1:  # one process: each item runs as soon as it is given
+            assert len(given) == i + 1
+    assert got == {i: i * i for i in range(9)} and ticks == [1] * 9
+
+
+def test_map_stream_passes_errors_on_and_handles_no_items() -> None:
+    assert list(map_stream(_square, iter([]), workers=2)) == []
+    with pytest.raises(ArithmeticError):
+        list(map_stream(_fail_on_three, iter(range(6)), workers=2))
 
 
 def test_trials_pair_only_when_blocks_and_threat_counts_match() -> None:

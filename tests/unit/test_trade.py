@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -160,6 +161,48 @@ def test_a_resumed_trade_reads_every_architecture_from_the_store(
     assert ("trade", 18) in [tuple(r) for r in rows[1]]
 
 
+def test_two_processes_give_the_same_trade_as_one(small: Path, exhaustive: TradeResult) -> None:
+    """Pricing overlaps the runs (each architecture is sent to a worker as soon as it is
+    priced): the figures are those of one process, architecture by architecture."""
+    plans: list[tuple[int, int]] = []
+    ticks: list[int] = []
+    two = trade(small, workers=2, progress=ticks.append, planned=lambda n, r: plans.append((n, r)))
+    assert [p.to_dict(two.metrics) for p in two.points] == [
+        p.to_dict(exhaustive.metrics) for p in exhaustive.points
+    ]
+    assert two.marginal == exhaustive.marginal
+    steps = 1 + (3 - 1) + (3 - 1) + (2 - 1)  # the current architecture, each option alone
+    assert len(two.marginal) == steps - 1
+    assert plans == [(18, 0), (18 + steps, 0)] and ticks == [1] * (18 + steps)
+
+
+def test_a_store_that_refuses_a_write_stops_the_trade_saying_what_is_kept(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refused write stops the trade while the other architectures are still being
+    priced and run, with the count of architectures stored; those are resumed."""
+    from hoplon.errors import Problem, StoreWriteError
+    from hoplon.io.store import ResultStore
+
+    store = ResultStore(tmp_path / "store")
+    real = ResultStore.record_point
+    calls: list[int] = []
+
+    def refuse_the_fourth(self: ResultStore, result: Any, **meta: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 4:
+            raise StoreWriteError(Problem("disk full", "store"), str(self.root))
+        return real(self, result, **meta)
+
+    monkeypatch.setattr(ResultStore, "record_point", refuse_the_fourth)
+    with pytest.raises(StoreWriteError) as caught:
+        trade(small, workers=1, store=store, marginal=False)
+    assert "3 architectures are stored and kept" in str(caught.value.problems[0].message)
+    monkeypatch.setattr(ResultStore, "record_point", real)
+    again = trade(small, workers=1, store=store, resume=True, marginal=False)
+    assert again.resumed == 3 and again.computed == 15
+
+
 # --------------------------------------------------------------------------- the CLI
 
 
@@ -261,3 +304,25 @@ def test_validate_refuses_a_bad_candidate_too(run_main, tmp_path: Path) -> None:
     )
     code, _, err = run_main("validate", str(path))
     assert code == 2 and re.search(r"trade\.yaml:\d+:\d+: candidates\[0\]\.magazine: ", err), err
+
+
+def test_the_progress_bar_grows_with_the_total_and_says_resuming_once() -> None:
+    """A trade sizes its bar more than once (the space priced, then the marginal runs);
+    the bar takes the last total and the resuming line is printed once."""
+    import io
+
+    from rich.console import Console
+
+    from hoplon.cli.commands.studies import _points_progress
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=200, emoji=False)
+    with _points_progress(console, "trade: architectures") as (start, advance):
+        start(3, 2)
+        advance(3)
+        start(5, 2)
+        advance(2)
+    text = buffer.getvalue()
+    assert text.count("resuming:") == 1
+    assert "resuming: 2 point(s) already in the store, 3 to run" in text
+    assert "5/5" in text and "7/5" not in text, text

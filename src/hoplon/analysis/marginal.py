@@ -59,6 +59,19 @@ def trial_values(task: PointTask) -> tuple[dict[str, Any], dict[str, Any]]:
     return result.to_dict()["metrics"], dict(values)
 
 
+def marginal_steps(space: Space) -> list[tuple[tuple[int, ...], str, str]]:
+    """The architectures the marginal table runs: the current one (every decision at
+    option 0), then each other option alone, as (choice, decision, option)."""
+    base_choice = tuple(0 for _ in space.decisions)
+    steps = [(base_choice, "", "")]
+    for j, d in enumerate(space.decisions):
+        for i in range(1, len(d.options)):
+            c = list(base_choice)
+            c[j] = i
+            steps.append((tuple(c), d.name, d.options[i].label))
+    return steps
+
+
 def marginal_table(
     space: Space,
     cost_of: Callable[[Any], Any],
@@ -69,24 +82,19 @@ def marginal_table(
     trials: int,
     workers: int = 1,
     cluster: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[MarginalRow], dict[str, Any]]:
     """Each option added alone to the current architecture (every decision at option 0):
     its extra cost and the paired difference of each metric, ranked by the first
     metric's gain per dollar."""
     from hoplon.analysis.compare import paired_difference
 
-    base_choice = tuple(0 for _ in space.decisions)
-    steps = [(base_choice, "", "")]
-    for j, d in enumerate(space.decisions):
-        for i in range(1, len(d.options)):
-            c = list(base_choice)
-            c[j] = i
-            steps.append((tuple(c), d.name, d.options[i].label))
+    steps = marginal_steps(space)
     archs = [space.architecture(c, cost_of) for c, _, _ in steps]
     file = space.loaded.path or "<scenario>"
     tasks = [PointTask(space.raw, file, a.overrides, seed, trials) for a in archs]
     runs: dict[int, tuple[dict[str, Any], dict[str, Any]]] = dict(
-        map_points(trial_values, tasks, workers, cluster, None)
+        map_points(trial_values, tasks, workers, cluster, progress)
     )
     base, base_values = runs[0]
     rows = []

@@ -7,7 +7,9 @@ that meet the constraints with the same seed and trials, so that they share thei
 numbers (common random numbers: the same threat draws the same chance in every
 architecture, and differences between architectures are paired). A space of at most
 :data:`~hoplon.analysis.tradespace.EXHAUSTIVE_MAX` architectures is evaluated whole;
-a larger one is searched by NSGA-II (pymoo) with a fixed seed. Each architecture run is
+a larger one is searched by NSGA-II (pymoo) with a fixed seed. Each architecture is
+sent to a worker as soon as it is priced, so pricing overlaps the runs, and the
+workers are forked from a process whose engine kernel is already compiled. Each architecture run is
 written to the results store as it finishes and found there again with ``resume``,
 like a sweep point. The front is the set of architectures no other evaluated one
 dominates (:mod:`hoplon.analysis.pareto`); the marginal analysis adds each option alone
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from hoplon._version import __version__
-from hoplon.analysis.marginal import MarginalRow, marginal_table
+from hoplon.analysis.marginal import MarginalRow, marginal_steps, marginal_table
 from hoplon.analysis.pareto import pareto_mask
 from hoplon.analysis.sweep import PointStore, PointTask, run_point
 from hoplon.analysis.tradespace import (
@@ -41,7 +43,7 @@ from hoplon.analysis.tradespace import (
 from hoplon.compile import memory
 from hoplon.core.stats import Z95
 from hoplon.errors import InputError, StoreWriteError, did_you_mean
-from hoplon.execute import map_points
+from hoplon.execute import map_stream
 from hoplon.results.contract import CONTRACT
 
 __all__ = ["METRICS", "TradePoint", "TradeResult", "trade"]
@@ -194,35 +196,53 @@ class _Evaluator:
     store: PointStore | None
     resume: bool
     progress: Callable[[int], None] | None
+    on_plan: Callable[[int, int], None] | None = None
+    """Called with (architectures to run, read back from the store) so far, each time
+    the architectures of a batch are all known."""
     figures: dict[str, tuple[dict[str, Any], bool]] = field(default_factory=dict)
     order: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     computed: int = 0
+    planned: int = 0
+    resumed: int = 0
 
     def key(self, arch: Architecture) -> tuple[str, str]:
         from hoplon.results.keys import point_key
 
         return point_key(arch.digest, self.seed, self.trials), arch.digest
 
-    def run(self, archs: Sequence[Architecture]) -> list[tuple[dict[str, Any], bool]]:
-        keyed = [(a, *self.key(a)) for a in archs]
-        todo: dict[str, tuple[Architecture, str]] = {}
-        for arch, key, digest in keyed:
-            if key in self.figures or key in todo:
-                continue
-            self.order.append((key, arch.labels(self.space)))
-            stored = self.store.load_point(key) if self.store and self.resume else None
-            if stored is not None:
-                self.figures[key] = (stored.metrics, True)
-            else:
-                todo[key] = (arch, digest)
+    def run(self, archs: Iterable[Architecture]) -> list[tuple[dict[str, Any], bool]]:
+        """The figures of each architecture, in the order given. The architectures may
+        still be being priced: each is sent to a worker as soon as it is given
+        (:func:`hoplon.execute.map_stream`), so that pricing overlaps the runs."""
+        keyed: list[str] = []
+        todo: list[tuple[str, Architecture, str]] = []
+        queued: set[str] = set()
         file = self.space.loaded.path or "<scenario>"
-        items = list(todo.items())
-        tasks = [
-            PointTask(self.space.raw, file, a.overrides, self.seed, self.trials)
-            for _, (a, _) in items
-        ]
-        for j, result in map_points(run_point, tasks, self.workers, self.cluster, self.progress):
-            key, (arch, digest) = items[j]
+        resumed = 0
+
+        def tasks() -> Iterator[PointTask]:
+            nonlocal resumed
+            for arch in archs:
+                key, digest = self.key(arch)
+                keyed.append(key)
+                if key in self.figures or key in queued:
+                    continue
+                self.order.append((key, arch.labels(self.space)))
+                stored = self.store.load_point(key) if self.store and self.resume else None
+                if stored is not None:
+                    self.figures[key] = (stored.metrics, True)
+                    resumed += 1
+                    continue
+                queued.add(key)
+                todo.append((key, arch, digest))
+                yield PointTask(self.space.raw, file, arch.overrides, self.seed, self.trials)
+            self.planned += len(todo)
+            self.resumed += resumed
+            if self.on_plan is not None:
+                self.on_plan(self.planned, self.resumed)
+
+        for j, result in map_stream(run_point, tasks(), self.workers, self.cluster, self.progress):
+            key, arch, digest = todo[j]
             if self.store is not None:
                 try:
                     self.store.record_point(
@@ -238,7 +258,7 @@ class _Evaluator:
                     ) from None
             self.figures[key] = (result["metrics"], False)
             self.computed += 1
-        return [self.figures[key] for _, key, _ in keyed]
+        return [self.figures[key] for key in keyed]
 
 
 #: What a point keeps of its cost record (the conventions are the trade's, once).
@@ -298,18 +318,24 @@ def _exhaustive(space: Space, ev: _Evaluator, cost_of: CostOf) -> tuple[list[Tra
     seen: set[str] = set()
     archs: list[Architecture] = []
     every: list[Architecture] = []
-    for choice in space.choices():
-        arch = space.architecture(choice, cost_of)
-        key = ev.key(arch)[0]
-        if key in seen:
-            continue
-        seen.add(key)
-        every.append(arch)
-        if not space.violations(arch):
-            archs.append(arch)
+
+    def feasible() -> Iterator[Architecture]:
+        """Each distinct architecture that meets the constraints, priced as it is asked
+        for (the runs of the first ones start while the others are priced)."""
+        for choice in space.choices():
+            arch = space.architecture(choice, cost_of)
+            key = ev.key(arch)[0]
+            if key in seen:
+                continue
+            seen.add(key)
+            every.append(arch)
+            if not space.violations(arch):
+                archs.append(arch)
+                yield arch
+
+    figures = ev.run(feasible())
     if not archs:
         raise none_feasible(space, every)
-    figures = ev.run(archs)
     points = [_point(space, a, ev.key(a)[0], f) for a, f in zip(archs, figures, strict=True)]
     return points, len(every), len(every) - len(archs)
 
@@ -386,6 +412,20 @@ def _nsga2(
 # ----------------------------------------------------------------------------- trade
 
 
+def _warm(loaded: Any, seed: int) -> None:
+    """Compile (or load from numba's cache) the engine's kernel in this process before
+    the worker processes start, when they are forked from it: they inherit it compiled,
+    instead of each compiling it (a cold cache, after an upgrade) or loading it (about a
+    second each). A two-trial run of the largest architecture, thrown away: it calls
+    every kernel function with the argument types every architecture passes."""
+    import multiprocessing
+
+    from hoplon.analysis.run import run_scenario
+
+    if multiprocessing.get_start_method(allow_none=False) == "fork":
+        run_scenario(loaded, trials=2, seed=seed, workers=1)
+
+
 def _check_metrics(metrics: Sequence[str]) -> tuple[str, ...]:
     if not metrics:
         raise InputError.single("give at least one metric", field="metric")
@@ -417,6 +457,7 @@ def trade(
     marginal: bool = True,
     cost_of: CostOf | None = None,
     progress: Callable[[int], None] | None = None,
+    planned: Callable[[int, int], None] | None = None,
 ) -> TradeResult:
     """Search a scenario's candidates for the front of security against life-cycle cost.
 
@@ -429,6 +470,12 @@ def trade(
             run seed).
         cost_of: prices a validated architecture (default :func:`default_cost`).
         store, resume: as for a sweep; every architecture run is a point of kind ``trade``.
+        progress: called with 1 as each architecture's run finishes (the marginal
+            table's runs included).
+        planned: called with (runs to do, architectures read back from the store) once
+            the exhaustive space is priced, after each NSGA-II generation is (the totals
+            so far), and with the marginal table's runs added before they start, e.g.
+            to size a progress bar.
 
     Raises:
         InputError: bad candidates or constraints (located in the file), a budget below
@@ -495,7 +542,9 @@ def trade(
             raise budget_refusal(space, cheapest)
     if store is not None:
         store.prepare()
-    ev = _Evaluator(space, s, n, study, n_workers, cluster, store, resume, progress)
+    if cluster is None and n_workers > 1:
+        _warm(largest.loaded, s)
+    ev = _Evaluator(space, s, n, study, n_workers, cluster, store, resume, progress, planned)
     history: list[dict[str, Any]] = []
     if chosen == "exhaustive":
         points, distinct, infeasible = _exhaustive(space, ev, cost_fn)
@@ -506,12 +555,15 @@ def trade(
         )
         distinct = len(points) + infeasible
     points = _with_front(points, metrics)
-    rows, baseline = (
-        marginal_table(space, cost_fn, metrics, METRICS, seed=s, trials=n,
-                       workers=n_workers, cluster=cluster)
-        if marginal
-        else ([], {})
-    )  # fmt: skip
+    rows: list[MarginalRow] = []
+    baseline: dict[str, Any] = {}
+    if marginal:
+        if planned is not None:  # the marginal table's runs join the bar's total
+            planned(ev.planned + len(marginal_steps(space)), ev.resumed)
+        rows, baseline = marginal_table(
+            space, cost_fn, metrics, METRICS, seed=s, trials=n,
+            workers=n_workers, cluster=cluster, progress=progress,
+        )  # fmt: skip
     baseline["decisions"] = [
         {"name": d.name, "options": [o.label for o in d.options]} for d in space.decisions
     ]

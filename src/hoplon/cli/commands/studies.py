@@ -152,8 +152,12 @@ def _points_progress(
     )
     task = progress.add_task(visible(label), total=None)
 
+    said: list[bool] = []
+
     def start(todo: int, resumed: int) -> None:
-        if resumed:
+        """Size the bar (again, as a study learns its total: a trade's generations)."""
+        if resumed and not said:
+            said.append(True)
             console.print(
                 plain(f"resuming: {resumed} point(s) already in the store, {todo} to run")
             )

@@ -95,7 +95,6 @@ def trade(
     memory.set_max_memory(max_memory)
     db = study_store(store, no_store, resume)
     with _points_progress(err, "trade: architectures") as (start, advance):
-        start(0, 0)
         result = run_trade(
             file,
             metrics=metric or ["p_no_leak"],
@@ -111,6 +110,7 @@ def trade(
             resume=resume,
             marginal=not no_marginal,
             progress=advance,
+            planned=start,
         )
     data = result.to_dict()
     if emit_tables("trade", data, table_format, output):
