@@ -115,7 +115,9 @@ def run(config: Config = DEFAULT, profile: bool = False) -> dict[str, Any]:
         "nsga_front": len(opt.front),
         "nsga_matched": sum(m is not None for m in final.matched),
         "nsga_same_architecture": final.same_architecture,
-        "reached": None if reached is None else {k: reached[k] for k in ("generation", "evaluations")},
+        "reached": None
+        if reached is None
+        else {k: reached[k] for k in ("generation", "evaluations")},
         "target_s": TARGET_S,
         "profile": listing,
     }

@@ -132,3 +132,17 @@ def test_compiled_windows_per_raid_path(name: str) -> None:
     old, new = compiled_both_ways(load_scenario(DATA / name))
     assert old.count > 0
     assert_same_bits(old, new)
+
+
+def test_normal_angle_by_component_is_the_sum_over_the_last_axis() -> None:
+    """geo.normal_angle_rad sums the squared components one by one: the same bits as
+    np.sum over the last axis, which the windows and detections were computed with."""
+    from hoplon.core import geo
+
+    rng = np.random.default_rng(7)
+    lat, lon = rng.uniform(-90, 90, (50, 40)), rng.uniform(-180, 180, (50, 40))
+    up = geo.enu_basis(lat, lon)[2]
+    for a, b in ((up[:, None, :1], up[None, :, :]), (up, up[:, :1]), (up[0, 0], up)):
+        chord = np.sqrt(np.sum((a - b) ** 2, axis=-1))
+        expected = 2.0 * np.arcsin(np.minimum(chord / 2.0, 1.0))
+        assert geo.normal_angle_rad(a, b).tobytes() == np.asarray(expected).tobytes()
