@@ -307,9 +307,6 @@ def _evaluate(
     spe: int,
     sls: bool,
     assessment_s: float,
-    head: Any,
-    nxt: Any,
-    splice: bool,
 ) -> tuple[int, int, int]:
     """The doctrine's preferred engagement of threat ``t`` now: (window, point, channel);
     window -1 when none qualifies, channel -1 for a unit without a channel limit; point
@@ -323,9 +320,6 @@ def _evaluate(
     A threat's windows are sorted by ``w_bound``, a lower bound of their key, so
     the walk stops at the first window that cannot win; ties on the key go to the
     window first in the plan's order (:data:`W_ORDER`), as if walked in that order.
-    The walk follows a list of the threat's windows (``head[t]``, then ``nxt[w]``);
-    with ``splice`` a window whose stock is empty is unlinked from it as it is passed
-    (a trial's stocks only fall, so it would never qualify again).
     """
     best_key = np.inf
     best_order = -1
@@ -337,24 +331,13 @@ def _evaluate(
         tier = wi[lower_than, W_TIER]
         other = wi[lower_than, W_UNIT]
         last = wf[lower_than, F_LAST_S]
-    end = tw_off[t + 1]
-    prev = -1
-    cur = head[t]
-    while cur < end:
-        w = cur
+    for w in range(tw_off[t], tw_off[t + 1]):
         if w_bound[w] > best_key:
             break  # neither this window nor any after it can win
-        cur = nxt[w]
         s = w_stock[w]
         left = stock_row[s]
         if left <= 0:
-            if splice:  # a stock never refills within a trial: unlink the window
-                if prev < 0:
-                    head[t] = cur
-                else:
-                    nxt[prev] = cur
             continue
-        prev = w
         if budget_row[w] == 0 and left <= claim_row[s]:
             continue  # a plan gives it nothing, and the stock is all claimed by the plan
         if not sls and seen[wi[w, W_SEEN]]:
@@ -459,9 +442,6 @@ def run_block(
     unit_first_s[:] = -np.inf
     for u in range(n_units):
         unit_first[u] = chan_off[u] if chan_off[u + 1] > chan_off[u] else -1
-    # each threat's windows as a list the walk unlinks a trial's empty stocks from
-    head = tw_off[:-1].copy()
-    nxt = np.arange(1, wi.shape[0] + 1, dtype=np.int64)
     memo = np.full((wi.shape[0], M_COLUMNS), np.inf)  # empty intervals: no answer yet
     memo_k = np.zeros(wi.shape[0], dtype=np.int64)
     init_when = np.full(n_threats, np.inf)
@@ -470,13 +450,13 @@ def run_block(
             w, k, c = _evaluate(
                 t, -np.inf, -1, init_stock, budget_row, claim_row, unit_first, unit_first_s,
                 seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off, h_time, h_suf, spe,
-                sls, assessment_s, head, nxt, False,
+                sls, assessment_s,
             )  # fmt: skip
             if layered and w >= 0:
                 lw, lk, lc = _evaluate(
                     t, -np.inf, w, init_stock, budget_row, claim_row, unit_first,
                     unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
-                    h_time, h_suf, spe, sls, assessment_s, head, nxt, False,
+                    h_time, h_suf, spe, sls, assessment_s,
                 )  # fmt: skip
                 if lw >= 0:
                     w, k = lw, lk
@@ -493,9 +473,6 @@ def run_block(
         for u in range(n_units):
             unit_first[u] = chan_off[u] if chan_off[u + 1] > chan_off[u] else -1
         seen[:] = False
-        head[:] = tw_off[:-1]
-        for w in range(nxt.shape[0]):
-            nxt[w] = w + 1
         if has_plan:
             budget_row[:] = w_budget
             claim_row[:] = 0
@@ -560,13 +537,13 @@ def run_block(
             w, k, c = _evaluate(
                 t, free_at[t], -1, stock_row, budget_row, claim_row, unit_first,
                 unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
-                h_time, h_suf, spe, sls, assessment_s, head, nxt, True,
+                h_time, h_suf, spe, sls, assessment_s,
             )  # fmt: skip
             if layered and w >= 0:
                 lw, lk, lc = _evaluate(
                     t, free_at[t], w, stock_row, budget_row, claim_row, unit_first,
                     unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
-                    h_time, h_suf, spe, sls, assessment_s, head, nxt, True,
+                    h_time, h_suf, spe, sls, assessment_s,
                 )  # fmt: skip
                 if lw >= 0:
                     w, k, c = lw, lk, lc
