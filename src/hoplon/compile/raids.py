@@ -155,6 +155,20 @@ class Threats:
         """Every threat's path, with its launch time, for the vectorised kernels."""
         return flight.PathBatch.from_paths(self.paths, self.launch_s) if self.paths else None
 
+    def raid_batch(self) -> flight.PathBatch | None:
+        """Each raid path once, launched at 0 (times counted from launch): the geometry
+        is found once per path, then shifted by each threat's launch time."""
+        if not self.raid_paths:
+            return None
+        return flight.PathBatch.from_paths(self.raid_paths, np.zeros(len(self.raid_paths)))
+
+    @property
+    def impact_s(self) -> NDArray[np.float64]:
+        """Each threat's impact (or release) time: launch + its path's flight time, as
+        :class:`hoplon.core.flight.PathBatch` gives it."""
+        flight_time = np.array([p.flight_time_s for p in self.paths], dtype=np.float64)
+        return self.launch_s + flight_time
+
 
 def expand_raids(
     loaded: LoadedScenario, raids: Sequence[Raid], tg: Targets, wave_start_s: float

@@ -129,20 +129,19 @@ def place_sensors(loaded: LoadedScenario, unit_idx: list[int], sensor_idx: list[
 def fire_control_tracks(
     loaded: LoadedScenario,
     threats: Threats,
-    batch: flight.PathBatch | None,
+    raid_batch: flight.PathBatch | None,
     radars: Radars,
     unit_idx: list[int],
 ) -> NDArray[np.float64]:
     """Each unit's earliest fire-control track time on each threat, (units, threats); inf
-    where it gets none."""
+    where it gets none. ``raid_batch`` is :meth:`Threats.raid_batch`."""
     n_units, n_radars = len(unit_idx), radars.n
-    if batch is None or not n_radars:
+    if raid_batch is None or not n_radars:
         return np.full((n_units, threats.n), np.inf)
     launch = threats.launch_s
     # Sensors do not move, so when a radar first sees a threat, counted from its launch,
     # is the same for every threat of a raid: detect once per raid path, then shift by
     # each threat's launch time (min(t) + launch == min(t + launch) in floating point).
-    raid_batch = flight.PathBatch.from_paths(threats.raid_paths, np.zeros(len(threats.raid_paths)))
     detect_rel = first_detections(radars, raid_batch, np.asarray(threats.raid_rcs))
     detect = detect_rel[:, np.asarray(threats.row_of, dtype=np.int64)] + launch[None, :]
     return tracks_from_detections(

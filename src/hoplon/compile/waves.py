@@ -67,15 +67,15 @@ def compile_raids(
     sensor_idx = [i for i, s in enumerate(spec.sensors) if s.nation not in loaded.absent]
     tg = targets(loaded)
     threats = expand_raids(loaded, raids, tg, wave_start_s)
-    batch = threats.batch()
+    raid_batch = threats.raid_batch()
     radars = place_sensors(loaded, unit_idx, sensor_idx)
-    fc_track = fire_control_tracks(loaded, threats, batch, radars, unit_idx)
+    fc_track = fire_control_tracks(loaded, threats, raid_batch, radars, unit_idx)
     stocks = build_stocks(loaded, unit_idx)
     allowed = defends(spec)
     pairs = engageable_pairs(loaded, unit_idx, stocks, threats, tg, fc_track, allowed)
     where = launchers(loaded, unit_idx)
     env = envelopes(stocks)
-    windows = pair_windows(pairs, stocks, env, where, fc_track, batch)
+    windows = pair_windows(pairs, stocks, env, where, fc_track, threats, raid_batch)
     if diagnostics is not None:
         diagnostics.update(
             fc_track=fc_track, reaction=where.reaction, unit_lat=where.lat, unit_lon=where.lon,
@@ -83,9 +83,9 @@ def compile_raids(
             interceptors=stocks.interceptors, interceptor_names=stocks.names, env=env,
             threat_class=threats.klass, threat_target=threats.target, target_ids=tg.ids,
             target_nation=tg.nation, allowed=allowed,
-            unit_nation=[spec.units[ui].nation for ui in unit_idx], batch=batch,
+            unit_nation=[spec.units[ui].nation for ui in unit_idx], batch=threats.batch(),
         )  # fmt: skip
-    impact = batch.impact_s if batch is not None else np.zeros(0)
+    impact = threats.impact_s
     model = _model(loaded, unit_idx, tg, threats, stocks, fc_track, impact, windows, wave_label)
     if model.assignment == "planned":  # the plan is made once, from this geometry
         allocation = plan_allocation(model)

@@ -76,28 +76,34 @@ def engageable_pairs(
     fc_track: NDArray[np.float64],
     allowed: dict[str, set[str]],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """The (stock, threat) pairs that may engage, and each pair's single-shot kill chance."""
-    pair_stock: list[int] = []
-    pair_threat: list[int] = []
-    pair_p: list[float] = []
+    """The (stock, threat) pairs that may engage, and each pair's single-shot kill chance,
+    by stock, then threat."""
+    classes = list(dict.fromkeys(threats.klass))
+    class_of = np.array([classes.index(k) for k in threats.klass], dtype=np.int64)
+    nations = list(dict.fromkeys(tg.nation))
+    nation_of = np.array([nations.index(tg.nation[g]) for g in threats.target], dtype=np.int64)
+    tracked = np.isfinite(fc_track)
+    pair_stock: list[NDArray[np.int64]] = []
+    pair_threat: list[NDArray[np.int64]] = []
+    pair_p: list[NDArray[np.float64]] = []
     for stock_no, (local, int_no) in enumerate(zip(stocks.unit, stocks.interceptor, strict=True)):
         u = loaded.spec.units[unit_idx[local]]
         icpt = stocks.interceptors[int_no]
-        for t in range(threats.n):
-            sspk = icpt.sspk.get(threats.klass[t])
-            if sspk is None or sspk <= 0:
-                continue
-            if tg.nation[threats.target[t]] not in allowed.get(u.nation, {u.nation}):
-                continue
-            if not np.isfinite(fc_track[local, t]):
-                continue
-            pair_stock.append(stock_no)
-            pair_threat.append(t)
-            pair_p.append(icpt.reliability * sspk)
+        sspk = [icpt.sspk.get(k) for k in classes]
+        kills = np.array([x is not None and x > 0 for x in sspk], dtype=bool)
+        chance = np.array([x if x is not None and x > 0 else 0.0 for x in sspk], dtype=float)
+        rights = allowed.get(u.nation, {u.nation})
+        may = np.array([n in rights for n in nations], dtype=bool)
+        t = np.nonzero(kills[class_of] & may[nation_of] & tracked[local])[0]
+        pair_stock.append(np.full(t.shape, stock_no, dtype=np.int64))
+        pair_threat.append(t)
+        pair_p.append(icpt.reliability * chance[class_of[t]])
+    if not pair_stock:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     return (
-        np.asarray(pair_stock, dtype=np.int64),
-        np.asarray(pair_threat, dtype=np.int64),
-        np.asarray(pair_p, dtype=float),
+        np.concatenate(pair_stock).astype(np.int64),
+        np.concatenate(pair_threat).astype(np.int64),
+        np.concatenate(pair_p).astype(float),
     )
 
 
@@ -114,11 +120,16 @@ def pair_windows(
     env: dict[str, NDArray[np.float64]],
     where: Launchers,
     fc_track: NDArray[np.float64],
-    batch: flight.PathBatch | None,
+    threats: Threats,
+    raid_batch: flight.PathBatch | None,
 ) -> EngagementWindows:
-    """The engagement windows of every pair that may engage."""
+    """The engagement windows of every pair that may engage, with the geometry found once
+    per raid path and launcher, then shifted by each threat's launch time (the same
+    windows, bit for bit, as on every threat's own path: see
+    :func:`hoplon.core.windows.intercept_points_shifted`). ``raid_batch`` is
+    :meth:`Threats.raid_batch`."""
     ps, pt, p_kill = pairs
-    if batch is None or not ps.size:
+    if raid_batch is None or not ps.size:
         return no_windows()
     uu = stocks.unit[ps]
     ii = stocks.interceptor[ps]
@@ -135,6 +146,8 @@ def pair_windows(
         max_alt_m=env["max_alt"][ii],
         avg_speed_ms=env["speed"][ii],
         earliest_launch_s=fc_track[uu, pt] + where.reaction[uu],
-        paths=batch,
+        paths=raid_batch,
+        path=np.asarray(threats.row_of, dtype=np.int64)[pt],
+        launch_s=threats.launch_s[pt],
     )
     return windows

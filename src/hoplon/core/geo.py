@@ -264,7 +264,10 @@ def normal_angle_rad(n1: FloatArray, n2: FloatArray) -> FloatArray:
     Returns:
         ``2 asin(|n1 - n2| / 2)``, radians in [0, pi], shape ``(...)``.
     """
-    chord = np.sqrt(np.sum((n1 - n2) ** 2, axis=-1))
+    # by component, summed in the order np.sum takes a last axis of three (the same bits)
+    a, b = np.asarray(n1, dtype=np.float64), np.asarray(n2, dtype=np.float64)
+    dx, dy, dz = (a[..., k] - b[..., k] for k in range(3))
+    chord = np.sqrt((dx * dx + dy * dy) + dz * dz)
     return np.asarray(2.0 * np.arcsin(np.minimum(chord / 2.0, 1.0)), dtype=np.float64)
 
 

@@ -66,6 +66,9 @@ def intercept_points(
     chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
     block_size: int = 32,
     below_surface_m: float | None = FLYOUT_BELOW_SURFACE_M,
+    *,
+    impact_slack_s: float = 0.0,
+    return_flyout: bool = False,
 ) -> tuple[IntArray, FloatArray, FloatArray]:
     """Every intercept point of every candidate pair (unsorted).
 
@@ -83,10 +86,15 @@ def intercept_points(
         block_size: samples per block of the culling stage.
         below_surface_m: how far below the spherical earth's surface the straight
             fly-out may pass, metres; None: no earth test (diagnostics only).
+        impact_slack_s: a point counts up to this long after the path's impact (0: the
+            exact test; :func:`intercept_points_shifted` widens it, then tests exactly).
+        return_flyout: give each point's fly-out time (the interceptor's time of flight,
+            ``intercept - launch`` before rounding) in place of its launch time.
 
     Returns:
         ``(pair, launch_s, intercept_s)``, each ``(N,)``: the pair index of each point,
-        its launch time and its intercept time, seconds from scenario start.
+        its launch time (or fly-out time) and its intercept time, seconds from scenario
+        start.
     """
     t_idx = np.atleast_1d(np.asarray(threat, dtype=np.int64))
     n_p = t_idx.shape[0]
@@ -119,6 +127,7 @@ def intercept_points(
     pt = block_rows(paths.t_s, size, fill=np.inf)
     pvalid = block_rows(paths.valid, size, fill=False)
     eps, slack = geo.SPHERE_RELATIVE_ERROR, 1.0
+    impact = paths.impact_s + impact_slack_s if impact_slack_s else paths.impact_s
     live = np.nonzero(np.isfinite(earliest) & (speed > 0) & (r_hi >= r_lo) & (a_hi >= a_lo))[0]
 
     out_pair: list[IntArray] = []
@@ -159,7 +168,7 @@ def intercept_points(
             p_i, b_i = pi[piece], bi[piece]
             t_i = t_idx[p_i]
             tau = pt[t_i, b_i]  # (M, B)
-            ok = pvalid[t_i, b_i] & (tau <= paths.impact_s[t_i, None])
+            ok = pvalid[t_i, b_i] & (tau <= impact[t_i, None])
             p_alt = palt[t_i, b_i]
             ok &= (p_alt >= a_lo[p_i, None]) & (p_alt <= a_hi[p_i, None])
             chord = np.sqrt(
@@ -168,7 +177,8 @@ def intercept_points(
                 + (pz[t_i, b_i] - uz[p_i, None]) ** 2
             )
             with np.errstate(invalid="ignore"):
-                launch = tau - chord / speed[p_i, None]
+                flyout = chord / speed[p_i, None]
+                launch = tau - flyout
             ok &= launch >= earliest[p_i, None]
             if below_surface_m is not None:  # the straight fly-out stays out of the earth
                 ok &= geo.straight_line_clears_sphere(
@@ -189,8 +199,138 @@ def intercept_points(
                 )
             r, k = np.nonzero(ok)
             out_pair.append(p_i[r])
-            out_launch.append(launch[r, k])
+            out_launch.append(flyout[r, k] if return_flyout else launch[r, k])
             out_tau.append(tau[r, k])
+    if not out_pair:
+        return empty
+    return np.concatenate(out_pair), np.concatenate(out_launch), np.concatenate(out_tau)
+
+
+#: Relative margin of the coarse tests of :func:`intercept_points_shifted`, far above the
+#: rounding of a sum of two times (2**-52 of the larger) and far below a sampling step.
+SHIFT_MARGIN = 1e-9
+
+
+def intercept_points_shifted(
+    path: ArrayLike,
+    launch_s: ArrayLike,
+    unit_lat: ArrayLike,
+    unit_lon: ArrayLike,
+    unit_alt_m: ArrayLike,
+    min_range_m: ArrayLike,
+    max_range_m: ArrayLike,
+    min_alt_m: ArrayLike,
+    max_alt_m: ArrayLike,
+    avg_speed_ms: ArrayLike,
+    earliest_launch_s: ArrayLike,
+    paths: PathBatch,
+    chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
+    block_size: int = 32,
+    below_surface_m: float | None = FLYOUT_BELOW_SURFACE_M,
+) -> tuple[IntArray, FloatArray, FloatArray]:
+    """:func:`intercept_points` of threats that fly shared paths at their own launch times,
+    with the geometry found once per path and launcher.
+
+    Pair ``p``'s threat flies row ``path[p]`` of ``paths`` (times from its own launch:
+    a batch launched at 0) from ``launch_s[p]``. The threats of a raid fly one path, so
+    every pair of one path, launcher and envelope (bit for bit) has the same candidate
+    samples and fly-out times: they are found once, by :func:`intercept_points` with the
+    time tests widened by a margin (the earliest launch of the group's pairs, counted
+    from their launch, and the impact, :data:`SHIFT_MARGIN` of the largest time, plus
+    1 µs, early and late). Each pair's samples are then shifted to its launch and tested
+    exactly as :func:`intercept_points` tests them on a batch of absolute times: the
+    intercept ``tau = t + launch``, the launch ``tau - flyout``, ``tau`` at most
+    ``launch + flight time`` and the launch no earlier than the pair's earliest. The same
+    floating-point operations in the same order, so the points are the same, bit for
+    bit, and in the same order (by pair, then by sample).
+
+    Args:
+        path: ``(P,)`` row of each pair's path in ``paths``.
+        launch_s: ``(P,)`` launch time of each pair's threat, seconds from scenario start.
+        paths: the shared paths, times counted from launch.
+        the rest: as :func:`intercept_points` (times from scenario start).
+
+    Returns:
+        ``(pair, launch_s, intercept_s)`` as :func:`intercept_points` on the absolute batch.
+    """
+    row = np.atleast_1d(np.asarray(path, dtype=np.int64))
+    n_p = row.shape[0]
+    lat, lon, alt, r_lo, r_hi, a_lo, a_hi, speed, earliest, launch = (
+        _f(a, n_p)
+        for a in (
+            unit_lat,
+            unit_lon,
+            unit_alt_m,
+            min_range_m,
+            max_range_m,
+            min_alt_m,
+            max_alt_m,
+            avg_speed_ms,
+            earliest_launch_s,
+            launch_s,
+        )
+    )
+    empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+    if n_p == 0 or paths.n_threats == 0:
+        return empty
+    live = np.nonzero(np.isfinite(earliest) & (speed > 0) & (r_hi >= r_lo) & (a_hi >= a_lo))[0]
+    if not live.size:
+        return empty
+    # Pairs of one path, launcher and envelope, bit for bit, share their geometry.
+    columns = (row, lat, lon, alt, r_lo, r_hi, a_lo, a_hi, speed)
+    key = np.ascontiguousarray(np.stack([np.asarray(c)[live].view(np.float64) for c in columns], 1))
+    _, first, group = np.unique(
+        key.view(np.dtype((np.void, 8 * len(columns)))).ravel(),
+        return_index=True,
+        return_inverse=True,
+    )
+    group = group.reshape(-1)
+    n_g = first.shape[0]
+    rep = live[first]
+    finite_impact = paths.impact_s[np.isfinite(paths.impact_s)]
+    scale = max(
+        float(np.abs(launch[live]).max()),
+        float(np.abs(earliest[live]).max()),
+        float(np.abs(finite_impact).max()) if finite_impact.size else 0.0,
+    )
+    margin = 1e-6 + SHIFT_MARGIN * scale
+    # The earliest launch of each group, counted from its threats' launches, a margin early.
+    relative = np.full(n_g, np.inf)
+    np.minimum.at(relative, group, earliest[live] - launch[live])
+    g_of, flyout, t_rel = intercept_points(
+        row[rep], lat[rep], lon[rep], alt[rep], r_lo[rep], r_hi[rep], a_lo[rep], a_hi[rep],
+        speed[rep], relative - margin, paths, chunk_elements=chunk_elements,
+        block_size=block_size, below_surface_m=below_surface_m, impact_slack_s=margin,
+        return_flyout=True,
+    )  # fmt: skip
+    counts = np.bincount(g_of, minlength=n_g)
+    starts = np.zeros(n_g + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    # Each pair's share of its group's samples, shifted and tested exactly, by pieces.
+    per_pair = counts[group]
+    ends = np.cumsum(per_pair)
+    out_pair: list[IntArray] = []
+    out_launch: list[FloatArray] = []
+    out_tau: list[FloatArray] = []
+    lo = 0
+    while lo < live.shape[0]:
+        done = int(ends[lo - 1]) if lo else 0
+        hi = max(lo + 1, int(np.searchsorted(ends, done + chunk_elements, side="right")))
+        n_k = per_pair[lo:hi]
+        total = int(n_k.sum())
+        lo_, lo = lo, hi
+        if not total:
+            continue
+        pair = np.repeat(live[lo_:hi], n_k)
+        first_k = starts[group[lo_:hi]] - (np.cumsum(n_k) - n_k)
+        k = np.repeat(first_k, n_k) + np.arange(total)
+        at = launch[pair]
+        tau = t_rel[k] + at
+        launched = tau - flyout[k]
+        ok = (tau <= at + paths.impact_s[row[pair]]) & (launched >= earliest[pair])
+        out_pair.append(pair[ok])
+        out_launch.append(launched[ok])
+        out_tau.append(tau[ok])
     if not out_pair:
         return empty
     return np.concatenate(out_pair), np.concatenate(out_launch), np.concatenate(out_tau)
@@ -240,6 +380,11 @@ def windows_from_points(
     launch = np.asarray(launch_s, dtype=np.float64)
     tau = np.asarray(intercept_s, dtype=np.float64)
     n = p.shape[0]
+    # Points as intercept_points yields them: grouped by pair in ascending order, and in
+    # sample order within a pair, so that their intercept times rise.
+    same_pair = p[1:] == p[:-1]
+    rising = bool(np.all(p[1:] >= p[:-1]) and np.all(~same_pair | (tau[1:] > tau[:-1])))
+    launch_in, tau_in = launch, tau
     order = _by_pair_then_launch(p, launch)
     if order is not None:
         p, launch, tau = p[order], launch[order], tau[order]
@@ -250,6 +395,16 @@ def windows_from_points(
     offsets = np.append(starts, n).astype(np.int64)
     if n == 0:
         return pairs.astype(np.int64), offsets, launch, launch.copy(), tau.copy()
+    first_of_tie = new_pair.copy()
+    first_of_tie[1:] |= launch[1:] != launch[:-1]
+    tie_start = np.maximum.accumulate(np.where(first_of_tie, np.arange(n), 0))
+    if rising:
+        # The input position orders a window's points by intercept time (without ties)
+        # and every window's points after the previous window's, so its suffix minimum
+        # is the suffix minimum below, with no sort by intercept time.
+        position = order if order is not None else np.arange(n, dtype=np.int64)
+        best_in = np.minimum.accumulate(position[::-1])[::-1][tie_start]
+        return pairs.astype(np.int64), offsets, launch, launch_in[best_in], tau_in[best_in]
     # Suffix minimum of tau within each window, exactly: a running minimum over the
     # reversed points of integer keys (window rank * n + rank of tau). A later window's
     # keys are all larger than an earlier one's, so the minimum never crosses a window.
@@ -261,9 +416,6 @@ def windows_from_points(
     best_key = np.minimum.accumulate(key[::-1])[::-1]
     best = by_tau[best_key - segment * n]
     # Points tied on launch time share the best of the first of them, which sees them all.
-    first_of_tie = np.ones(n, dtype=bool)
-    first_of_tie[1:] = (segment[1:] != segment[:-1]) | (launch[1:] != launch[:-1])
-    tie_start = np.maximum.accumulate(np.where(first_of_tie, np.arange(n), 0))
     best = best[tie_start]
     return pairs.astype(np.int64), offsets, launch, launch[best], tau[best]
 
@@ -285,6 +437,9 @@ def engagement_windows(
     chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
     block_size: int = 32,
     below_surface_m: float | None = FLYOUT_BELOW_SURFACE_M,
+    *,
+    path: ArrayLike | None = None,
+    launch_s: ArrayLike | None = None,
 ) -> tuple[EngagementWindows, IntArray]:
     """Engagement windows for candidate (stock, threat) pairs.
 
@@ -302,6 +457,10 @@ def engagement_windows(
         chunk_elements: bound on the elements of one work array.
         block_size: samples per block of the culling stage.
         below_surface_m: see :func:`intercept_points`.
+        path, launch_s: when given, ``paths`` holds shared paths in times from launch,
+            and pair ``p``'s threat flies row ``path[p]`` from ``launch_s[p]``
+            (:func:`intercept_points_shifted`: the same windows, bit for bit, with the
+            geometry found once per path).
 
     Returns:
         ``(windows, pair_index)``: the :class:`EngagementWindows` of the pairs that have
@@ -311,8 +470,7 @@ def engagement_windows(
     s = np.atleast_1d(np.asarray(stock, dtype=np.int64))
     t = np.atleast_1d(np.asarray(threat, dtype=np.int64))
     pk = np.broadcast_to(np.asarray(p_kill, dtype=np.float64), s.shape)
-    pair, launch, tau = intercept_points(
-        t,
+    geometry = (
         unit_lat,
         unit_lon,
         unit_alt_m,
@@ -323,10 +481,15 @@ def engagement_windows(
         avg_speed_ms,
         earliest_launch_s,
         paths,
-        chunk_elements=chunk_elements,
-        block_size=block_size,
-        below_surface_m=below_surface_m,
     )
+    if path is None or launch_s is None:
+        pair, launch, tau = intercept_points(
+            t, *geometry, chunk_elements, block_size, below_surface_m
+        )
+    else:
+        pair, launch, tau = intercept_points_shifted(
+            path, launch_s, *geometry, chunk_elements, block_size, below_surface_m
+        )
     pairs, offsets, launch_sorted, best_launch, best_tau = windows_from_points(pair, launch, tau)
     windows = EngagementWindows(
         stock=s[pairs],
