@@ -9,6 +9,7 @@ counts (:mod:`hoplon.compile.memory`) and refuses in well under 5 s. Limits are 
 
 from __future__ import annotations
 
+import copy
 import time
 from pathlib import Path
 
@@ -20,13 +21,19 @@ from conftest import EXAMPLES_DIR
 JAPAN = EXAMPLES_DIR / "japan-layered-bmd.yaml"
 
 
-def _huge(folder: Path, per_raid: int = 100_000) -> Path:
-    """The Japan example with its four raids at ``per_raid`` missiles each."""
+def _huge(folder: Path, per_raid: int = 100_000, copies: int = 1) -> Path:
+    """The Japan example with its four raids at ``per_raid`` missiles each (``copies``
+    times over, under new raid ids)."""
     raw = yaml.safe_load(JAPAN.read_text(encoding="utf-8"))
     raw["trials"] = 100
     for raid in raw["threats"]:
         raid["count"] = per_raid
         raid["launch"]["every_s"] = 0.01
+    raw["threats"] = [
+        {**copy.deepcopy(raid), "id": f"{raid['id']}-{k}" if k else raid["id"]}
+        for k in range(copies)
+        for raid in raw["threats"]
+    ]
     path = folder / "huge.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     return path
@@ -57,10 +64,13 @@ def test_a_scenario_that_cannot_fit_is_refused_before_compiling(run_main, tmp_pa
 
 
 def test_the_memory_available_is_the_default_limit(run_main, tmp_path, monkeypatch):
-    # 400,000 threats on paths of ~1,000 samples: ~45 GiB to compile, more than any test
-    # machine has; no limit given, so the memory available is the limit.
+    # 800,000 threats on paths of ~1,000 samples: ~43 GiB to compile (their intercept
+    # points), more than any test machine has; no limit given, so the memory available
+    # is the limit. (400,000 threats estimate 22 GiB since the geometry is found once
+    # per raid path: no grid of every threat's path.)
     monkeypatch.delenv("HOPLON_MAX_MEMORY", raising=False)
-    _refused_fast(run_main, "validate", _huge(tmp_path), expect=("memory available",))
+    path = _huge(tmp_path, copies=2)
+    _refused_fast(run_main, "validate", path, expect=("memory available",))
 
 
 def test_the_limit_can_come_from_the_environment(run_main, tmp_path, monkeypatch):

@@ -5,10 +5,13 @@ the scenario's counts alone (no geometry is computed), so a run that could not f
 refused in well under a second instead of being killed by the out-of-memory killer
 minutes later. The terms, per wave (waves are compiled one after the other):
 
-- **paths**: every threat's sampled path on one padded ``(T, K)`` grid (``K``: the
+- **paths**: every raid's sampled path on one padded ``(R, K)`` grid (``K``: the
   longest flight of the wave in 1 s samples, rounded up to 64), 8 float arrays, the
-  local vertical ``(T, K, 3)`` and a mask: 89 bytes per sample, plus the stacking's
-  temporaries (:class:`hoplon.core.flight.PathBatch`);
+  local vertical ``(R, K, 3)`` and a mask: 89 bytes per sample, plus the stacking's
+  temporaries (:class:`hoplon.core.flight.PathBatch`). The threats of a raid share
+  its path: detection and the windows' geometry are found once per raid path and
+  shifted by each threat's launch time, so no grid of every threat's path is built
+  (a diagnosis of why a threat cannot be engaged builds one, ``(T, K)``);
 - **detection**: first detection, track and cue times of every radar (the scenario's
   and the units' own) on every threat, and each unit's fire-control track;
 - **candidate pairs**: every (interceptor stock, threat) the unit may defend and the
@@ -427,7 +430,7 @@ def _wave_parts(
 ) -> dict[str, int]:
     """Bytes each compile step of one wave holds at its peak."""
     return {
-        "paths": (t_w + n_raids) * k_w * PATH_SAMPLE_BYTES,
+        "paths": n_raids * k_w * PATH_SAMPLE_BYTES,
         "detection": t_w * (n_radars * RADAR_THREAT_BYTES + n_units * UNIT_THREAT_BYTES),
         "candidate pairs": pairs * PAIR_BYTES,
         "intercept points": int(pair_samples * POINT_FRACTION * POINT_BYTES)
@@ -472,7 +475,7 @@ def estimate(
         longest, pairs, pair_samples = _wave_pairs(loaded, raids, stock_geometry)
         total_pairs += pairs
         total_pair_samples += pair_samples
-        n_raids = len(raids)
+        n_raids = len(raids) + sum(1 for r in raids if r.standoff is not None)  # raid paths
         k_w = -(-longest // 64) * 64
         columns = max(columns, k_w)
         wave_parts = _wave_parts(t_w, n_raids, k_w, n_radars, n_units, pairs, pair_samples)
