@@ -10,7 +10,7 @@ script, so they print exactly as they show on screen. Hovering an element shows 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -417,27 +417,19 @@ class Point:
     color: str = "#4a78b5"
 
 
-def scatter_chart(
-    points: Sequence[Point],
-    *,
+def _xy_frame(
+    x_ticks: list[float],
+    y_ticks: list[float],
+    box: tuple[float, float, float, float],
+    height: float,
+    x_fmt: Formatter,
+    y_fmt: Formatter,
     x_label: str,
     y_label: str,
-    x_fmt: Formatter = fmt_number,
-    y_fmt: Formatter = fmt_number,
-    width: float = WIDTH,
-    height: float = 300.0,
-    title: str = "",
-) -> str:
-    """Points with vertical 95 % interval bars, labelled, on two numeric axes (both from 0
-    when the values are positive, so distances read as ratios)."""
-    pts = [p for p in points if math.isfinite(p.x) and math.isfinite(p.y)]
-    if not pts:
-        return ""
-    xs = [p.x for p in pts]
-    ys = [p.y for p in pts] + [v for p in pts for v in (p.low, p.high) if v is not None]
-    x_ticks = nice_ticks(min(0.0, min(xs)), max(xs) if max(xs) > 0 else 1.0)
-    y_ticks = nice_ticks(min(0.0, min(ys)), max(ys) if max(ys) > 0 else 1.0)
-    left, right, top, bottom = 76.0, width - 24.0, 14.0, height - 46.0
+) -> tuple[Callable[[float], float], Callable[[float], float], list[str]]:
+    """Two numeric axes over ``box`` (left, right, top, bottom): the value-to-pixel maps
+    and the SVG of the grid lines, ticks, axes and their labels."""
+    left, right, top, bottom = box
 
     def px(v: float) -> float:
         return left + (v - x_ticks[0]) / (x_ticks[-1] - x_ticks[0]) * (right - left)
@@ -464,6 +456,33 @@ def scatter_chart(
     body.append(
         f'<text transform="translate(12 {num((top + bottom) / 2)}) rotate(-90)"'
         f' text-anchor="middle" font-size="{num(FONT)}" fill="{INK}">{esc(y_label)}</text>'
+    )
+    return px, py, body
+
+
+def scatter_chart(
+    points: Sequence[Point],
+    *,
+    x_label: str,
+    y_label: str,
+    x_fmt: Formatter = fmt_number,
+    y_fmt: Formatter = fmt_number,
+    width: float = WIDTH,
+    height: float = 300.0,
+    title: str = "",
+) -> str:
+    """Points with vertical 95 % interval bars, labelled, on two numeric axes (both from 0
+    when the values are positive, so distances read as ratios)."""
+    pts = [p for p in points if math.isfinite(p.x) and math.isfinite(p.y)]
+    if not pts:
+        return ""
+    xs = [p.x for p in pts]
+    ys = [p.y for p in pts] + [v for p in pts for v in (p.low, p.high) if v is not None]
+    x_ticks = nice_ticks(min(0.0, min(xs)), max(xs) if max(xs) > 0 else 1.0)
+    y_ticks = nice_ticks(min(0.0, min(ys)), max(ys) if max(ys) > 0 else 1.0)
+    left, right, top, bottom = 76.0, width - 24.0, 14.0, height - 46.0
+    px, py, body = _xy_frame(
+        x_ticks, y_ticks, (left, right, top, bottom), height, x_fmt, y_fmt, x_label, y_label
     )
     placed: list[tuple[float, float]] = []
     for p in pts:
@@ -656,31 +675,8 @@ def front_chart(
     x_ticks = nice_ticks(min(xs), max(xs) if max(xs) > min(xs) else min(xs) + 1, 6)
     y_ticks = nice_ticks(min(ys), max(ys) if max(ys) > min(ys) else min(ys) + 1, 5)
     left, right, top, bottom = 76.0, width - 16.0, 12.0, height - 46.0
-
-    def px(v: float) -> float:
-        return left + (v - x_ticks[0]) / (x_ticks[-1] - x_ticks[0]) * (right - left)
-
-    def py(v: float) -> float:
-        return bottom - (v - y_ticks[0]) / (y_ticks[-1] - y_ticks[0]) * (bottom - top)
-
-    body: list[str] = []
-    for t in y_ticks:
-        body.append(
-            f'<line x1="{num(left)}" y1="{num(py(t))}" x2="{num(right)}" y2="{num(py(t))}"'
-            f' stroke="{GRID}"/>' + _text(left - 6, py(t), y_fmt(t), anchor="end", fill=MUTED)
-        )
-    for t in x_ticks:
-        body.append(
-            f'<line x1="{num(px(t))}" y1="{num(bottom)}" x2="{num(px(t))}" y2="{num(bottom + 4)}"'
-            f' stroke="#999"/>' + _text(px(t), bottom + 14, x_fmt(t), anchor="middle", size=11)
-        )
-    body.append(
-        f'<path d="M{num(left)} {num(top)}V{num(bottom)}H{num(right)}" stroke="#999" fill="none"/>'
-    )
-    body.append(_text((left + right) / 2, height - 12, x_label, anchor="middle"))
-    body.append(
-        f'<text transform="translate(12 {num((top + bottom) / 2)}) rotate(-90)"'
-        f' text-anchor="middle" font-size="{num(FONT)}" fill="{INK}">{esc(y_label)}</text>'
+    px, py, body = _xy_frame(
+        x_ticks, y_ticks, (left, right, top, bottom), height, x_fmt, y_fmt, x_label, y_label
     )
     front = sorted((d for d in dots if d.front), key=lambda d: d.x)
     if len(front) > 1:
