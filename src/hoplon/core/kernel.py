@@ -307,10 +307,10 @@ def _evaluate(
     spe: int,
     sls: bool,
     assessment_s: float,
-) -> tuple[int, int, int, float]:
-    """The doctrine's preferred engagement of threat ``t`` now: (window, point, channel,
-    key); window -1 when none qualifies, channel -1 for a unit without a channel limit;
-    point ``-1 - w`` stands for the window's first point.
+) -> tuple[int, int, int]:
+    """The doctrine's preferred engagement of threat ``t`` now: (window, point, channel);
+    window -1 when none qualifies, channel -1 for a unit without a channel limit; point
+    ``-1 - w`` stands for the window's first point.
 
     With ``lower_than = b`` (``layered``), the earlier-tier engagement that fires before
     window ``b``: a qualifying window of a lower tier rank, of another unit without
@@ -367,51 +367,7 @@ def _evaluate(
             bw = w
             bk = k
             bc = slot
-    return bw, bk, bc, best_key
-
-
-@helper
-def _recheck(
-    t: int,
-    w: int,
-    earliest: float,
-    stock_row: Any,
-    budget_row: Any,
-    claim_row: Any,
-    unit_first: Any,
-    unit_first_s: Any,
-    seen: Any,
-    w_stock: Any,
-    wi: Any,
-    wf: Any,
-    launch_s: Any,
-    coarse_s: Any,
-    best_s: Any,
-    memo: Any,
-    memo_k: Any,
-    sls: bool,
-) -> tuple[int, int, float]:
-    """Window ``w`` of threat ``t`` alone, as :func:`_evaluate` would weigh it now (no
-    preserve-upper-tier hold, not ``layered``): (point, channel, key); key ``inf`` when
-    it does not qualify."""
-    s = w_stock[w]
-    left = stock_row[s]
-    if left <= 0:
-        return -1, -1, np.inf
-    if budget_row[w] == 0 and left <= claim_row[s]:
-        return -1, -1, np.inf
-    if not sls and seen[wi[w, W_SEEN]]:
-        return -1, -1, np.inf
-    u = wi[w, W_UNIT]
-    start = earliest
-    slot = unit_first[u]
-    if slot >= 0 and unit_first_s[u] > start:
-        start = unit_first_s[u]
-    k = _point(w, start, wi, wf, launch_s, coarse_s, best_s, memo, memo_k)
-    if k == -2 - w:
-        return -1, -1, np.inf
-    intercept = _engagement(w, k, wf, memo)[1]
-    return k, slot, intercept + wf[w, F_RANK]
+    return bw, bk, bc
 
 
 @helper
@@ -489,28 +445,15 @@ def run_block(
     memo = np.full((wi.shape[0], M_COLUMNS), np.inf)  # empty intervals: no answer yet
     memo_k = np.zeros(wi.shape[0], dtype=np.int64)
     init_when = np.full(n_threats, np.inf)
-    # Without a plan, preserve-upper-tier's holds or ``layered``, a window's key only
-    # grows within a trial (stocks only fall, channels come free only later, a threat's
-    # free_at only grows, engaged flags only set): a slot whose window still has the key
-    # it was queued with still wins, and is not walked again (``cached_w``, ``cached_key``).
-    monotone = not has_plan and not layered
-    for w in range(wi.shape[0]):
-        if wi[w, W_HOLD]:
-            monotone = False
-            break
-    cached_w = np.full(n_threats, -1, dtype=np.int64)
-    cached_key = np.full(n_threats, np.inf)
-    init_w = np.full(n_threats, -1, dtype=np.int64)
-    init_key = np.full(n_threats, np.inf)
     for t in range(n_threats):
         if n_slots[t] > 0:
-            w, k, c, key = _evaluate(
+            w, k, c = _evaluate(
                 t, -np.inf, -1, init_stock, budget_row, claim_row, unit_first, unit_first_s,
                 seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off, h_time, h_suf, spe,
                 sls, assessment_s,
             )  # fmt: skip
             if layered and w >= 0:
-                lw, lk, lc, lkey = _evaluate(
+                lw, lk, lc = _evaluate(
                     t, -np.inf, w, init_stock, budget_row, claim_row, unit_first,
                     unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
                     h_time, h_suf, spe, sls, assessment_s,
@@ -519,8 +462,6 @@ def run_block(
                     w, k = lw, lk
             if w >= 0:
                 init_when[t] = _engagement(w, k, wf, memo)[0]
-                init_w[t] = w
-                init_key[t] = key
     init_order = np.argsort(init_when, kind="mergesort")  # stable: ties by threat
     n_first = 0
     while n_first < n_threats and init_when[init_order[n_first]] < np.inf:
@@ -551,11 +492,6 @@ def run_block(
             if stock_row[q] != init_stock[q]:
                 same = False
                 break
-        if same and monotone:
-            cached_w[:] = init_w
-            cached_key[:] = init_key
-        else:
-            cached_w[:] = -1
         first = 0  # next of the schedule's first slots (same) or threat to evaluate (not)
         n_next = n_first if same else n_threats
         pending = -1  # a threat whose next slot is to be evaluated now (after a salvo)
@@ -598,24 +534,13 @@ def run_block(
                 if has_plan:
                     _release(t, tw_off, wi, budget_row, claim_row)
                 continue
-            w = -1
-            if popped and monotone and cached_w[t] >= 0:
-                cw = cached_w[t]
-                ck, cc, ckey = _recheck(
-                    t, cw, free_at[t], stock_row, budget_row, claim_row, unit_first,
-                    unit_first_s, seen, w_stock, wi, wf, launch_s, coarse_s, best_s, memo,
-                    memo_k, sls,
-                )  # fmt: skip
-                if ckey == cached_key[t]:
-                    w, k, c, key = cw, ck, cc, ckey
-            if w < 0:
-                w, k, c, key = _evaluate(
-                    t, free_at[t], -1, stock_row, budget_row, claim_row, unit_first,
-                    unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k,
-                    h_off, h_time, h_suf, spe, sls, assessment_s,
-                )  # fmt: skip
+            w, k, c = _evaluate(
+                t, free_at[t], -1, stock_row, budget_row, claim_row, unit_first,
+                unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
+                h_time, h_suf, spe, sls, assessment_s,
+            )  # fmt: skip
             if layered and w >= 0:
-                lw, lk, lc, lkey = _evaluate(
+                lw, lk, lc = _evaluate(
                     t, free_at[t], w, stock_row, budget_row, claim_row, unit_first,
                     unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
                     h_time, h_suf, spe, sls, assessment_s,
@@ -630,8 +555,6 @@ def run_block(
             if not popped or launch != when:
                 # a new slot, or resources went meanwhile: wait for its launch time
                 size = _heap_push(ht, hk, size, launch, t)
-                cached_w[t] = w
-                cached_key[t] = key
                 continue
             s = wi[w, W_STOCK]
             fired = min(spe, stock_row[s])
