@@ -187,32 +187,7 @@ def map_points(
     if cluster is not None:
         yield from _map_dask(fn, items, cluster, progress)
         return
-    if workers <= 1 or len(items) == 1:
-        for i, item in enumerate(items):
-            value = fn(item)
-            if progress:
-                progress(1)
-            yield i, value
-        return
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(items)),
-        initializer=_watch_parent,
-        initargs=(os.getpid(),),
-    )
-    try:
-        pending: dict[Future[R], int] = {pool.submit(fn, item): i for i, item in enumerate(items)}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in sorted(done, key=lambda f: pending[f]):
-                i = pending.pop(fut)
-                value = fut.result()
-                if progress:
-                    progress(1)
-                yield i, value
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    yield from _map_local(fn, items, 1 if len(items) == 1 else min(workers, len(items)), progress)
 
 
 def map_stream(
@@ -234,6 +209,18 @@ def map_stream(
     if workers > MAX_WORKERS or cluster is not None:
         yield from map_points(fn, list(items), workers, cluster, progress)
         return
+    yield from _map_local(fn, items, workers, progress)
+
+
+def _map_local(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> Iterator[tuple[int, R]]:
+    """``fn`` over ``items`` in this process (``workers`` <= 1) or in ``workers`` local
+    processes, each item submitted as the iterable gives it; ``(index, value)`` as each
+    finishes (those finished together in index order)."""
     if workers <= 1:
         for i, item in enumerate(items):
             value = fn(item)
