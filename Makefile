@@ -39,8 +39,10 @@ layers: $(DEV_STAMP)
 # The browser test is part of the tests: Chromium is installed first where it is missing
 # (browser-deps), and HOPLON_REQUIRE_BROWSER=1 makes a missing Chromium fail the browser
 # test instead of skipping it.
+# The tests run in one process per core (pytest-xdist), a file's tests together in one of
+# them (--dist loadfile: module fixtures are built once, and file order is kept).
 unit: $(DEV_STAMP) browser-deps
-	HOPLON_REQUIRE_BROWSER=1 $(BIN)/pytest -q
+	HOPLON_REQUIRE_BROWSER=1 $(BIN)/pytest -q -n auto --dist loadfile
 
 test: lint typecheck layers unit
 

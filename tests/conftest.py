@@ -22,6 +22,13 @@ MALFORMED_DIR = REPO_ROOT / "tests" / "malformed"
 
 CliResult = tuple[int, str, str]
 
+# Tables are laid out for the width of the terminal; tests that depend on it set COLUMNS
+# themselves. A COLUMNS inherited from the test runner (pytest-xdist's workers get 80)
+# would be read once, when the command line's consoles are made, and would then override
+# those settings, so it is dropped before hoplon is imported.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
+
 #: Where runs of the real CLI write their results store, so tests leave the tree clean.
 _TEST_STORE = tempfile.mkdtemp(prefix="hoplon-test-store-")
 
