@@ -159,16 +159,19 @@ class Problem:
     column: int | None = None
 
     def render(self, file: str | None) -> str:
-        """``file:line:col: field: message`` on one line; control characters that came from
+        """``file:line:col: field: message`` on one line (``field: message`` for a command-line
+        option, which has no file or line); control characters that came from
         the input (a newline in a value, an escape sequence) are shown as escapes."""
         from hoplon.safetext import visible
 
+        message, field = visible(self.message), visible(self.field)
+        if file is None and self.line is None:  # a command-line option: no file to name
+            return f"{field}: {message}" if field else message
         where = visible(file or "<input>")
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        message, field = visible(self.message), visible(self.field)
         return f"{where}: {field}: {message}" if field else f"{where}: {message}"
 
 

@@ -72,6 +72,10 @@ def test_the_terminal_table_shows_both_and_says_what_counts(result) -> None:  # 
     assert "value protected (attacked only)" in text
     assert "an unattacked asset counts as protected" in text
     assert "tokyo, osaka (total value 150)" in text
+    # the list is of the targets counted: it does not follow "do not count" as if it
+    # named the ones left out
+    assert "It counts tokyo, osaka (total value 150)" in text
+    assert "do not count: tokyo" not in text
 
 
 def test_the_report_shows_both_and_says_what_counts(result) -> None:  # type: ignore[no-untyped-def]

@@ -328,7 +328,9 @@ def _on_grid(
         )
     if abs(lat[0] - dlat / 2) > 89.0 or abs(lat[-1] + dlat / 2) > 89.0:
         raise InputError.single(
-            "the grid reaches a pole; use a smaller extent", field="--extent-km"
+            f"the grid ({extent_km:g} km across, cells of {grid_km:g} km) reaches a pole; "
+            "use a smaller --extent-km or --grid-km",
+            field="--grid-km" if grid_km >= extent_km else "--extent-km",
         )
     aim_lat, aim_lon = (a.ravel() for a in np.meshgrid(lat, lon, indexing="ij"))
     aim_lon_wrapped = (aim_lon + 180.0) % 360.0 - 180.0

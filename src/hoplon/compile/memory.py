@@ -193,8 +193,10 @@ class Estimate:
 
 
 def size_text(n: float) -> str:
-    """Bytes as ``"1.4 GiB"`` or ``"320 MiB"``."""
-    return f"{n / GIB:,.1f} GiB" if n >= GIB else f"{n / MIB:,.0f} MiB"
+    """Bytes as ``"1.4 GiB"``, ``"320 MiB"`` or, under a mebibyte, ``"64 KiB"``."""
+    if n >= GIB:
+        return f"{n / GIB:,.1f} GiB"
+    return f"{n / MIB:,.0f} MiB" if n >= MIB else f"{n / 1024:,.0f} KiB"
 
 
 def _samples(distance_m: float, flight: str, entry: object) -> int:

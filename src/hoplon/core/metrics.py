@@ -105,7 +105,7 @@ def value_basis_text(basis: dict[str, Any]) -> str:
     every = basis["value_protected"]
     attacked = basis["value_protected_attacked"]
     return (
-        f"Value protected (all assets) counts {every['rule']}: "
+        f"Value protected (all assets) counts {every['rule']}. It counts "
         f"{', '.join(every['targets']) or 'none'} (total value {every['total_value']:g}). "
         f"Value protected (attacked only) counts {attacked['rule']}: "
         f"{', '.join(attacked['targets']) or 'none'} (total value {attacked['total_value']:g})."

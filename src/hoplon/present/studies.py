@@ -243,9 +243,34 @@ def _query_cell(value: Any) -> str:
     return str(value)
 
 
+#: Widest a cell may be when deciding whether a query's rows fit side by side.
+_QUERY_CELL_CAP = 24
+
+
+def _query_fits(columns: Sequence[str], cells: list[list[str]], width: int) -> bool:
+    """Whether the rows fit as a table of one column per field: each column as wide as
+    its header and cells (capped), plus rich's borders and padding (3 per column)."""
+    natural = [
+        min(_QUERY_CELL_CAP, max([len(c), *(len(row[j]) for row in cells)]))
+        for j, c in enumerate(columns)
+    ]
+    return sum(natural) + 3 * len(columns) + 1 <= width
+
+
 def print_query(columns: Sequence[str], rows: Sequence[Sequence[Any]], console: Console) -> None:
-    """The rows of a ``hoplon results`` query as a table."""
+    """The rows of a ``hoplon results`` query as a table: one column per field where
+    they fit the terminal, else each row as a table of field and value (as
+    ``SELECT *`` over the wide ``results`` view needs)."""
     cells = [[_query_cell(v) for v in row] for row in rows]
+    if columns and not _query_fits(columns, cells, console.width):
+        for i, row in enumerate(cells):
+            record = Table(title=f"row {i + 1} of {len(cells)}", title_justify="left")
+            record.add_column("field", no_wrap=True)
+            record.add_column("value", overflow="fold")
+            for column, cell in zip(columns, row, strict=True):
+                record.add_row(plain(column), plain(cell))
+            console.print(record)
+        return
     table = Table(title_justify="left")
     for j, column in enumerate(columns):
         values = [row[j] for row in rows]
