@@ -115,3 +115,21 @@ def test_every_run_is_recorded_in_the_store_unless_told_not_to(run_main, tmp_pat
     assert code == 0, err
     rows = json.loads(out)["rows"]
     assert len(rows) == 1
+
+
+def test_a_what_if_run_says_what_it_left_out(run_main):
+    """--drop-agreement and --without are named under the run's header and in its JSON
+    ``variant``: a reader of the table or the file sees it is not the file's scenario."""
+    coalition = EXAMPLES_DIR / "coalition-defense.yaml"
+    args = ["run", str(coalition), "--trials", "200", "--drop-agreement", "0", "--no-store"]
+    code, out, err = run_main(*args, "--without", "AUS")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[2].startswith("What-if: without agreement 0: track-sharing USA → JPN"), lines[:4]
+    assert any(line == "What-if: without the units and sensors of AUS" for line in lines[:5])
+    code, out, err = run_main(*args, "--json")
+    assert code == 0, err
+    variant = json.loads(out)["variant"]
+    assert variant == ["without agreement 0: track-sharing USA → JPN, fire-control, 4 s latency"]
+    code, out, _ = run_main("run", str(coalition), "--trials", "200", "--no-store")
+    assert "What-if" not in out

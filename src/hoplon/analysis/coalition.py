@@ -104,7 +104,10 @@ def _task(task: Task) -> tuple[NDArray[np.float64], list[str]]:
     if kind == "subset":
         return subset_metric(loaded, key, metric, trials, seed), []
     variant = drop_agreement(loaded, [index])
-    return _run_metric(variant, metric, trials, seed), variant.variant
+    # the entry names its agreement already: its notes are what else leaving it out changed
+    left_out = f"without agreement {index}:"
+    notes = [n for n in variant.variant if not n.startswith(left_out)]
+    return _run_metric(variant, metric, trials, seed), notes
 
 
 def coalition_analysis(

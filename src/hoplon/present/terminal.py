@@ -243,6 +243,18 @@ def _ci(est: dict[str, Any], fmt: str = "{:.3f}", scale: float = 1.0) -> str:
     return estimate(est, pattern(fmt, scale))
 
 
+def money_basis_text(result: dict[str, Any]) -> str:
+    """What dollars the headline's spend, threat cost and cost-exchange ratio are in."""
+    text = (
+        "Spend, threat cost and the cost-exchange ratio add each catalog entry's unit cost "
+        "in dollars of its own cost year"
+    )
+    campaign = result.get("campaign_costs")
+    if campaign and campaign.get("base_year") is not None:
+        return text + f"; the campaign costs below are in constant {campaign['base_year']} dollars."
+    return text + " (an economics: section puts them in one base year: docs/economics.md)."
+
+
 def print_result(
     result: dict[str, Any],
     console: Console,
@@ -261,6 +273,8 @@ def print_result(
     )
     if doctrine:
         console.print(plain(f"Doctrine: {doctrine}"))
+    for note in result.get("variant", ()):  # what this run leaves out of the file
+        console.print(plain(f"What-if: {note}", "bold"))
     head = Table(title="Headline (mean and 95% interval)", title_justify="left")
     head.add_column("metric")
     head.add_column("value", justify="right")
@@ -269,8 +283,10 @@ def print_result(
     head.add_row("value protected (all assets)", _ci(m["value_protected"]))
     if "value_protected_attacked" in m:
         head.add_row("value protected (attacked only)", _ci(m["value_protected_attacked"]))
-    head.add_row("interceptor spend (USD M)", _ci(m["interceptor_cost_usd"], "{:,.1f}", 1e-6))
-    head.add_row("threat cost (USD M)", f"{m['threat_cost_usd']['mean'] / 1e6:,.1f}")
+    head.add_row(
+        "interceptor spend (USD M, cost years)", _ci(m["interceptor_cost_usd"], "{:,.1f}", 1e-6)
+    )
+    head.add_row("threat cost (USD M, cost years)", f"{m['threat_cost_usd']['mean'] / 1e6:,.1f}")
     ratio = m["cost_exchange_ratio"]["mean"]
     head.add_row("cost-exchange ratio", "—" if ratio is None else f"{ratio:.2f}")
     console.print(head)
@@ -279,6 +295,7 @@ def print_result(
         from hoplon.core.metrics import value_basis_text
 
         console.print(value_basis_text(basis), style="dim")
+    console.print(money_basis_text(result), style="dim")
 
     spend = Table(title="Interceptors fired per trial", title_justify="left")
     spend.add_column("by")

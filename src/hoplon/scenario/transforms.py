@@ -20,6 +20,7 @@ from typing import Any
 
 from hoplon.errors import InputError, OverrideError, did_you_mean, format_path, parse_path
 from hoplon.scenario.checks import check_scenario, field_rights
+from hoplon.scenario.describe import describe_agreement
 from hoplon.scenario.loader import LoadedScenario, load_data
 from hoplon.scenario.paths import apply_overrides
 from hoplon.scenario.schema import TechnologyTransfer
@@ -73,8 +74,10 @@ def drop_agreement(loaded: LoadedScenario, indices: Sequence[int]) -> LoadedScen
             )
     if not indices:
         return loaded
-    notes: list[str] = []
     dropped = set(indices)
+    notes = [
+        f"without agreement {i}: {describe_agreement(spec.agreements[i])}" for i in sorted(dropped)
+    ]
     agreements = [a for i, a in enumerate(spec.agreements) if i not in dropped]
     # a trade study's candidates describe the file's choices, not this run: not kept
     trimmed = spec.model_copy(

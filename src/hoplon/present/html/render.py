@@ -126,6 +126,7 @@ def report_html(
             f"scenario sha256 {str(data['scenario'].get('sha256', ''))[:12]}",
             f"engine {timing.get('engine_s', 0):.2f} s",
             f"generated {when:%Y-%m-%d %H:%M} UTC",
+            *(f"what-if: {note}" for note in data.get("variant", ())),
         ],
         toc=toc,
         script=Markup(SCRIPT) if the_map is not None else "",
