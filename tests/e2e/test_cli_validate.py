@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import EXAMPLES_DIR
+
 EXAMPLES = ["japan-layered-bmd.yaml", "seasparrow-ship-defense.yaml"]
 
 
@@ -174,3 +176,20 @@ def test_input_error_with_debug_is_still_a_clean_refusal(malformed_dir: Path, ru
     assert code == 2
     assert "Traceback" not in err
     assert err.startswith(f"{path}:5:")
+
+
+def test_an_unknown_field_is_located_at_its_key(run_main, tmp_path: Path) -> None:
+    """A misspelt key is shown where the key is written, not where its value starts."""
+    text = (EXAMPLES_DIR / "japan-layered-bmd.yaml").read_text(encoding="utf-8")
+    assert "\ndoctrine:\n  shots_per_engagement: " in text
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(
+        text.replace(
+            "\ndoctrine:\n  shots_per_engagement: ", "\ndoctrine:\n  shots_per_engagment: "
+        ),
+        encoding="utf-8",
+    )
+    line = bad.read_text(encoding="utf-8").splitlines().index("  shots_per_engagment: 2") + 1
+    code, _, err = run_main("validate", bad)
+    assert code == 2
+    assert f"{bad}:{line}:3: doctrine.shots_per_engagment: unknown field" in err, err

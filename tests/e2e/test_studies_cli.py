@@ -162,6 +162,7 @@ def test_sweep_table_shows_the_swept_values(run_main, tmp_path: Path) -> None:
         ([], "give at least one --set"),
         (["--set", "trials=100", "--resume", "--no-store"], "--resume"),
         (["--set", "trials=100", "--cluster", "nowhere"], "expected a scheduler address"),
+        (["--set", "units[0].at=[38.0,134.0]"], "a position [lat, lon], cannot be swept"),
     ],
 )
 def test_sweep_refuses_bad_options_with_exit_code_2(

@@ -104,3 +104,18 @@ def test_bad_format_and_output_are_refused_before_any_run(run_main, tmp_path) ->
     assert code == 2 and "--output goes with --format" in err
     code, _, err = run_main("run", JAPAN, "--format", "csv", "--output", tmp_path, "--no-store")
     assert code == 2 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", JAPAN, "--no-store"],
+        ["compare", JAPAN, JAPAN, "--no-store"],
+        ["econ", EXAMPLES_DIR / "sm3-block-iia-burden-sharing.yaml"],
+    ],
+    ids=["run", "compare", "econ"],
+)
+def test_json_and_a_table_format_together_are_refused(run_main, args) -> None:
+    code, out, err = run_main(*args, "--json", "--format", "csv")
+    assert code == 2 and out == ""
+    assert "--json and --format csv are two outputs" in err

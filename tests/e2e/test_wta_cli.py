@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import EXAMPLES_DIR
+
 SMALL = """\
 name: two weapons, three targets
 weapons:
@@ -64,3 +66,13 @@ def test_bad_instances_exit_2_naming_file_line_field(tmp_path: Path, run_main, e
 def test_missing_file_exits_2(tmp_path: Path, run_main):
     code, _, err = run_main("wta", tmp_path / "nope.yaml")
     assert code == 2 and "no such file" in err
+
+
+def test_a_scenario_given_to_wta_is_named_for_what_it_is(run_main):
+    scenario = EXAMPLES_DIR / "japan-layered-bmd.yaml"
+    code, out, err = run_main("wta", scenario)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"{scenario}: this is a Hoplon scenario")
+    assert "doctrine.assignment: planned" in lines[0]

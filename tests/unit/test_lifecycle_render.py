@@ -108,6 +108,9 @@ def test_compare_puts_cost_beside_security(
     assert 'data-chart="cost-value_protected"' in html
     assert "against life-cycle cost" in html and "http" not in html.split("<body")[1]
     assert "two batteries costs $1.27M more than one battery" in html
+    # the leakers chart reads the other way up: fewer is better
+    assert html.count("Up and to the left is more security for less money.") == 2
+    assert html.count("Down and to the left is fewer leakers for less money.") == 1
 
 
 def test_compare_refuses_to_subtract_costs_on_different_bases(

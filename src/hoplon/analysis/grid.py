@@ -154,6 +154,13 @@ def parse_set(option: str, together: bool = False) -> SetSpec:
             field=f"{name} {option}",
         )
     path_text, values_text = option.split("=", 1)
+    if values_text.lstrip().startswith(("[", "{")):
+        raise InputError.single(
+            "a swept value is one number, word, true/false or null (values are split at "
+            "commas); a list or mapping, such as a position [lat, lon], cannot be swept: "
+            "write one scenario per position and compare them",
+            field=f"{name} {option}",
+        )
     try:
         parts = parse_path(path_text)
         values = parse_values(values_text)

@@ -98,6 +98,14 @@ def load_wta_data(raw: Any, file: str = "<wta>", positions: Positions | None = N
             "a WTA instance is a mapping with weapons:, targets: and kill_probability:",
             file=file,
         )
+    if "hoplon" in raw and not {"weapons", "targets"} & set(raw):
+        raise InputError.single(
+            "this is a Hoplon scenario (it has hoplon:), not a weapon-target assignment "
+            "instance: hoplon wta takes weapons:, targets: and kill_probability: "
+            "(docs/wta.md); to plan a scenario's fire, set doctrine.assignment: planned "
+            "and use hoplon run",
+            file=file,
+        )
     try:
         spec = WTAInstance.model_validate(raw)
     except ValidationError as exc:

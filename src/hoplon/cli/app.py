@@ -188,12 +188,17 @@ TableOutput = Annotated[
 ]
 
 
-def check_format(fmt: str | None, output: Path | None) -> None:
-    """Refuse a --format or --output that cannot be written, before any work."""
+def check_format(fmt: str | None, output: Path | None, as_json: bool = False) -> None:
+    """Refuse a --format or --output that cannot be written, and --format with --json
+    (two outputs for one standard output), before any work."""
     from hoplon.errors import did_you_mean
     from hoplon.io.outfile import check_output
     from hoplon.present.tabular import FORMATS
 
+    if as_json and fmt is not None:
+        raise InputError.single(
+            f"--json and --format {fmt} are two outputs; give one of them", field="--format"
+        )
     if fmt is None:
         if output is not None:
             raise InputError.single(
@@ -265,7 +270,7 @@ def run(
     from hoplon.compile import memory
     from hoplon.present.terminal import print_result, progress_bar
 
-    check_format(table_format, output)
+    check_format(table_format, output, as_json)
     memory.set_max_memory(max_memory)
     scenario = load(file)
     for warning in scenario.warnings:  # on standard error: --json output stays clean

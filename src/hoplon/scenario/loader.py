@@ -19,7 +19,7 @@ from hoplon.catalog import Catalog, catalog_from_raw
 from hoplon.errors import FieldPath, InputError, Problem, did_you_mean, format_path
 from hoplon.scenario.checks import Finding, check_scenario, merge_catalog
 from hoplon.scenario.schema import Scenario
-from hoplon.scenario.yamlio import Positions, parse_yaml, read_text
+from hoplon.scenario.yamlio import KEY, Positions, parse_yaml, read_text
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,8 @@ def validation_problems(
             continue
         seen.add(shown)
         line, column = locate(positions, path)
+        if key is not None and (*path, KEY) in positions:
+            line, column = positions[(*path, KEY)]
         problems.append(Problem(_message(err, parent, key), shown, line, column))
     return problems
 

@@ -33,6 +33,9 @@ MAX_INT_DIGITS = 300
 _MAX_INT = 10**MAX_INT_DIGITS
 
 Positions = dict[FieldPath, tuple[int, int]]
+#: Appended to a mapping entry's path in :data:`Positions` for where its key is written
+#: (the path alone gives where its value starts): an unknown field is shown at its key.
+KEY = "\x00key"
 
 #: libyaml's parser when PyYAML was built with it: about ten times faster than the pure
 #: Python one, so a file near :data:`MAX_FILE_BYTES` is read in about a second, not
@@ -121,6 +124,8 @@ class _Builder:
                 skey: Any = key if isinstance(key, str) else str(key)
                 if skey in out:
                     raise self._fail(f"duplicate key '{skey}'", key_node, (*path, skey))
+                mark = key_node.start_mark  # where the key is written, for an unknown key
+                self.positions[(*path, skey, KEY)] = (mark.line + 1, mark.column + 1)
                 out[skey] = self.build(value_node, (*path, skey), depth + 1)
             return out
         raise self._fail("unexpected YAML node", node, path)  # pragma: no cover

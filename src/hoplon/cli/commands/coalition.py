@@ -46,7 +46,7 @@ def coalition(
     max_memory: MaxMemory = None,
 ) -> None:
     """What each ally brings: every subset of the nations, Shapley values, agreement values."""
-    check_format(table_format, output)
+    check_format(table_format, output, as_json)
     from hoplon.analysis.coalition import coalition_analysis
     from hoplon.compile import memory
     from hoplon.core.runner import default_workers

@@ -37,7 +37,7 @@ def econ(
     output: TableOutput = None,
 ) -> None:
     """Who pays: each nation's contributions, shares and savings in base-year dollars."""
-    check_format(table_format, output)
+    check_format(table_format, output, as_json)
     from hoplon.economics import (
         WhatIfError,
         parse_membership_change,

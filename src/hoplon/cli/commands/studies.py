@@ -69,7 +69,7 @@ def compare(
     discount_rate: DiscountRate = None,
 ) -> None:
     """Compare architectures: the same seed and trials for each, differences tested."""
-    check_format(table_format, output)
+    check_format(table_format, output, as_json)
     from hoplon.analysis.compare import compare as run_compare
     from hoplon.api import load
     from hoplon.io.store import ResultStore
@@ -238,7 +238,7 @@ def sweep(
     max_memory: MaxMemory = None,
 ) -> None:
     """Sweep scenario fields over a grid: results per point with intervals, stored as they finish."""
-    check_format(table_format, output)
+    check_format(table_format, output, as_json)
     from hoplon.analysis.grid import parse_set
     from hoplon.analysis.sweep import plan_sweep, run_sweep
     from hoplon.compile import memory

@@ -86,7 +86,7 @@ def trade(
     max_memory: MaxMemory = None,
 ) -> None:
     """What to buy under a budget: the Pareto front of security against life-cycle cost."""
-    check_format(table_format, output)
+    check_format(table_format, output, as_json)
     from hoplon.analysis.trade import trade as run_trade
     from hoplon.cli.commands.studies import _points_progress, study_store
     from hoplon.compile import memory

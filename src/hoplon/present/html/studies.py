@@ -218,7 +218,12 @@ def cost_charts(compare: Mapping[str, Any], names: list[str]) -> list[Chart]:
                 y_fmt=fmt,
             ),
             "Each architecture: its estimate with the 95 % interval, against what its units "
-            "cost over the horizon. Up and to the left is more security for less money.",
+            "cost over the horizon. "
+            + (
+                "Down and to the left is fewer leakers for less money."
+                if key == "expected_leakers"
+                else "Up and to the left is more security for less money."
+            ),
         )
         if chart:
             charts.append(chart)
