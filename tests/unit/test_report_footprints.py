@@ -22,3 +22,28 @@ def test_footprint_layer_drawn_only_when_given(repo_root):
     assert "defended footprint against notional MRBM" in html
     plain = report_html(result)
     assert 'class="footprint"' not in plain and 'data-toggle="footprints"' not in plain
+
+
+def test_the_map_frames_the_footprints_it_draws(repo_root):
+    """A footprint reaching beyond the units, assets and threat tracks is drawn whole:
+    the map's frame is widened to hold it."""
+    from hoplon.present.html.mapview import scenario_map
+
+    scenario = api.load(repo_root / "examples" / "japan-layered-bmd.yaml")
+    plain = scenario_map(scenario.loaded)
+    assert plain is not None
+    lon0, lat0, lon1, lat1 = plain.bounds
+    # a square footprint east of everything in the scenario
+    east = lon1 + 5.0
+    ring = [[east, 30.0], [east + 2.0, 30.0], [east + 2.0, 32.0], [east, 32.0], [east, 30.0]]
+    doc = {
+        "outline": {"type": "Polygon", "coordinates": [ring]},
+        "threat": {"type": "notional MRBM", "from": [40.0, 127.5]},
+        "area_km2": 40_000.0,
+        "grid": {"step_km": 50.0},
+    }
+    framed = scenario_map(scenario.loaded, [doc])
+    assert framed is not None
+    f_lon0, f_lat0, f_lon1, f_lat1 = framed.bounds
+    assert f_lon1 >= east + 2.0 and f_lat0 <= 30.0 <= 32.0 <= f_lat1
+    assert 'class="footprint"' in framed.svg

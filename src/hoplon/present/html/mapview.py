@@ -437,16 +437,20 @@ class _Labels:
 FOOTPRINT_COLORS = ("#2e8b57", "#6a5acd", "#d2691e", "#008b8b")
 
 
-def _footprint_paths(frame: Frame, doc: Mapping[str, Any], color: str) -> str:
-    """One footprint record's outline (a GeoJSON Polygon or MultiPolygon) as a filled path."""
+def _outline_rings(doc: Mapping[str, Any]) -> list[Sequence[Sequence[float]]]:
+    """The rings of a footprint record's outline (a GeoJSON Polygon or MultiPolygon),
+    each a list of ``[lon, lat]``."""
     geom = doc.get("outline") or {}
     polys = [geom["coordinates"]] if geom.get("type") == "Polygon" else geom.get("coordinates", [])
+    return [ring for poly in polys for ring in poly if ring]
+
+
+def _footprint_paths(frame: Frame, doc: Mapping[str, Any], color: str) -> str:
+    """One footprint record's outline as a filled path."""
     d = "".join(
         _polyline(frame, frame.wrap(np.array([p[0] for p in ring])), np.array([p[1] for p in ring]))
         + "Z"
-        for poly in polys
-        for ring in poly
-        if ring
+        for ring in _outline_rings(doc)
     )
     if not d:
         return ""
@@ -481,6 +485,10 @@ def scenario_map(
     for p in paths.values():
         lats.extend(p.lat.tolist())
         lons.extend(p.lon.tolist())
+    for doc in footprints:  # the footprints asked for are drawn whole
+        for ring in _outline_rings(doc):
+            lons.extend(float(q[0]) for q in ring)
+            lats.extend(float(q[1]) for q in ring)
     if not lats:
         return None
     frame = frame_for(lons, lats)
