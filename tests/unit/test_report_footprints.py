@@ -10,7 +10,14 @@ from hoplon.present.html.render import report_html
 def test_footprint_layer_drawn_only_when_given(repo_root):
     scenario = api.load(repo_root / "examples" / "japan-layered-bmd.yaml")
     result = scenario.run(trials=200, workers=1)
-    footprints = [fp.to_dict() for fp in raid_footprints(scenario.loaded, grid_km=100.0)]
+    said: list[tuple[int, int, str]] = []
+    found = raid_footprints(scenario.loaded, grid_km=100.0, progress=lambda *a: said.append(a))
+    footprints = [fp.to_dict() for fp in found]
+    # progress before each one, for the report's line per footprint
+    assert said == [
+        (1, 2, "notional MRBM from 40.00, 127.50"),
+        (2, 2, "notional SRBM from 38.50, 126.50"),
+    ]
     # One per distinct (threat type, launch point): the MRBMs share theirs.
     assert [(f["threat"]["type"], f["threat"]["from"]) for f in footprints] == [
         ("notional MRBM", [40.0, 127.5]),

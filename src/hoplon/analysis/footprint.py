@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -499,15 +499,28 @@ def compute_area_footprint(
     })  # fmt: skip
 
 
-def raid_footprints(loaded: LoadedScenario, grid_km: float = 25.0) -> list[Footprint]:
+def raid_footprints(
+    loaded: LoadedScenario,
+    grid_km: float = 25.0,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[Footprint]:
     """The footprint of every unit taking part against each distinct (threat type, launch
-    point) of the scenario's raids, in raid order (for the report's map)."""
+    point) of the scenario's raids, in raid order (for the report's map).
+
+    ``progress`` is called before each footprint with its number (from 1), how many there
+    are, and what it is (``"notional SRBM from 38.50, 126.50"``).
+    """
     if not any(u.nation not in loaded.absent for u in loaded.spec.units):
         return []
     seen: dict[tuple[str, float, float], None] = {}
     for _, raid in loaded.spec.raid_entries():
         seen.setdefault((raid.type, float(raid.from_[0]), float(raid.from_[1])), None)
-    return [compute_footprint(loaded, t, (la, lo), grid_km=grid_km) for t, la, lo in seen]
+    out = []
+    for k, (t, la, lo) in enumerate(seen, start=1):
+        if progress is not None:
+            progress(k, len(seen), f"{t} from {la:.2f}, {lo:.2f}")
+        out.append(compute_footprint(loaded, t, (la, lo), grid_km=grid_km))
+    return out
 
 
 def footprint_file(

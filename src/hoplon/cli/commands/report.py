@@ -161,7 +161,11 @@ def report(
             from hoplon.analysis.footprint import raid_footprints
 
             err.print(plain("footprints: each raid's threat type from its launch point"))
-            drawn = [fp.to_dict() for fp in raid_footprints(scenario.loaded)]
+
+            def said(k: int, total: int, what: str) -> None:
+                err.print(plain(f"  footprint {k} of {total}: {what}"), style="dim")
+
+            drawn = [fp.to_dict() for fp in raid_footprints(scenario.loaded, progress=said)]
         view = None
         if engagement is not None:
             from hoplon.analysis.engagement import engagement_view
