@@ -76,6 +76,8 @@ def test_the_terminal_table_shows_both_and_says_what_counts(result) -> None:  # 
     # named the ones left out
     assert "It counts tokyo, osaka (total value 150)" in text
     assert "do not count: tokyo" not in text
+    # what dollars the spend is in (no economics: section here, so no base year)
+    assert "in dollars of its own cost year (an economics: section puts them" in text
 
 
 def test_the_report_shows_both_and_says_what_counts(result) -> None:  # type: ignore[no-untyped-def]
@@ -85,6 +87,7 @@ def test_the_report_shows_both_and_says_what_counts(result) -> None:  # type: ig
     assert "Value protected (attacked)" in html
     assert "attacked targets only" in html
     assert "an unattacked asset counts as protected" in html
+    assert "in dollars of its own cost year" in html
 
 
 def test_every_target_attacked_gives_the_same_figure() -> None:
@@ -95,3 +98,11 @@ def test_every_target_attacked_gives_the_same_figure() -> None:
     m = data["metrics"]
     assert m["value_protected"] == m["value_protected_attacked"]
     assert np.isclose(data["value_basis"]["value_protected"]["total_value"], 100.0)
+
+
+def test_with_economics_the_money_line_names_the_base_year() -> None:
+    from hoplon.present.text import money_basis_text
+
+    assert money_basis_text({"campaign_costs": {"base_year": 2025}}).endswith(
+        "; the campaign costs below are in constant 2025 dollars."
+    )

@@ -243,18 +243,6 @@ def _ci(est: dict[str, Any], fmt: str = "{:.3f}", scale: float = 1.0) -> str:
     return estimate(est, pattern(fmt, scale))
 
 
-def money_basis_text(result: dict[str, Any]) -> str:
-    """What dollars the headline's spend, threat cost and cost-exchange ratio are in."""
-    text = (
-        "Spend, threat cost and the cost-exchange ratio add each catalog entry's unit cost "
-        "in dollars of its own cost year"
-    )
-    campaign = result.get("campaign_costs")
-    if campaign and campaign.get("base_year") is not None:
-        return text + f"; the campaign costs below are in constant {campaign['base_year']} dollars."
-    return text + " (an economics: section puts them in one base year: docs/economics.md)."
-
-
 def print_result(
     result: dict[str, Any],
     console: Console,
@@ -295,6 +283,8 @@ def print_result(
         from hoplon.core.metrics import value_basis_text
 
         console.print(value_basis_text(basis), style="dim")
+    from hoplon.present.text import money_basis_text
+
     console.print(money_basis_text(result), style="dim")
 
     spend = Table(title="Interceptors fired per trial", title_justify="left")

@@ -177,3 +177,15 @@ def cost_difference_text(
     if not parts:
         return head
     return f"{head} for {', '.join(parts)}"
+
+
+def money_basis_text(result: dict[str, Any]) -> str:
+    """What dollars the headline's spend, threat cost and cost-exchange ratio are in."""
+    text = (
+        "Spend, threat cost and the cost-exchange ratio add each catalog entry's unit cost "
+        "in dollars of its own cost year"
+    )
+    campaign = result.get("campaign_costs")
+    if campaign and campaign.get("base_year") is not None:
+        return text + f"; the campaign costs below are in constant {campaign['base_year']} dollars."
+    return text + " (an economics: section puts them in one base year: docs/economics.md)."

@@ -21,7 +21,7 @@ from hoplon.present.html.mapview import (
     raid_colors,
     scenario_map,
 )
-from hoplon.present.text import fmt_percent
+from hoplon.present.text import fmt_percent, money_basis_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from hoplon.results.records import Result
@@ -145,6 +145,7 @@ def report_html(
             f"Monte Carlo over {data['trials']:,} trials (seed {data['seed']}). CI: 95 %"
             " confidence interval of the estimate. Spend is the mean per trial."
             + (f" {value_basis_text(data['value_basis'])}" if data.get("value_basis") else "")
+            + f" {money_basis_text(data)}"
         ),
         has_threats=has_threats,
         cards=cards(data),
