@@ -243,8 +243,9 @@ def _query_cell(value: Any) -> str:
     return str(value)
 
 
-#: Widest a cell may be when deciding whether a query's rows fit side by side.
-_QUERY_CELL_CAP = 24
+#: Widest a column is counted when deciding whether a query's rows fit side by side
+#: (wider cells fold onto more lines, as the default view's scenario names do).
+_QUERY_CELL_CAP = 12
 
 
 def _query_fits(columns: Sequence[str], cells: list[list[str]], width: int) -> bool:
