@@ -688,6 +688,8 @@ def front_chart(
             f'<path class="front" d="M{"L".join(steps)}" stroke="#1f77b4" stroke-width="1.5"'
             ' fill="none"/>'
         )
+    # front points that fall on the same spot (tied architectures) share one label
+    labels: dict[tuple[float, float], list[str]] = {}
     for d in sorted(dots, key=lambda d: d.front):  # the front drawn last, on top
         color = "#1f77b4" if d.front else "#b0b0b0"
         body.append(
@@ -698,5 +700,7 @@ def front_chart(
             f"<title>{esc(d.tip)}</title></circle>"
         )
         if d.front and d.label:
-            body.append(_text(px(d.x) + 6, py(d.y) - 8, d.label, size=10, fill=INK))
+            labels.setdefault((round(px(d.x), 1), round(py(d.y), 1)), []).append(d.label)
+    for (x, y), names in labels.items():
+        body.append(_text(x + 6, y - 8, ", ".join(names), size=10, fill=INK))
     return _svg(width, height, body, title or y_label)
