@@ -345,30 +345,15 @@ def line_chart(
                 f'<rect x="{num(lx)}" y="{num(ly - 2)}" width="16" height="4" fill="{s.color}"/>'
                 + _text(lx + 21, ly, _truncate(s.name, 28), size=11)
             )
-    for t in y_ticks:
-        body.append(
-            f'<line x1="{num(left)}" y1="{num(py(t))}" x2="{num(right)}" y2="{num(py(t))}"'
-            f' stroke="{GRID}"/>' + _text(left - 6, py(t), y_fmt(t), anchor="end", fill=MUTED)
-        )
     if x_categories is not None:
-        for i, name in enumerate(x_categories):
-            body.append(_text(px(i), bottom + 14, _truncate(name, 14), anchor="middle", size=11))
+        x_marks = [
+            _text(px(i), bottom + 14, _truncate(name, 14), anchor="middle", size=11)
+            for i, name in enumerate(x_categories)
+        ]
     else:
-        for t in nice_ticks(x_lo, x_hi, 8):
-            if x_lo - 1e-9 <= t <= x_hi + 1e-9:
-                body.append(
-                    f'<line x1="{num(px(t))}" y1="{num(bottom)}" x2="{num(px(t))}"'
-                    f' y2="{num(bottom + 4)}" stroke="#999"/>'
-                    + _text(px(t), bottom + 14, fmt_number(t), anchor="middle", size=11)
-                )
-    body.append(
-        f'<path d="M{num(left)} {num(top)}V{num(bottom)}H{num(right)}" stroke="#999" fill="none"/>'
-    )
-    body.append(_text((left + right) / 2, height - 12, x_label, anchor="middle"))
-    body.append(
-        f'<text transform="translate(12 {num((top + bottom) / 2)}) rotate(-90)"'
-        f' text-anchor="middle" font-size="{num(FONT)}" fill="{INK}">{esc(y_label)}</text>'
-    )
+        x_ticks = [t for t in nice_ticks(x_lo, x_hi, 8) if x_lo - 1e-9 <= t <= x_hi + 1e-9]
+        x_marks = _x_tick_marks(x_ticks, px, bottom, fmt_number)
+    body += _axes(y_ticks, py, (left, right, top, bottom), height, y_fmt, x_marks, x_label, y_label)
     for s in series:
         if s.low is not None and s.high is not None and len(s.x) > 0:
             upper = [f"{num(px(x))} {num(py(h))}" for x, h in zip(s.x, s.high, strict=True)]
@@ -437,18 +422,41 @@ def _xy_frame(
     def py(v: float) -> float:
         return bottom - (v - y_ticks[0]) / (y_ticks[-1] - y_ticks[0]) * (bottom - top)
 
-    body: list[str] = []
-    for t in y_ticks:
-        body.append(
-            f'<line x1="{num(left)}" y1="{num(py(t))}" x2="{num(right)}" y2="{num(py(t))}"'
-            f' stroke="{GRID}"/>' + _text(left - 6, py(t), y_fmt(t), anchor="end", fill=MUTED)
-        )
-    for t in x_ticks:
-        body.append(
-            f'<line x1="{num(px(t))}" y1="{num(bottom)}" x2="{num(px(t))}"'
-            f' y2="{num(bottom + 4)}" stroke="#999"/>'
-            + _text(px(t), bottom + 14, x_fmt(t), anchor="middle", size=11)
-        )
+    x_marks = _x_tick_marks(x_ticks, px, bottom, x_fmt)
+    return px, py, _axes(y_ticks, py, box, height, y_fmt, x_marks, x_label, y_label)
+
+
+def _x_tick_marks(
+    ticks: Sequence[float], px: Callable[[float], float], bottom: float, fmt: Formatter
+) -> list[str]:
+    """A numeric x axis's tick marks and their values, below ``bottom``."""
+    return [
+        f'<line x1="{num(px(t))}" y1="{num(bottom)}" x2="{num(px(t))}"'
+        f' y2="{num(bottom + 4)}" stroke="#999"/>'
+        + _text(px(t), bottom + 14, fmt(t), anchor="middle", size=11)
+        for t in ticks
+    ]
+
+
+def _axes(
+    y_ticks: Sequence[float],
+    py: Callable[[float], float],
+    box: tuple[float, float, float, float],
+    height: float,
+    y_fmt: Formatter,
+    x_marks: list[str],
+    x_label: str,
+    y_label: str,
+) -> list[str]:
+    """The SVG of a chart's frame over ``box`` (left, right, top, bottom): the y grid
+    lines and values, the x axis's marks (``x_marks``), both axes and their titles."""
+    left, right, top, bottom = box
+    body = [
+        f'<line x1="{num(left)}" y1="{num(py(t))}" x2="{num(right)}" y2="{num(py(t))}"'
+        f' stroke="{GRID}"/>' + _text(left - 6, py(t), y_fmt(t), anchor="end", fill=MUTED)
+        for t in y_ticks
+    ]
+    body += x_marks
     body.append(
         f'<path d="M{num(left)} {num(top)}V{num(bottom)}H{num(right)}" stroke="#999" fill="none"/>'
     )
@@ -457,7 +465,7 @@ def _xy_frame(
         f'<text transform="translate(12 {num((top + bottom) / 2)}) rotate(-90)"'
         f' text-anchor="middle" font-size="{num(FONT)}" fill="{INK}">{esc(y_label)}</text>'
     )
-    return px, py, body
+    return body
 
 
 def scatter_chart(
