@@ -33,7 +33,7 @@ from hoplon.core.stats import mean_estimate
 from hoplon.errors import InputError, did_you_mean
 from hoplon.scenario import LoadedScenario
 from hoplon.scenario.describe import describe_agreement
-from hoplon.scenario.transforms import drop_agreement, only
+from hoplon.scenario.transforms import drop_agreement, dropped_note, only
 
 #: Most nations for the exact Shapley value (2^n subsets).
 EXACT_LIMIT = 10
@@ -105,8 +105,8 @@ def _task(task: Task) -> tuple[NDArray[np.float64], list[str]]:
         return subset_metric(loaded, key, metric, trials, seed), []
     variant = drop_agreement(loaded, [index])
     # the entry names its agreement already: its notes are what else leaving it out changed
-    left_out = f"without agreement {index}:"
-    notes = [n for n in variant.variant if not n.startswith(left_out)]
+    left_out = dropped_note(index, loaded.spec.agreements[index])
+    notes = [n for n in variant.variant if n != left_out]
     return _run_metric(variant, metric, trials, seed), notes
 
 

@@ -25,7 +25,7 @@ from hoplon.scenario.loader import LoadedScenario, load_data
 from hoplon.scenario.paths import apply_overrides
 from hoplon.scenario.schema import TechnologyTransfer
 
-__all__ = ["drop_agreement", "override", "without"]
+__all__ = ["drop_agreement", "dropped_note", "override", "without"]
 
 
 def without(loaded: LoadedScenario, nations: Sequence[str]) -> LoadedScenario:
@@ -53,6 +53,11 @@ def only(loaded: LoadedScenario, nations: Sequence[str]) -> LoadedScenario:
     return without(loaded, [n for n in loaded.spec.nations if n not in keep])
 
 
+def dropped_note(index: int, agreement: object) -> str:
+    """The variant note of agreement ``index`` left out: what it was."""
+    return f"without agreement {index}: {describe_agreement(agreement)}"
+
+
 def drop_agreement(loaded: LoadedScenario, indices: Sequence[int]) -> LoadedScenario:
     """The scenario without the agreements at ``indices`` (0-based, in file order).
 
@@ -75,9 +80,7 @@ def drop_agreement(loaded: LoadedScenario, indices: Sequence[int]) -> LoadedScen
     if not indices:
         return loaded
     dropped = set(indices)
-    notes = [
-        f"without agreement {i}: {describe_agreement(spec.agreements[i])}" for i in sorted(dropped)
-    ]
+    notes = [dropped_note(i, spec.agreements[i]) for i in sorted(dropped)]
     agreements = [a for i, a in enumerate(spec.agreements) if i not in dropped]
     # a trade study's candidates describe the file's choices, not this run: not kept
     trimmed = spec.model_copy(
