@@ -161,6 +161,28 @@ def test_suffix_minimum_matches_naive(seed: int, n: int, grouped: bool) -> None:
             assert (best_launch[j], best_tau[j]) in after
 
 
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 80))
+def test_rising_intercepts_take_the_short_path_and_agree(seed: int, n: int) -> None:
+    # As intercept_points yields them: grouped by pair, intercept times rising (so the
+    # suffix minimum runs over input positions), launch times with ties and descents.
+    rng = np.random.default_rng(seed)
+    pair = np.sort(rng.integers(0, 4, n))
+    tau = np.cumsum(rng.uniform(0.5, 3.0, n))
+    launch = np.floor(tau - rng.uniform(0, 8, n))  # integers: ties on purpose
+    got = windows.windows_from_points(pair, launch, tau)
+    shuffled = rng.permutation(n)  # out of order: the general path, with its sort by tau
+    general = windows.windows_from_points(pair[shuffled], launch[shuffled], tau[shuffled])
+    for a, b in zip(got, general, strict=True):
+        assert np.array_equal(a, b)
+    pairs, offsets, launch_s, best_launch, best_tau = got
+    for i, p in enumerate(pairs):
+        mine = sorted(zip(launch[pair == p], tau[pair == p], strict=True))
+        for j in range(offsets[i], offsets[i + 1]):
+            after = [pt for pt in mine if pt[0] >= launch_s[j]]
+            assert (best_launch[j], best_tau[j]) == min(after, key=lambda pt: pt[1])
+
+
 def test_no_candidates_gives_no_windows() -> None:
     p = flight.cruise_path(30.0, 136.0, 30.0, 135.0, 300.0, 10.0)
     batch = PathBatch.from_paths([p], [0.0])
