@@ -51,6 +51,23 @@ def test_validate_example_prints_name_and_counts(name: str, examples_dir: Path, 
         assert unit["id"] in out
 
 
+def test_validate_counts_and_lists_the_raids_of_every_wave(examples_dir: Path, run_cli) -> None:
+    path = examples_dir / "coalition-defense.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    waves = data["waves"]
+    raids = [(w, r) for w in waves for r in w["threats"]]
+    code, out, err = run_cli("validate", path, env={"COLUMNS": "200"})
+    assert code == 0, err
+    summary = " ".join(out.split())
+    threats = sum(r.get("count", 1) for _, r in raids)
+    assert f"{len(waves)} waves of {len(raids)} raids ({threats} threats)" in summary
+    rows = {line.split("│")[2].strip(): line for line in out.splitlines() if line.count("│") > 6}
+    for wave, raid in raids:  # each raid, with its wave and its launches from the start
+        row = rows[raid["id"]]
+        first = wave.get("start_s", 0) + raid.get("launch", {}).get("at_s", 0)
+        assert wave["id"] in row and f"{first:g}–" in row
+
+
 def test_validate_on_a_narrow_terminal_still_names_the_scenario(examples_dir: Path, run_cli):
     code, out, _ = run_cli(
         "validate", examples_dir / "japan-layered-bmd.yaml", env={"COLUMNS": "60"}

@@ -47,7 +47,8 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
     """What a scenario holds: nations, agreements, assets, sensors, units, raids, doctrine."""
     spec = loaded.spec
     cat = loaded.catalog
-    n_threats = sum(r.n_threats for r in spec.threats)
+    entries = spec.raid_entries()  # the raids of the scenario, or of each of its waves
+    n_threats = sum(r.n_threats for _, r in entries)
     console.print(
         Text.assemble(
             plain(spec.name, "bold"), f"  (format {spec.hoplon}, sha256 {loaded.sha256[:12]}…)"
@@ -57,8 +58,9 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
         console.print(plain(spec.description.strip(), "dim", newlines=True))
     console.print(
         f"{len(spec.nations)} nations · {len(spec.agreements)} agreements · {len(spec.assets)} assets · "
-        f"{len(spec.sensors)} sensors · {len(spec.units)} units · {len(spec.threats)} raids "
-        f"({n_threats} threats) · {spec.trials:,} trials, seed {spec.seed}"
+        f"{len(spec.sensors)} sensors · {len(spec.units)} units · "
+        + (f"{len(spec.waves)} waves of " if spec.waves else "")
+        + f"{len(entries)} raids ({n_threats} threats) · {spec.trials:,} trials, seed {spec.seed}"
     )
 
     nations = Table(title="Nations and agreements", title_justify="left")
@@ -110,25 +112,30 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
         _more(sensors, len(spec.units), "units")
         console.print(sensors)
 
-    if spec.threats:
+    if entries:
         places = {a.id: a.at for a in spec.assets} | {u.id: u.at for u in spec.units}
         raids = Table(title="Threats", title_justify="left")
-        for col in ("raid", "type", "count", "target", "ground range", "launches"):
+        columns = ("wave",) if spec.waves else ()
+        columns += ("raid", "type", "count", "target", "ground range", "launches")
+        for col in columns:
             raids.add_column(col, justify="right" if col in ("count", "ground range") else "left")
-        for r in spec.threats[:SUMMARY_ROWS]:
+        for path, r in entries[:SUMMARY_ROWS]:
             lat0, lon0, _ = lat_lon_alt(r.from_)
             lat1, lon1, _ = lat_lon_alt(places[r.target])
             _, _, dist = _GEOD.inv(lon0, lat0, lon1, lat1)
             last = r.launch.at_s + (r.count - 1) * r.launch.every_s
+            start = spec.waves[int(path[1])].start_s if spec.waves else 0.0
+            wave = (plain(spec.waves[int(path[1])].id),) if spec.waves else ()
             raids.add_row(
+                *wave,
                 plain(r.id),
                 plain(r.type),
                 str(r.count),
                 plain(r.target),
                 f"{dist / 1000:,.0f} km",
-                f"{r.launch.at_s:g}–{last:g} s",
+                f"{start + r.launch.at_s:g}–{start + last:g} s",  # from the scenario's start
             )
-        _more(raids, len(spec.threats), "raids")
+        _more(raids, len(entries), "raids")
         console.print(raids)
     for note in loaded.notes:
         console.print(f"Note: {note}", markup=False)
