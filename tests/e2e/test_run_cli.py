@@ -133,3 +133,54 @@ def test_a_what_if_run_says_what_it_left_out(run_main):
     assert variant == ["without agreement 0: track-sharing USA → JPN, fire-control, 4 s latency"]
     code, out, _ = run_main("run", str(coalition), "--trials", "200", "--no-store")
     assert "What-if" not in out
+
+
+def _planned_file(tmp_path):
+    text = JAPAN.read_text(encoding="utf-8")
+    assert "assignment: earliest-intercept" in text
+    path = tmp_path / "planned.yaml"
+    path.write_text(text.replace("assignment: earliest-intercept", "assignment: planned"))
+    return path
+
+
+def test_a_planned_run_says_how_good_its_plan_is(run_main, tmp_path):
+    path = _planned_file(tmp_path)
+    result = _json_run(run_main, str(path), "--trials", "500")
+    (plan,) = result["plan"]
+    assert plan["status"] == "optimal"
+    # a proven bound: the plan loses at least it, and the gap is what is left between
+    assert plan["bound"] <= plan["expected_loss"] + 1e-9
+    assert plan["gap"] == max(0.0, plan["expected_loss"] - plan["bound"])
+    assert 0 < plan["expected_loss"] <= plan["value_at_risk"]
+    assert 0 < plan["interceptors"] <= 60  # the example's magazines hold 60
+    code, out, err = run_main("run", str(path), "--trials", "500", "--no-store")
+    assert code == 0, err
+    assert "Planning the allocation of the raid before the trials" in err
+    text = " ".join(out.split())
+    assert "Plan: optimal (within the solver's tolerance" in text
+    assert f"{plan['interceptors']} interceptors planned" in text
+    # under a rule there is no plan to report
+    assert "plan" not in _json_run(run_main, str(JAPAN), "--trials", "200")
+
+
+def test_a_plan_stopped_by_the_time_limit_says_so(run_main, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    import hoplon.compile.waves as waves
+
+    solve = waves.plan_allocation
+
+    def stopped(model):
+        allocation = solve(model)  # as if HiGHS had stopped with a worse incumbent
+        return replace(allocation, status="limit", bound=allocation.expected_loss * 0.9)
+
+    monkeypatch.setattr(waves, "plan_allocation", stopped)
+    path = _planned_file(tmp_path)
+    result = _json_run(run_main, str(path), "--trials", "300")
+    (plan,) = result["plan"]
+    assert plan["status"] == "limit" and abs(plan["gap_share"] - 0.1) < 1e-12
+    code, out, _ = run_main("run", str(path), "--trials", "300", "--no-store")
+    text = " ".join(out.split())
+    assert code == 0
+    assert "Plan: NOT proven optimal: the solver's time limit came first" in text
+    assert "the plan is within a proven 10% of the best" in text

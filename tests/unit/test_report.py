@@ -109,6 +109,17 @@ def test_scenario_text_is_escaped() -> None:
     assert html.count("<script") == 1
 
 
+def test_a_planned_run_says_in_the_header_how_good_its_plan_is() -> None:
+    raw = _japan_raw()
+    raw["doctrine"]["assignment"] = "planned"
+    result = _run(raw, trials=50)
+    (plan,) = result.plan()
+    html = render_report(result)
+    assert "Plan: optimal (within the solver&#39;s tolerance" in html
+    assert f"{plan['interceptors']} interceptors planned" in html
+    assert "Plan: " not in render_report(_run(_japan_raw(), trials=50))
+
+
 def test_threats_no_unit_can_engage_are_listed() -> None:
     raw = _japan_raw()
     # Sapporo is far beyond every Patriot, and SM-3 is spent on nothing aimed at it: it is

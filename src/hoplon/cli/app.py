@@ -268,7 +268,7 @@ def run(
     """Run the Monte Carlo: leak probabilities, interceptors spent, costs, per threat."""
     from hoplon.api import load
     from hoplon.compile import memory
-    from hoplon.present.terminal import print_result, progress_bar
+    from hoplon.present.terminal import planning_notice, print_result, progress_bar
 
     check_format(table_format, output, as_json)
     memory.set_max_memory(max_memory)
@@ -276,6 +276,7 @@ def run(
     for warning in scenario.warnings:  # on standard error: --json output stays clean
         err.print(f"Warning: {warning}", markup=False)
     n = trials or scenario.spec.trials
+    planning_notice(scenario.loaded, err)
     with progress_bar(err, n, f"{scenario.name}") as advance:
         result = scenario.run(
             trials=trials,

@@ -89,7 +89,19 @@ def compile_raids(
     model = _model(loaded, unit_idx, tg, threats, stocks, fc_track, impact, windows, wave_label)
     if model.assignment == "planned":  # the plan is made once, from this geometry
         allocation = plan_allocation(model)
-        extras = {**model.extras, "plan_s": allocation.seconds, "plan_status": allocation.status}
+        extras = {
+            **model.extras,
+            "plan_s": allocation.seconds,
+            "plan_status": allocation.status,
+            "plan": {
+                "status": allocation.status,
+                "seconds": allocation.seconds,
+                "interceptors": int(allocation.interceptors.sum()),
+                "value_at_risk": allocation.value_at_risk,
+                "expected_loss": allocation.expected_loss,
+                "bound": allocation.bound,
+            },
+        }
         model = replace(model, planned=allocation.interceptors, extras=extras)
     return model
 

@@ -39,6 +39,10 @@ from hoplon.core.wta import solve_wta
 MAX_SALVOS = 12
 
 
+#: The solver's default time limit per wave, seconds.
+TIME_LIMIT_S = 60.0
+
+
 @dataclass(frozen=True)
 class Allocation:
     """A planned allocation and how good it is."""
@@ -83,7 +87,7 @@ def window_salvos(model: Model) -> IntArray:
 
 
 def plan_allocation(
-    model: Model, *, time_limit: float | None = 60.0, rel_gap: float = 1e-6
+    model: Model, *, time_limit: float | None = TIME_LIMIT_S, rel_gap: float = 1e-6
 ) -> Allocation:
     """The allocation maximising expected protected value (module notes), for one wave.
 

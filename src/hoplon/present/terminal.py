@@ -14,7 +14,7 @@ from rich.text import Text
 
 from hoplon.catalog import KINDS, Catalog, builtin_catalog
 from hoplon.core.engine import doctrine_line
-from hoplon.present.text import estimate, pattern
+from hoplon.present.text import estimate, pattern, plan_text
 from hoplon.safetext import plain, visible
 from hoplon.scenario import LoadedScenario
 from hoplon.scenario.describe import describe_agreement
@@ -115,7 +115,7 @@ def print_summary(loaded: LoadedScenario, console: Console) -> None:
     if entries:
         places = {a.id: a.at for a in spec.assets} | {u.id: u.at for u in spec.units}
         raids = Table(title="Threats", title_justify="left")
-        columns = ("wave",) if spec.waves else ()
+        columns: tuple[str, ...] = ("wave",) if spec.waves else ()
         columns += ("raid", "type", "count", "target", "ground range", "launches")
         for col in columns:
             raids.add_column(col, justify="right" if col in ("count", "ground range") else "left")
@@ -210,6 +210,22 @@ def description_column() -> Any:
     return TextColumn("{task.description}", style="progress.description", markup=False)
 
 
+def planning_notice(loaded: LoadedScenario, console: Console) -> None:
+    """Under the planned doctrine, say before the run that an allocation is computed
+    first, and how long it may take (the trials' progress bar starts after it)."""
+    if loaded.spec.doctrine.assignment != "planned":
+        return
+    from hoplon.core.plan import TIME_LIMIT_S
+
+    waves = len(loaded.spec.waves)
+    what = f"each of the {waves} waves" if waves > 1 else "the raid"
+    console.print(
+        f"Planning the allocation of {what} before the trials (scipy milp, HiGHS; at most "
+        f"{TIME_LIMIT_S:g} s a wave) …",
+        markup=False,
+    )
+
+
 @contextmanager
 def progress_bar(console: Console, total: int, label: str) -> Iterator[Callable[[int], None]]:
     """A progress bar on standard error, shown only once the work has lasted a second."""
@@ -268,6 +284,9 @@ def print_result(
     )
     if doctrine:
         console.print(plain(f"Doctrine: {doctrine}"))
+    if result.get("plan"):
+        for row in result["plan"]:
+            console.print(plain(plan_text(row), "bold" if row["status"] != "optimal" else ""))
     for note in result.get("variant", ()):  # what this run leaves out of the file
         console.print(plain(f"What-if: {note}", "bold"))
     head = Table(title="Headline (mean and 95% interval)", title_justify="left")

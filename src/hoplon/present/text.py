@@ -189,3 +189,25 @@ def money_basis_text(result: dict[str, Any]) -> str:
     if campaign and campaign.get("base_year") is not None:
         return text + f"; the campaign costs below are in constant {campaign['base_year']} dollars."
     return text + " (an economics: section puts them in one base year: docs/economics.md)."
+
+
+def plan_text(row: Mapping[str, Any]) -> str:
+    """One wave's planned allocation (:meth:`hoplon.results.records.Result.plan`) in a
+    sentence: whether it is optimal or was stopped by the time limit, and how far from
+    the best it can be."""
+    wave = f" ({row['wave']})" if row.get("wave") else ""
+    figures = (
+        f"{row['interceptors']:,} interceptors planned, expected value lost "
+        f"{row['expected_loss']:,.2f} of {row['value_at_risk']:,.2f} at risk, and no "
+        f"allocation loses less than {row['bound']:,.2f}"
+    )
+    share = "below 0.0001%" if row["gap_share"] < 1e-6 else fmt_percent(row["gap_share"])
+    if row["status"] == "optimal":
+        return (
+            f"Plan{wave}: optimal (within the solver's tolerance: proven gap {share}) "
+            f"after {row['seconds']:,.1f} s: {figures}."
+        )
+    return (
+        f"Plan{wave}: NOT proven optimal: the solver's time limit came first after "
+        f"{row['seconds']:,.1f} s; the plan is within a proven {share} of the best: {figures}."
+    )

@@ -68,6 +68,7 @@ class Result:
                 else {}
             ),
             **({"variant": self.notes} if self.notes else {}),
+            **({"plan": plan} if (plan := self.plan()) else {}),
             "timing": {
                 "compile_s": round(self.compile_s, 4),
                 "engine_s": round(self.engine_s, 4),
@@ -84,6 +85,35 @@ class Result:
         from hoplon.results.campaign import campaign_costs
 
         return {"campaign_costs": campaign_costs(self.scenario, self.waves, self.outcomes)}
+
+    def plan(self) -> list[dict[str, Any]]:
+        """The planned doctrine's allocation of each wave and how good it is: ``wave``
+        (with ``waves:``), ``status`` (``optimal``: within the solver's gap; ``limit``: the
+        time limit came first), ``seconds``, ``interceptors`` planned, ``value_at_risk``,
+        ``expected_loss`` (the program's objective), ``bound`` (proven: no allocation
+        loses less), ``gap`` (expected_loss - bound) and ``gap_share`` (gap ÷
+        expected_loss); empty under the other doctrines."""
+        rows = []
+        for model in self.waves:
+            plan = model.extras.get("plan")
+            if not isinstance(plan, dict):
+                continue
+            gap = max(0.0, plan["expected_loss"] - plan["bound"])
+            loss = plan["expected_loss"]
+            rows.append(
+                {
+                    **({"wave": model.extras["wave"]} if "wave" in model.extras else {}),
+                    "status": plan["status"],
+                    "seconds": round(plan["seconds"], 3),
+                    "interceptors": plan["interceptors"],
+                    "value_at_risk": plan["value_at_risk"],
+                    "expected_loss": loss,
+                    "bound": plan["bound"],
+                    "gap": gap,
+                    "gap_share": gap / loss if loss > 0 else 0.0,
+                }
+            )
+        return rows
 
     def sample_trial(self) -> list[dict[str, Any]]:
         """The engagements of trial 0, in launch order (for timelines)."""

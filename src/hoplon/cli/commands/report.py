@@ -133,7 +133,7 @@ def report(
             ) from None
     else:
         from hoplon.api import load
-        from hoplon.present.terminal import progress_bar
+        from hoplon.present.terminal import planning_notice, progress_bar
 
         scenario = load(file)
         if engagement is not None:  # a threat that is not there: refused before the run
@@ -141,6 +141,7 @@ def report(
 
             find_threat(scenario.loaded, engagement)
         n = trials or scenario.spec.trials
+        planning_notice(scenario.loaded, err)
         with progress_bar(err, n, scenario.name) as advance:
             result = scenario.run(trials=trials, seed=seed, workers=workers, progress=advance)
         contributions = None

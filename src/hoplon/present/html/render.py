@@ -21,7 +21,7 @@ from hoplon.present.html.mapview import (
     raid_colors,
     scenario_map,
 )
-from hoplon.present.text import fmt_percent, money_basis_text
+from hoplon.present.text import fmt_percent, money_basis_text, plan_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from hoplon.results.records import Result
@@ -127,6 +127,7 @@ def report_html(
             f"engine {timing.get('engine_s', 0):.2f} s",
             f"generated {when:%Y-%m-%d %H:%M} UTC",
             *(f"what-if: {note}" for note in data.get("variant", ())),
+            *(plan_text(row) for row in data.get("plan", ())),
         ],
         toc=toc,
         script=Markup(SCRIPT) if the_map is not None else "",
