@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 ThreatClass = Literal[
     "srbm", "mrbm", "irbm", "icbm", "cruise", "aircraft", "hgv", "ship", "submarine"
@@ -19,6 +19,17 @@ THREAT_CLASSES: tuple[str, ...] = (
     "srbm", "mrbm", "irbm", "icbm", "cruise", "aircraft", "hgv", "ship", "submarine",
 )  # fmt: skip
 Tier = Literal["upper", "high", "lower", "point"]
+
+
+#: Longest ground range accepted, km: about half the earth's circumference (no two points
+#: on the earth are further apart along its surface).
+MAX_GROUND_RANGE_KM = 20_000.0
+#: Highest intercept altitude accepted, km (the highest published exo-atmospheric
+#: intercepts are near 1,000 km; ballistic apogees stay below about 1,500 km).
+MAX_INTERCEPT_ALT_KM = 5_000.0
+#: Longest radar detection range against 1 m² accepted, km (the largest published
+#: early-warning radars reach about 5,000 km against large targets).
+MAX_RADAR_RANGE_KM = 10_000.0
 
 
 class Entry(BaseModel):
@@ -115,6 +126,27 @@ class Interceptor(Entry):
         "(hoplon.catalog.models.infer_tier)."
     )
 
+    @field_validator("max_range_km")
+    @classmethod
+    def _range_on_the_earth(cls, value: float) -> float:
+        if value > MAX_GROUND_RANGE_KM:
+            raise ValueError(
+                f"{value:,g} km is beyond half the earth's circumference; a ground range in "
+                f"km up to {MAX_GROUND_RANGE_KM:,g} is accepted (SM-3 Block IIA: 2,500; "
+                "PAC-3 MSE: 35)"
+            )
+        return value
+
+    @field_validator("max_alt_km")
+    @classmethod
+    def _altitude_plausible(cls, value: float) -> float:
+        if value > MAX_INTERCEPT_ALT_KM:
+            raise ValueError(
+                f"{value:,g} km; an intercept altitude in km up to {MAX_INTERCEPT_ALT_KM:,g} "
+                "is accepted (SM-3 Block IIA: 1,000; PAC-3 MSE: 35)"
+            )
+        return value
+
     @model_validator(mode="after")
     def _envelope_ordered(self) -> Interceptor:
         if self.min_range_km >= self.max_range_km:
@@ -170,6 +202,16 @@ class Sensor(Costed):
         default=0, ge=0, description="From first detection to a usable track, s."
     )
     latency_s: float = Field(default=0, ge=0, description="Space sensors: launch to report, s.")
+
+    @field_validator("range_km")
+    @classmethod
+    def _range_plausible(cls, value: float, info: ValidationInfo) -> float:
+        if info.data.get("kind") == "radar" and value > MAX_RADAR_RANGE_KM:
+            raise ValueError(
+                f"{value:,g} km against 1 m²; a radar range in km up to "
+                f"{MAX_RADAR_RANGE_KM:,g} is accepted (J/FPS-5: 2,000; AN/TPY-2: 1,000)"
+            )
+        return value
 
     @property
     def range_m(self) -> float:
@@ -269,6 +311,16 @@ class Threat(Entry):
     cost_year: int = Field(ge=1950, le=2100, description="Year of the dollars in unit_cost_usd.")
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("max_range_km")
+    @classmethod
+    def _range_on_the_earth(cls, value: float) -> float:
+        if value > MAX_GROUND_RANGE_KM:
+            raise ValueError(
+                f"{value:,g} km is beyond half the earth's circumference; a range in km up "
+                f"to {MAX_GROUND_RANGE_KM:,g} is accepted"
+            )
+        return value
 
     @model_validator(mode="after")
     def _fields_for_flight(self) -> Threat:

@@ -659,6 +659,55 @@ def count_findings(spec: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
     return findings
 
 
+#: Money figures below this many US dollars are warned of: catalog costs are in dollars,
+#: and a figure such as 4.5 is most likely millions.
+FEW_DOLLARS = 1_000.0
+#: The fields of a threat entry each flight model reads (the rest it ignores).
+FLIGHT_FIELDS = {
+    "ballistic": {"trajectory", "burn_time_s"},
+    "glide": {"burn_time_s", "glide_altitude_km", "lift_to_drag", "terminal_speed_kms",
+              "cross_range_km"},
+    "cruise": {"speed_kms", "altitude_m"},
+    "aircraft": {"speed_kms", "altitude_m", "release_range_km"},
+}  # fmt: skip
+
+
+def catalog_warnings(scenario: Scenario, catalog: Catalog) -> list[Finding]:
+    """What the scenario's own catalog entries say that is suspect but not refused: a
+    money figure of a few dollars (millions meant), and a threat field its flight model
+    does not read (so it changes nothing)."""
+    out: list[Finding] = []
+    money = ("unit_cost_usd", "acquisition_cost_usd", "annual_om_usd")
+    for kind in KIND_MODELS:
+        entries = getattr(catalog, kind)
+        for name, fields in getattr(scenario.catalog, kind).items():
+            for key in money:
+                value = fields.get(key)
+                if isinstance(value, int | float) and 0 < value < FEW_DOLLARS:
+                    out.append(
+                        (
+                            ("catalog", kind, name, key),
+                            f"{value:g} US dollars: catalog costs are in dollars, not millions "
+                            f"(4.2 million dollars is 4200000 or 4.2e6)",
+                        )
+                    )
+            entry = entries.get(name)
+            if kind != "threats" or not isinstance(entry, Threat):
+                continue
+            used = FLIGHT_FIELDS[entry.flight]
+            for key in sorted(set(fields) & set().union(*FLIGHT_FIELDS.values()) - used):
+                flights = [f for f, keys in FLIGHT_FIELDS.items() if key in keys]
+                out.append(
+                    (
+                        ("catalog", kind, name, key),
+                        f"a {entry.flight} threat does not use {key} (only a "
+                        f"{' or '.join(flights)} threat does): it changes nothing; fields "
+                        f"of a {entry.flight} flight: {', '.join(sorted(used))}",
+                    )
+                )
+    return out
+
+
 def check_scenario(
     scenario: Scenario, catalog: Catalog, warnings: list[Finding] | None = None
 ) -> list[Finding]:
@@ -678,5 +727,6 @@ def check_scenario(
     refused, suspect = placement(scenario, catalog)
     findings.extend(refused)
     if warnings is not None:
+        warnings.extend(catalog_warnings(scenario, catalog))
         warnings.extend(suspect)
     return findings
