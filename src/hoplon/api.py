@@ -24,12 +24,28 @@ from typing import Any
 
 from hoplon.analysis.run import run_scenario
 from hoplon.compile import Compiled, compile_scenario
+from hoplon.errors import InputError
 from hoplon.results.contract import CONTRACT
 from hoplon.results.lifecycle import ArchitectureCost
 from hoplon.results.records import Result
 from hoplon.scenario import LoadedScenario, load_data, load_scenario, load_text, transforms
 
 __all__ = ["CONTRACT", "Result", "Scenario", "load"]
+
+
+def _flat(items: Sequence[Any], kind: type, what: str) -> tuple[Any, ...]:
+    """Single values and sequences of them, as one tuple; anything else refused."""
+    out: list[Any] = []
+    for item in items:
+        many = not isinstance(item, str | bytes) and isinstance(item, Sequence | set | frozenset)
+        for one in item if many else (item,):
+            if not isinstance(one, kind) or isinstance(one, bool):
+                accepted = {str: "text", int: "a whole number"}.get(kind, kind.__name__)
+                raise InputError.single(
+                    f"{what} {one!r} is a {type(one).__name__}; accepted: {accepted}"
+                )
+            out.append(one)
+    return tuple(out)
 
 
 class Scenario:
@@ -56,13 +72,16 @@ class Scenario:
         """The deterministic geometry: threat paths, tracks, engagement windows."""
         return compile_scenario(self.loaded)
 
-    def without(self, *nations: str) -> Scenario:
-        """This scenario with the units and sensors of ``nations`` taking no part."""
-        return Scenario(transforms.without(self.loaded, nations))
+    def without(self, *nations: str | Sequence[str]) -> Scenario:
+        """This scenario with the units and sensors of ``nations`` taking no part
+        (codes, or lists of codes: ``without("USA", "AUS")`` or ``without(["USA"])``)."""
+        return Scenario(transforms.without(self.loaded, _flat(nations, str, "nation code")))
 
-    def drop_agreement(self, *indices: int) -> Scenario:
-        """This scenario without the agreements at ``indices`` (0-based)."""
-        return Scenario(transforms.drop_agreement(self.loaded, indices))
+    def drop_agreement(self, *indices: int | Sequence[int]) -> Scenario:
+        """This scenario without the agreements at ``indices`` (0-based; numbers, or lists
+        of numbers)."""
+        picked = _flat(indices, int, "agreement index")
+        return Scenario(transforms.drop_agreement(self.loaded, picked))
 
     def override(self, path: str, value: Any) -> Scenario:
         """This scenario with the field at ``path`` set to ``value`` (validated again)."""
@@ -103,8 +122,9 @@ class Scenario:
             horizon_years, discount_rate: the life-cycle cost's horizon and real rate in
                 place of the scenario's (docs/economics.md).
         """
-        loaded = transforms.drop_agreement(self.loaded, drop_agreements)
-        loaded = transforms.without(loaded, without)
+        picked = _flat((drop_agreements,), int, "agreement index")
+        loaded = transforms.drop_agreement(self.loaded, picked)
+        loaded = transforms.without(loaded, _flat((without,), str, "nation code"))
         return run_scenario(
             loaded,
             trials,

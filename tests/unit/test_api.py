@@ -49,3 +49,18 @@ def test_the_api_docstring_example_runs_as_written(monkeypatch):
     monkeypatch.chdir(REPO_ROOT)
     failures, tried = doctest.testmod(hoplon.api, verbose=False)
     assert tried >= 4 and failures == 0
+
+
+def test_nations_and_agreements_may_be_given_one_by_one_or_as_lists() -> None:
+    s = hoplon.load(EXAMPLES_DIR / "coalition-defense.yaml")
+    note = ["without the units and sensors of USA"]
+    assert s.without("USA").loaded.variant == note
+    assert s.without(["USA"]).loaded.variant == note
+    assert s.without(("USA", "AUS")).loaded.variant == s.without("AUS", "USA").loaded.variant
+    assert s.drop_agreement([0]).loaded.variant == s.drop_agreement(0).loaded.variant
+    assert s.run(trials=20, without="USA").notes == s.run(trials=20, without=["USA"]).notes
+    for bad, says in (([1], "nation code 1 is a int; accepted: text"),):
+        with pytest.raises(InputError, match=says):
+            s.without(bad)
+    with pytest.raises(InputError, match="agreement index True is a bool"):
+        s.run(trials=20, drop_agreements=[True])
