@@ -83,3 +83,29 @@ def test_a_cost_in_dollars_is_not_warned_of(run_main, tmp_path: Path) -> None:
     path = _with_catalog(tmp_path, "  interceptors:\n    PAC-3 MSE: {unit_cost_usd: 4500000}\n")
     code, out, err = run_main("validate", str(path))
     assert code == 0 and "unit_cost_usd" not in out + err
+
+
+def test_a_cost_no_budget_holds_is_refused_at_its_field(run_main, tmp_path: Path) -> None:
+    # 1e308 passed validation once, then overflowed the spend sums (exit 1)
+    path = _with_catalog(tmp_path, "  interceptors:\n    PAC-3 MSE: {unit_cost_usd: 1.0e308}\n")
+    code, _, err = run_main("run", str(path), "--trials", "50", "--no-store")
+    assert code == 2 and "Traceback" not in err
+    assert (
+        "catalog.interceptors.PAC-3 MSE.unit_cost_usd: Input should be less than or equal to" in err
+    )
+
+
+def test_json_output_is_strict_json_when_a_figure_is_not_finite(run_main, tmp_path: Path) -> None:
+    # a threat cost of the smallest float: the cost-exchange ratio overflows to infinity
+    import json
+
+    block = "  threats:\n    notional MRBM: {unit_cost_usd: 5.0e-324}\n    notional SRBM: {unit_cost_usd: 0}\n"
+    path = _with_catalog(tmp_path, block)
+    code, out, err = run_main("run", str(path), "--trials", "50", "--no-store", "--json")
+    assert code == 0, err
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"not JSON: {constant}")
+
+    data = json.loads(out, parse_constant=refuse)  # Infinity and NaN are not JSON
+    assert data["metrics"]["cost_exchange_ratio"]["mean"] is None

@@ -58,11 +58,12 @@ class Costed(Entry):
     """
 
     acquisition_cost_usd: float | None = Field(
-        default=None, ge=0, description="Acquisition cost of one, US dollars of cost_year."
+        default=None, ge=0, le=1e13, description="Acquisition cost of one, US dollars of cost_year."
     )
     annual_om_usd: float | None = Field(
         default=None,
         ge=0,
+        le=1e12,
         description="Operating and support cost a year of one, US dollars of cost_year.",
     )
     service_life_years: float | None = Field(
@@ -114,7 +115,7 @@ class Interceptor(Entry):
         description="Single-shot kill probability by threat class; a missing class cannot be engaged."
     )
     reliability: float = Field(gt=0, le=1, description="Probability the interceptor works.")
-    unit_cost_usd: float = Field(ge=0, description="Unit cost, US dollars of cost_year.")
+    unit_cost_usd: float = Field(ge=0, le=1e12, description="Unit cost, US dollars of cost_year.")
     cost_year: int = Field(ge=1950, le=2100, description="Year of the dollars in unit_cost_usd.")
     producers: list[str] = Field(
         min_length=1, description="ISO 3166 alpha-3 codes of the nations that produce it."
@@ -307,7 +308,7 @@ class Threat(Entry):
     )  # fmt: skip
     rcs_m2: float = Field(gt=0, description="Radar cross-section, m².")
     reliability: float = Field(gt=0, le=1, description="Probability it does not fail at launch.")
-    unit_cost_usd: float = Field(ge=0, description="Unit cost, US dollars of cost_year.")
+    unit_cost_usd: float = Field(ge=0, le=1e12, description="Unit cost, US dollars of cost_year.")
     cost_year: int = Field(ge=1950, le=2100, description="Year of the dollars in unit_cost_usd.")
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)

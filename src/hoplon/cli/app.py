@@ -6,7 +6,6 @@ would be accepted); 1 an internal error (a traceback only with ``--debug``).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +15,7 @@ from rich.console import Console
 
 from hoplon._version import __version__
 from hoplon.errors import InputError
+from hoplon.io.jsontext import dumps as json_text
 from hoplon.safetext import plain
 
 app = typer.Typer(
@@ -98,7 +98,7 @@ def schema() -> None:
     document = Scenario.model_json_schema(by_alias=True)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "Hoplon scenario (format version 1)"
-    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    sys.stdout.write(json_text(document))
 
 
 @app.command()
@@ -296,7 +296,7 @@ def run(
     if emit_tables("run", data, table_format, output):
         return
     if as_json:
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(json_text(data))
     else:
         print_result(data, out, result.doctrine_line(), result.held_back())
         if "campaign_costs" in data:

@@ -98,7 +98,10 @@ Identifier = Annotated[
         description="Identifier: letters, digits, '-', '_', '.'; no ':' (the CLI splits on it).",
     ),
 ]
-Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+#: Largest amount of money accepted, in any currency: a thousand trillion (1e15), above
+#: any defense budget in any currency (sums of such amounts stay finite).
+MAX_AMOUNT = 1e15
+Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
@@ -148,7 +151,9 @@ class Program(_Frozen):
 class Money(_Frozen):
     """An amount of money of a stated currency and year."""
 
-    amount: float = Field(gt=0, allow_inf_nan=False, description="Amount in units of `currency`.")
+    amount: float = Field(
+        gt=0, le=MAX_AMOUNT, allow_inf_nan=False, description="Amount in units of `currency`."
+    )
     currency: CurrencyCode = Field(description="ISO 4217 code of an ECB reference currency.")
     year: Year = Field(
         description="Year whose money the amount is in; also the year of the exchange rate used."
@@ -166,12 +171,14 @@ class Candidate(_Frozen):
     buys: float | None = Field(
         default=None,
         ge=0,
+        le=1e9,
         allow_inf_nan=False,
         description="Units the candidate would buy (rule pro-rata-buys).",
     )
     gdp_usd: float | None = Field(
         default=None,
         gt=0,
+        le=MAX_AMOUNT,
         allow_inf_nan=False,
         description="The candidate's GDP in US dollars (rule gdp), same year basis as the members'.",
     )
@@ -211,7 +218,7 @@ class Consortium(_Frozen):
         default=None,
         description="Rule fixed only: member -> fraction of the cost (0..1); they must sum to 1.",
     )
-    buys: dict[Iso3, Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = Field(
+    buys: dict[Iso3, Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]] | None = Field(
         default=None,
         description="Rule pro-rata-buys only: member -> units it buys (missiles); total > 0.",
     )

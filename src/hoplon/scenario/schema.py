@@ -158,7 +158,7 @@ class Asset(Strict):
     kind: Literal["city", "base", "port", "ship", "site"] = Field(description="What it is.")
     at: Position
     value: float = Field(
-        default=1.0, ge=0, description="Relative value for value-weighted metrics."
+        default=1.0, ge=0, le=1e9, description="Relative value for value-weighted metrics."
     )
 
 
@@ -198,12 +198,14 @@ class CostOverride(Strict):
         default=None,
         ge=0,
         allow_inf_nan=False,
+        le=1e15,
         description="Acquisition cost, `currency` of `year`.",
     )
     annual_om: float | None = Field(
         default=None,
         ge=0,
         allow_inf_nan=False,
+        le=1e15,
         description="Operating and support cost a year, `currency` of `year`.",
     )
     service_life_years: float | None = Field(
@@ -249,6 +251,7 @@ class Unit(Strict):
     value: float = Field(
         default=1.0,
         ge=0,
+        le=1e9,
         description="Relative value when threats target this unit (an extension of format 1).",
     )
     status: UnitStatus = Field(

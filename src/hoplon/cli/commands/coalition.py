@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
@@ -23,6 +22,7 @@ from hoplon.cli.app import (
     err,
     out,
 )
+from hoplon.io.jsontext import dumps as json_text
 from hoplon.present.studies import print_coalition
 from hoplon.safetext import plain
 
@@ -71,6 +71,6 @@ def coalition(
     if emit_tables("coalition", result, table_format, output):
         return
     if as_json:
-        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        sys.stdout.write(json_text(result))
         return
     print_coalition(loaded.spec.name, result, out)

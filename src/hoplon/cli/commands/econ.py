@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
@@ -19,6 +18,7 @@ from hoplon.cli.app import (
     out,
 )
 from hoplon.errors import InputError
+from hoplon.io.jsontext import dumps as json_text
 
 
 @app.command()
@@ -64,6 +64,6 @@ def econ(
     if emit_tables("econ", result, table_format, output):
         return
     if as_json:
-        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        sys.stdout.write(json_text(result))
     else:
         render_economics(result, out)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
 import typer
 
 from hoplon.cli.app import AsJson, ScenarioFile, app, out
+from hoplon.io.jsontext import dumps as json_text
 
 
 @app.command()
@@ -58,6 +58,6 @@ def footprint(
     )  # fmt: skip
     doc = record.to_dict()
     if as_json:
-        sys.stdout.write(json.dumps(doc) + "\n")
+        sys.stdout.write(json_text(doc, indent=None))
     else:
         render_footprint(doc, out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,6 +22,7 @@ from hoplon.cli.app import (
     out,
 )
 from hoplon.cli.commands.studies import _points_progress, study_store
+from hoplon.io.jsontext import dumps as json_text
 from hoplon.present.studies import print_sensitivity, print_uncertainty
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,7 +78,7 @@ def uncertainty(
         )  # fmt: skip
     data = result.to_dict()
     if as_json:
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(json_text(data))
     else:
         print_uncertainty(data, out)
 
@@ -143,6 +143,6 @@ def sensitivity(
         )  # fmt: skip
     data = result.to_dict()
     if as_json:
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(json_text(data))
     else:
         print_sensitivity(data, out)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import json
 import math
 import sys
 import time
@@ -37,6 +36,7 @@ from hoplon.cli.app import (
     out,
 )
 from hoplon.errors import InputError
+from hoplon.io.jsontext import dumps as json_text
 from hoplon.present.studies import print_comparison, print_query, print_sweep
 from hoplon.safetext import plain, visible
 
@@ -95,7 +95,7 @@ def compare(
     if emit_tables("compare", data, table_format, output):
         return
     if as_json:
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(json_text(data))
     else:
         print_comparison(data, out)
 
@@ -271,7 +271,7 @@ def sweep(
     if emit_tables("sweep", data, table_format, output):
         return
     if as_json:
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(json_text(data))
     else:
         print_sweep(data, out)
 
@@ -344,7 +344,7 @@ def results(
     )
     if as_json:
         records = [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
-        sys.stdout.write(json.dumps({"columns": columns, "rows": records}, indent=2) + "\n")
+        sys.stdout.write(json_text({"columns": columns, "rows": records}))
         return
     print_query(columns, rows, out)
     err.print(f"{len(rows)} row(s) · {time.perf_counter() - started:.2f} s", style="dim")

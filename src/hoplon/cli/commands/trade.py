@@ -3,7 +3,6 @@ marginal table, over a scenario's ``candidates:`` under its ``constraints:``."""
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
@@ -27,6 +26,7 @@ from hoplon.cli.app import (
     err,
     out,
 )
+from hoplon.io.jsontext import dumps as json_text
 
 
 @app.command()
@@ -116,6 +116,6 @@ def trade(
     if emit_tables("trade", data, table_format, output):
         return
     if as_json:
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(json_text(data))
     else:
         print_trade(data, out)

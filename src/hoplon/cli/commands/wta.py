@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +9,7 @@ from typing import Annotated
 import typer
 
 from hoplon.cli.app import AsJson, app, out
+from hoplon.io.jsontext import dumps as json_text
 from hoplon.present.studies import render_wta
 
 WTAFile = Annotated[
@@ -35,6 +35,6 @@ def wta(
 
     document = solve_wta_file(file, relaxed=relaxed)
     if as_json:
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        sys.stdout.write(json_text(document))
     else:
         render_wta(document, out)
