@@ -76,3 +76,26 @@ def test_doctrine_reserve_is_checked(tmp_path: Path):
     bad.write_text(text.replace("assignment: earliest-intercept",
                                 "assignment: preserve-upper-tier\n  reserve: 2.5"))  # fmt: skip
     _refused("validate", str(bad), expect="neither a whole number of interceptors nor a fraction")
+
+
+def test_a_full_standard_output_is_said_plainly():
+    # a real process: standard output is the device that is always full
+    import subprocess
+    import sys
+
+    if not Path("/dev/full").exists():  # pragma: no cover - Linux has it
+        return
+    for args in (["schema"], ["run", str(EXAMPLES_DIR / "japan-layered-bmd.yaml"), "-n", "50",
+                              "-w", "1", "--no-store", "--json"]):  # fmt: skip
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "hoplon", *args],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+                timeout=120,
+            )
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.strip().endswith("cannot write standard output: No space left on device")
+        assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr

@@ -125,3 +125,36 @@ def test_a_sweep_killed_with_sigkill_resumes_exactly(tmp_path: Path) -> None:
     assert [p["overrides"] for p in clean["points"]] == [
         {"threats[0].count": n} for n in range(1, POINTS + 1)
     ]
+
+
+def test_a_sweep_interrupted_with_ctrl_c_says_so_and_resumes(tmp_path: Path) -> None:
+    store = tmp_path / "interrupted"
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hoplon", *SWEEP, "--workers", "1", "--store", str(store)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _stored(store) < 1:  # interrupted while it works, not while it starts
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the sweep wrote no point in 60 s"
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    if proc.returncode == 0:  # pragma: no cover - the sweep finished first
+        pytest.skip("the sweep finished before the interrupt")
+    assert proc.returncode == 130
+    assert err.strip().endswith("continues where it stopped with --resume"), err
+    assert "Traceback" not in err
+    stored = _stored(store)
+    code, _, err = run_cli(*SWEEP, "--workers", "1", "--store", str(store), "--resume")
+    assert code == 0, err
+    assert _stored(store) == POINTS and stored <= POINTS

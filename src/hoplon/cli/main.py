@@ -8,7 +8,9 @@ problem, with the library's field names mapped to the options the user gave
 from __future__ import annotations
 
 import dataclasses
+import errno
 import io
+import os
 import re
 import sys
 
@@ -61,6 +63,17 @@ def option_names(exc: InputError) -> InputError:
     return type(exc)(problems, exc.file)
 
 
+#: Exit code of an interrupted command (128 + SIGINT), and what it says.
+INTERRUPTED = 130
+INTERRUPTED_TEXT = (
+    "interrupted: what was stored before is intact and nothing half-written is kept; "
+    "a sweep or a study continues where it stopped with --resume"
+)
+#: Errors of writing that are the machine's, not Hoplon's: a full disk or quota, a
+#: read-only file system, an input/output error.
+_CANNOT_WRITE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EFBIG}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command, turning errors into exit codes 2 and 1."""
     from hoplon.cli.commands import register_all
@@ -73,10 +86,13 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args
     try:
         code = app(args=args, prog_name="hoplon", standalone_mode=False)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
     except InputError as exc:
         err.print(plain(option_names(exc).render(), newlines=True))
         sys.exit(2)
     except typer.Exit as exc:
+        if exc.exit_code == INTERRUPTED:  # Ctrl-C, as Typer reports it
+            err.print(INTERRUPTED_TEXT)
         sys.exit(exc.exit_code)
     except _click_exceptions.ClickException as exc:
         shown = io.StringIO()
@@ -84,10 +100,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write(visible(shown.getvalue(), newlines=True))
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        err.print("interrupted")
-        sys.exit(130)
+        err.print(INTERRUPTED_TEXT)
+        sys.exit(INTERRUPTED)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_WRITE or debug:
+            raise
+        where = exc.filename or "standard output"
+        err.print(plain(f"cannot write {where}: {os.strerror(exc.errno or 0)}", newlines=True))
+        sys.exit(2)
     except Exception as exc:
         if debug:
             raise
@@ -99,4 +121,6 @@ def main(argv: list[str] | None = None) -> None:
             )
         )
         sys.exit(1)
+    if code == INTERRUPTED:  # Ctrl-C, which Typer turns into this exit code
+        err.print(INTERRUPTED_TEXT)
     sys.exit(code if isinstance(code, int) else 0)
