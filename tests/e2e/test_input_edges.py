@@ -198,3 +198,33 @@ def test_report_refuses_json_over_the_size_limit(
     path.write_text('{"points": [' + ", ".join(["1"] * 1000) + "]}", encoding="utf-8")
     line = one_line_refusal(run_main("report", path, "-o", tmp_path / "r.html"))
     assert "files up to 1,000 bytes are accepted" in line
+
+
+@pytest.mark.parametrize("command", ["validate", "run", "wta", "report", "compare"])
+def test_an_unreadable_file_is_refused_in_one_line(run_main, tmp_path, monkeypatch, command):
+    # as for a user without read permission (the tests may run as root, where chmod 000
+    # does not stop a read): the permission check and the open both refuse this file
+    import errno
+    import shutil
+
+    from conftest import EXAMPLES_DIR
+
+    path = tmp_path / "locked.yaml"
+    shutil.copy(EXAMPLES_DIR / "japan-layered-bmd.yaml", path)
+    real_access, real_open = os.access, os.open
+
+    def access(p, mode, *a, **k):
+        return False if os.fspath(p) == str(path) else real_access(p, mode, *a, **k)
+
+    def open_(p, flags, *a, **k):
+        if os.fspath(p) == str(path):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(p, flags, *a, **k)
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(os, "open", open_)
+    args = [str(path)] * (2 if command == "compare" else 1)
+    code, out, err = run_main(command, *args)
+    assert code == 2
+    assert err.strip() == f"{path}: cannot read the file: no permission", err
+    assert "Usage:" not in err

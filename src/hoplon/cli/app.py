@@ -43,7 +43,11 @@ MaxMemory = Annotated[
 ]
 
 ScenarioFile = Annotated[
-    Path, typer.Argument(help="Scenario file (YAML, format version 1).", show_default=False)
+    Path,
+    # readable=False: the loader says why a file cannot be read, in the project's words
+    typer.Argument(
+        help="Scenario file (YAML, format version 1).", show_default=False, readable=False
+    ),
 ]
 
 

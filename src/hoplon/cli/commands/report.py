@@ -59,6 +59,7 @@ def report(
         typer.Argument(
             help="Scenario file (YAML), or the JSON output of `hoplon sweep` or `hoplon compare`.",
             show_default=False,
+            readable=False,  # the loader says why a file cannot be read
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path(

@@ -54,7 +54,9 @@ def compare(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="Two or more scenario files; the first is the baseline.", show_default=False
+            help="Two or more scenario files; the first is the baseline.",
+            show_default=False,
+            readable=False,  # the loader says why a file cannot be read
         ),
     ],
     trials: Trials = None,

@@ -17,6 +17,7 @@ WTAFile = Annotated[
     typer.Argument(
         help="WTA instance (YAML or JSON: weapons, targets, kill_probability).",
         show_default=False,
+        readable=False,  # the loader says why a file cannot be read
     ),
 ]
 
