@@ -219,3 +219,32 @@ def test_workers_are_capped(run_main) -> None:
     assert code == 2 and "--workers" in err and "256" in err
     with pytest.raises(InputError, match=f"at most {MAX_WORKERS} processes"):
         list(map_points(abs, [1, 2], workers=MAX_WORKERS + 1))
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "sweep"])
+def test_an_unwritable_store_is_refused_before_any_work(
+    command: str, tmp_path: Path, run_main, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the store cannot take a file (injected: permissions do not bind root); the refusal
+    # comes before the Monte Carlo, which is never started
+    store = tmp_path / "store"
+    real = Path.write_bytes
+
+    def refuse(self: Path, data: bytes) -> int:
+        if self.parent.parent == store:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self, data)
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the trials ran although the store cannot take their result")
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    monkeypatch.setattr("hoplon.core.runner.run_trials", never)
+    monkeypatch.setattr("hoplon.analysis.run.run_trials", never)
+    args = {"run": ["run", JAPAN], "compare": ["compare", JAPAN, JAPAN], "sweep": SWEEP}[command]
+    code, out, err = run_main(*args, "--trials", "200", "--store", store)
+    assert code == 2, err
+    (line,) = err.strip().splitlines()
+    assert line.startswith(f"{store}: --store: cannot write results to the results store")
+    assert "no permission" in line
+    assert _leftovers(store) == []

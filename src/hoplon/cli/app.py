@@ -280,6 +280,10 @@ def run(
     for warning in scenario.warnings:  # on standard error: --json output stays clean
         err.print(f"Warning: {warning}", markup=False)
     n = trials or scenario.spec.trials
+    if not no_store:
+        from hoplon.io.store import ResultStore
+
+        ResultStore(store).ensure_writable()  # before the run, not after it
     planning_notice(scenario.loaded, err)
     with progress_bar(err, n, f"{scenario.name}") as advance:
         result = scenario.run(

@@ -385,6 +385,22 @@ class ResultStore:
             ) from None
         self.remove_stale_temporaries()
 
+    def ensure_writable(self) -> None:
+        """Refuse now, before any work is done, a store that could not take a result:
+        create its folders, then write and remove an empty file in each (a read-only or
+        full store is found here, not after a long run)."""
+        self.prepare()
+        for folder in (self.points_dir, self.studies_dir):
+            # named as a temporary file: one a kill left behind is removed as stale
+            probe = folder / f".probe.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+            try:
+                probe.write_bytes(b"")
+                probe.unlink()
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    probe.unlink()
+                raise self.write_error(exc, "results") from None
+
     def stale_temporaries(self) -> list[Path]:
         """The temporary files of writers that are no longer running."""
         found = []

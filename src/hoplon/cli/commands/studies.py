@@ -80,6 +80,8 @@ def compare(
     if len(files) < 2:
         raise InputError.single("give two or more scenario files to compare", field="FILES")
     per_run = trials if trials is not None else load(files[0]).spec.trials
+    if not no_store:
+        ResultStore(store).ensure_writable()  # before any scenario is run
     with progress_bar(err, per_run * len(files), f"compare: {len(files)} scenarios") as advance:
         comparison = run_compare(
             files,
@@ -185,7 +187,12 @@ def study_store(store: Path, no_store: bool, resume: bool) -> ResultStore | None
             "--resume reads the results store; it cannot be used with --no-store",
             field="--resume",
         )
-    return None if no_store else ResultStore(store)
+    if no_store:
+        return None
+    db = ResultStore(store)
+    if not resume:  # before any point is computed (a resumed study may have none to write)
+        db.ensure_writable()
+    return db
 
 
 @app.command()
