@@ -41,3 +41,30 @@ def test_a_footprint_grid_that_reaches_a_pole_names_both_options(run_main) -> No
     assert code == 2
     assert "reaches a pole" in err and "--extent-km" in err and "--grid-km" in err
     assert "cells of 5000 km" in err
+
+
+UNCERTAIN = EXAMPLES_DIR / "japan-uncertain-figures.yaml"
+TRADE = EXAMPLES_DIR / "japan-architecture-trade.yaml"
+
+
+def test_sizes_no_machine_holds_are_refused_before_any_array(run_main) -> None:
+    # each used to allocate first and fail with an internal error (or fill the memory)
+    cases = [
+        (["footprint", JAPAN, "--threat", "notional MRBM", "--from", "40,127.5",
+          "--extent-km", "1e15"], "--extent-km: the extent is 1e+15 km; a side in km up to 20,000"),
+        (["sensitivity", UNCERTAIN, "--n", "134217728", "--no-store"],
+         "--n: 134,217,728 base samples of 6 figures make 1,073,741,824 runs; at most 200,000"),
+        (["sensitivity", UNCERTAIN, "--method", "morris", "--n", "1000000", "--no-store"],
+         "--n: 1,000,000 trajectories of 6 figures make 7,000,000 runs; at most 200,000"),
+        (["uncertainty", UNCERTAIN, "--samples", "100000000", "--no-store"],
+         "--samples: 100,000,000 samples; at most 200,000 are accepted"),
+        (["trade", TRADE, "--method", "nsga2", "--population", "100000000", "--no-store"],
+         "--population: a population of 100,000,000 over 30 generations may run 3,000,000,000"),
+    ]  # fmt: skip
+    for args, says in cases:
+        code, out, err = run_main(*args)
+        assert code == 2, (args, err)
+        assert err.strip().startswith(says), err
+    # the largest accepted still passes the check (and is refused later only for its cells)
+    code, _, err = run_main(*cases[0][0][:-1], "20000")
+    assert code == 2 and "aim points is more than" in err and "--extent-km: the extent" not in err

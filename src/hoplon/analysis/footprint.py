@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from shapely.geometry import mapping
 from shapely.geometry.polygon import orient
 
+from hoplon.catalog.models import MAX_GROUND_RANGE_KM
 from hoplon.compile.raids import aim_point_paths
 from hoplon.compile.sensors import first_detections, place_sensors, tracks_from_detections
 from hoplon.compile.stocks import build_stocks
@@ -294,6 +295,12 @@ def compute_footprint(
         raise InputError.single(
             f"the extent must be positive, got {extent_km}", field="--extent-km"
         )
+    if extent_km > MAX_GROUND_RANGE_KM:
+        raise InputError.single(
+            f"the extent is {extent_km:,.6g} km; a side in km up to {MAX_GROUND_RANGE_KM:,g} "
+            "(half the earth's circumference) is accepted",
+            field="--extent-km",
+        )
     while True:
         fp = _on_grid(loaded, threat, launch, unit_idx, centre, extent_km, grid_km, start)
         # A footprint may reach past the units' ranges (a threat aimed beyond a unit
@@ -319,13 +326,14 @@ def _on_grid(
     where = launchers(loaded, unit_idx)
     stocks = build_stocks(loaded, unit_idx)
     env = envelopes(stocks)
-    lat, lon, dlat, dlon = footprint_grid(centre, extent_km, grid_km)
-    if lat.size * lon.size > MAX_AIM_POINTS:
+    side = math.ceil(extent_km / grid_km - 1e-9)  # cells on a side, counted before any array
+    if side * side > MAX_AIM_POINTS:
         raise InputError.single(
-            f"{lat.size * lon.size:,} aim points is more than {MAX_AIM_POINTS:,}; "
+            f"{side * side:,} aim points is more than {MAX_AIM_POINTS:,}; "
             "use a larger --grid-km or a smaller --extent-km",
             field="--grid-km",
         )
+    lat, lon, dlat, dlon = footprint_grid(centre, extent_km, grid_km)
     if abs(lat[0] - dlat / 2) > 89.0 or abs(lat[-1] + dlat / 2) > 89.0:
         raise InputError.single(
             f"the grid ({extent_km:g} km across, cells of {grid_km:g} km) reaches a pole; "

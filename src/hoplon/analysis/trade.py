@@ -58,6 +58,8 @@ METRICS: dict[str, int] = {
 #: NSGA-II defaults: population and generations.
 POPULATION = 24
 GENERATIONS = 30
+#: The most architectures NSGA-II may run (population × generations), as a study's samples.
+MAX_EVALUATIONS = 200_000
 
 CostOf = Callable[[Any], Any]
 
@@ -495,6 +497,13 @@ def trade(
     for name, value, low in (("population", population, 4), ("generations", generations, 1)):
         if value < low:
             raise InputError.single(f"{name} must be at least {low} (got {value})", field=name)
+    if population * generations > MAX_EVALUATIONS:
+        raise InputError.single(
+            f"a population of {population:,} over {generations:,} generations may run "
+            f"{population * generations:,} architectures; at most {MAX_EVALUATIONS:,} are "
+            "accepted",
+            field="population",
+        )
     if resume and store is None:
         raise InputError.single(
             "--resume reads the results store; give --store DIR", field="resume"

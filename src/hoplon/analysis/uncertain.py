@@ -270,6 +270,10 @@ def plan_uncertainty(
         raise InputError.single(f"unknown method '{method}'; accepted: lhs, sobol", field="method")
     if samples < 2:
         raise InputError.single(f"give at least 2 samples (got {samples})", field="samples")
+    if samples > MAX_SAMPLES:  # before drawing them
+        raise InputError.single(
+            f"{samples:,} samples; at most {MAX_SAMPLES:,} are accepted", field="samples"
+        )
     loaded, raw = _base(file)
     params = parameters(loaded, raw)
     s = loaded.spec.seed if seed is None else seed
@@ -340,6 +344,15 @@ def plan_sensitivity(
         )
     loaded, raw = _base(file)
     params = parameters(loaded, raw)
+    k = len(params)
+    per_sample = (2 * k + 2 if second_order else k + 2) if method == "sobol" else k + 1
+    runs = size * per_sample
+    if runs > MAX_SAMPLES:  # before drawing the design
+        raise InputError.single(
+            f"{size:,} {'base samples' if method == 'sobol' else 'trajectories'} of {k} "
+            f"figures make {runs:,} runs; at most {MAX_SAMPLES:,} are accepted",
+            field="n",
+        )
     s = loaded.spec.seed if seed is None else seed
     estimator = (
         sobol_design(params, size, s, second_order)
