@@ -228,3 +228,36 @@ def test_an_unreadable_file_is_refused_in_one_line(run_main, tmp_path, monkeypat
     assert code == 2
     assert err.strip() == f"{path}: cannot read the file: no permission", err
     assert "Usage:" not in err
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("trials: 20000", "trials: true", "trials"),
+        ("count: 6,", "count: true,", "threats[0].count"),
+        ("magazine: {SM-3 Block IIA: 4,", "magazine: {SM-3 Block IIA: false,", "units[0].magazine"),
+        ("assessment_s: 10", "assessment_s: true", "doctrine.assessment_s"),
+    ],
+)
+def test_true_or_false_where_a_number_goes_is_refused(run_main, tmp_path, old, new, field):
+    # pydantic's lax mode read them as 1 and 0
+    from conftest import EXAMPLES_DIR
+
+    text = (EXAMPLES_DIR / "japan-layered-bmd.yaml").read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, _, err = run_main("validate", path)
+    assert code == 2, err
+    assert f": {field}: true and false are not numbers here; a number is accepted" in err
+
+
+def test_true_where_a_catalog_number_goes_is_refused(run_main, tmp_path):
+    from conftest import EXAMPLES_DIR
+
+    text = (EXAMPLES_DIR / "japan-layered-bmd.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(text + "catalog:\n  sensors:\n    AN/TPY-2: {range_km: true}\n")
+    code, _, err = run_main("validate", path)
+    assert code == 2
+    assert "catalog.sensors.AN/TPY-2.range_km: true and false are not numbers here" in err

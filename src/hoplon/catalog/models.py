@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from hoplon.numbers import refuse_bool
+
 ThreatClass = Literal[
     "srbm", "mrbm", "irbm", "icbm", "cruise", "aircraft", "hgv", "ship", "submarine"
 ]
@@ -36,6 +38,11 @@ class Entry(BaseModel):
     """Fields every catalog entry carries: where its figures come from."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_bool(cls, value, info)
 
     source: str = Field(
         min_length=3,

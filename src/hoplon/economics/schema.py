@@ -14,7 +14,7 @@ import functools
 import math
 from collections import Counter
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import pycountry
 from pydantic import (
@@ -35,6 +35,7 @@ from hoplon.economics.lifecycle import (
     MAX_HORIZON_YEARS,
 )
 from hoplon.economics.rates import check_currency, check_rate_year, format_years
+from hoplon.numbers import refuse_bool
 
 __all__ = [
     "Candidate",
@@ -107,6 +108,11 @@ Year = Annotated[int, Field(ge=1900, le=2100)]
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_bool(cls, value, info)
 
 
 class Contribution(_Frozen):

@@ -15,12 +15,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from hoplon.economics.rates import check_currency, check_rate_year
 from hoplon.economics.schema import Economics, check_nation_code
+from hoplon.numbers import refuse_bool
 
 FORMAT_VERSION = 1
 #: Most trials a run accepts (memory is also checked against the scenario's size).
@@ -30,7 +32,19 @@ MAX_RAID = 100_000
 
 
 class Strict(BaseModel):
-    """Frozen, and refuses keys it does not know."""
+    """Frozen, and refuses keys it does not know, and true/false where a number goes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_bool(cls, value, info)
+
+
+class Tagged(BaseModel):
+    """As :class:`Strict`, for the members of a union told apart by ``kind`` (pydantic
+    allows no before-validator on that field): each lists its number fields itself."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
@@ -80,7 +94,7 @@ class Nation(Strict):
     name: str = Field(min_length=1, description="Display name.")
 
 
-class TrackSharing(Strict):
+class TrackSharing(Tagged):
     kind: Literal["track-sharing"]
     from_: NationCode = Field(alias="from", description="Nation whose sensors produce the tracks.")
     to: NationCode = Field(description="Nation that receives them.")
@@ -89,8 +103,13 @@ class TrackSharing(Strict):
         description="early-warning: cueing only; fire-control: the receiver may engage on them."
     )
 
+    @field_validator("latency_s", mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_bool(cls, value, info)
 
-class Link(Strict):
+
+class Link(Tagged):
     """A track network among several nations: every member shares its tracks with every
     other, as the ``n (n - 1)`` pairwise ``track-sharing`` agreements it stands for."""
 
@@ -120,15 +139,20 @@ class Link(Strict):
             if a != b
         ]
 
+    @field_validator("latency_s", mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_bool(cls, value, info)
 
-class CollectiveDefense(Strict):
+
+class CollectiveDefense(Tagged):
     kind: Literal["collective-defense"]
     nations: list[NationCode] = Field(
         min_length=2, description="Nations whose units defend each other's assets and units."
     )
 
 
-class TechnologyTransfer(Strict):
+class TechnologyTransfer(Tagged):
     kind: Literal["technology-transfer"]
     origin: NationCode = Field(description="Nation that transfers (need not be in `nations`).")
     recipient: NationCode = Field(description="Nation that receives the items.")
@@ -139,7 +163,7 @@ class TechnologyTransfer(Strict):
     )
 
 
-class Acsa(Strict):
+class Acsa(Tagged):
     kind: Literal["acsa"]
     nations: list[NationCode] = Field(
         min_length=2, description="Nations whose units may transfer interceptors between waves."
