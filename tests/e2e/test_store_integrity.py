@@ -196,6 +196,32 @@ def test_store_check_finds_corrupt_duplicate_orphaned_and_leftover_files_and_rep
 def test_store_check_refuses_a_missing_store(tmp_path: Path, run_main) -> None:
     code, _, err = run_main("store", "check", "--store", tmp_path / "nowhere")
     assert code == 2 and "no results store here" in err and "Traceback" not in err
+    # a folder that is not a store (empty, or of other files) is not reported clean
+    (tmp_path / "empty").mkdir()
+    shutil.copytree(EXAMPLES_DIR, tmp_path / "examples")
+    for folder in ("empty", "examples"):
+        code, out, err = run_main("store", "check", "--store", tmp_path / folder)
+        assert code == 2 and out == "" and "no results store here" in err
+
+
+def test_store_check_says_how_to_complete_each_kind_of_study(
+    reference: Path, tmp_path: Path, run_main
+) -> None:
+    from hoplon.io.store import write_atomic
+
+    store = tmp_path / "store"
+    shutil.copytree(reference, store)
+    _point_files(store)[0].unlink()  # the sweep lost a point
+    code, out, _ = run_main("store", "check", "--store", store)
+    assert f"{POINTS - 1} of {POINTS} points stored (an interrupted sweep: `hoplon sweep" in out
+    (manifest,) = (store / "studies").glob("*.parquet")
+    table = pq.read_table(manifest)
+    kinds = table.column("kind").to_pylist()
+    as_trade = table.set_column(table.schema.get_field_index("kind"), "kind",
+                                pa.array(["trade"] * len(kinds)))  # fmt: skip
+    write_atomic(as_trade, manifest)
+    code, out, _ = run_main("store", "check", "--store", store)
+    assert "(an interrupted trade: `hoplon trade ... --resume` completes it)" in out
 
 
 def test_results_cannot_read_or_write_outside_the_store(

@@ -338,7 +338,8 @@ class CheckReport:
     """Intact points no manifest lists (a manifest was lost)."""
     temporaries: list[Path] = field(default_factory=list)
     """Temporary files of writers no longer running."""
-    incomplete: list[tuple[str, int, int]] = field(default_factory=list)
+    #: (study id, points stored, points the manifest lists, the study's kind)
+    incomplete: list[tuple[str, int, int, str]] = field(default_factory=list)
     """(study, points stored, points asked for) of studies not finished (not a finding)."""
     actions: list[str] = field(default_factory=list)
 
@@ -599,7 +600,9 @@ class ResultStore:
             listed.update(keys)
             stored = sum(1 for k in set(keys) if k in tables)
             if stored < len(set(keys)):
-                report.incomplete.append((study, stored, len(set(keys))))
+                kinds = manifest.column("kind").to_pylist()
+                kind = str(kinds[0]) if kinds else "sweep"
+                report.incomplete.append((study, stored, len(set(keys)), kind))
         report.orphaned = [
             self.points_dir / f"{k}.parquet" for k in sorted(tables) if k not in listed
         ]

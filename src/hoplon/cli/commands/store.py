@@ -10,6 +10,9 @@ import typer
 from hoplon.cli.app import DEFAULT_STORE, StoreDir, app
 from hoplon.errors import InputError
 
+#: Study kinds whose command has --resume.
+RESUMABLE = ("sweep", "sensitivity", "uncertainty", "trade")
+
 
 def _line(text: str) -> None:
     sys.stdout.write(text + "\n")
@@ -47,7 +50,8 @@ def check(
     from hoplon.io.store import ResultStore
 
     db = ResultStore(store, warn=lambda line: None)  # findings are listed below instead
-    if not db.root.is_dir():
+    if not (db.points_dir.is_dir() or db.studies_dir.is_dir()):  # missing, a file, or a
+        # folder that holds no store (neither points/ nor studies/)
         raise InputError.single(
             "no results store here (a folder written by `hoplon sweep`, `compare` or `run`)",
             file=str(db.root),
@@ -60,10 +64,14 @@ def check(
         _line(f"orphaned: {path}: intact, but no study manifest lists it")
     for path in report.temporaries:
         _line(f"leftover: {path}: temporary file of a writer no longer running")
-    for study, stored, asked in report.incomplete:
+    for study, stored, asked, kind in report.incomplete:
+        again = (
+            f"`hoplon {kind} ... --resume` completes it"
+            if kind in RESUMABLE
+            else f"`hoplon {kind} ...` again computes the rest"
+        )
         _line(
-            f"note: study {study}: {stored} of {asked} points stored (an interrupted sweep: "
-            "`hoplon sweep ... --resume` completes it)",
+            f"note: study {study}: {stored} of {asked} points stored (an interrupted {kind}: {again})"
         )
     for action in report.actions:
         _line(f"repaired: {action}")
