@@ -150,6 +150,16 @@ def test_sweep_table_shows_the_swept_values(run_main, tmp_path: Path) -> None:
     assert "sweep of 2 points, 500 trials each, seed 7" in text
     assert "2 computed, 0 from the store" in text
     assert "P(no leaker)" in out
+    # trials and seed swept: the header says what each point ran, not the file's figures
+    code, out, err = run_main(
+        "sweep", JAPAN, "--set-together", "trials=100,200", "--set-together", "seed=3,4",
+        "--workers", "1", "--no-store",
+    )  # fmt: skip
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert (
+        "sweep of 2 points, 100 to 200 trials (set per point), seeds 3 to 4 (set per point)" in text
+    )
 
 
 @pytest.mark.parametrize(

@@ -203,11 +203,22 @@ def print_comparison(data: dict[str, Any], console: Console) -> None:
 def print_sweep(data: dict[str, Any], console: Console) -> None:
     """The table of a sweep's points (``SweepResult.to_dict()``)."""
     info = data["sweep"]
+    trials = sorted({int(p.get("trials", info["trials"])) for p in data["points"]})
+    seeds = sorted({int(p.get("seed", info["seed"])) for p in data["points"]})
     console.print(
         Text.assemble(
             plain(info["scenario"], "bold"),
             f": sweep of {len(data['points'])} points, "
-            f"{info['trials']:,} trials each, seed {info['seed']}",
+            + (
+                f"{trials[0]:,} trials each"
+                if len(trials) == 1
+                else f"{trials[0]:,} to {trials[-1]:,} trials (set per point)"
+            )
+            + (
+                f", seed {seeds[0]}"
+                if len(seeds) == 1
+                else f", seeds {seeds[0]} to {seeds[-1]} (set per point)"
+            ),
         )
     )
     table = Table(title="Per point: mean and 95% interval", title_justify="left")
