@@ -184,3 +184,26 @@ def test_a_plan_stopped_by_the_time_limit_says_so(run_main, tmp_path, monkeypatc
     assert code == 0
     assert "Plan: NOT proven optimal: the solver's time limit came first" in text
     assert "the plan is within a proven 10% of the best" in text
+
+
+def test_acsa_transfers_are_shown_where_the_json_has_them(run_main, tmp_path):
+    coalition = EXAMPLES_DIR / "coalition-defense.yaml"
+    moved = _json_run(run_main, str(coalition), "--trials", "400")["acsa_transfers"]
+    assert moved  # the example's second wave draws on the first's magazines
+    code, out, err = run_main("run", str(coalition), "--trials", "400", "--no-store")
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "Moved between waves (ACSA cross-servicing), mean per trial" in text
+    for r in moved:
+        assert f"{r['from']} │ {r['to']} │ {r['interceptor']} │ {r['mean_per_trial']:,.3f}" in text
+    code, _, err = run_main("report", str(coalition), "--trials", "400", "-o", tmp_path / "r.html")
+    assert code == 0, err
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Moved between waves (ACSA cross-servicing)" in html
+    assert (
+        f'<td>{moved[0]["interceptor"]}</td><td class="num">{moved[0]["mean_per_trial"]:,.3f}</td>'
+        in html
+    )
+    assert "Moved between waves" not in " ".join(
+        run_main("run", str(JAPAN), "--trials", "200", "--no-store")[1].split()
+    )

@@ -329,6 +329,22 @@ def print_result(
         for uid, (fired, left) in held.items():
             units.add_row(plain(uid), f"{fired.mean:,.2f}", f"{left.mean:,.2f}")
         console.print(units)
+    if result.get("acsa_transfers"):
+        moved = Table(
+            title="Moved between waves (ACSA cross-servicing), mean per trial",
+            title_justify="left",
+        )
+        for col in ("from", "to", "interceptor"):
+            moved.add_column(col)
+        moved.add_column("moved", justify="right")
+        for r in result["acsa_transfers"]:
+            moved.add_row(
+                plain(r["from"]),
+                plain(r["to"]),
+                plain(r["interceptor"]),
+                f"{r['mean_per_trial']:,.3f}",
+            )
+        console.print(moved)
 
     targets = Table(title="Leakers per target", title_justify="left")
     targets.add_column("target")

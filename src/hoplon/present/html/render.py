@@ -159,6 +159,15 @@ def report_html(
             {"unit": uid, "fired": f"{fired.mean:,.2f}", "held": f"{held.mean:,.2f}"}
             for uid, (fired, held) in result.held_back().items()
         ],
+        transfer_rows=[
+            {
+                "from": r["from"],
+                "to": r["to"],
+                "interceptor": r["interceptor"],
+                "mean": f"{r['mean_per_trial']:,.3f}",
+            }
+            for r in data.get("acsa_transfers", ())
+        ],  # fmt: skip
         charts_timeline=[
             c
             for c in (timeline, engagement_chart(engagement) if engagement else None)
