@@ -120,6 +120,20 @@ def test_a_planned_run_says_in_the_header_how_good_its_plan_is() -> None:
     assert "Plan: " not in render_report(_run(_japan_raw(), trials=50))
 
 
+def test_the_campaign_costs_the_note_refers_to_are_in_the_report() -> None:
+    raw = yaml.safe_load((REPO / "examples" / "japan-campaign-costs.yaml").read_text("utf-8"))
+    result = _run(raw, trials=100)
+    costs = result.to_dict()["campaign_costs"]
+    html = render_report(result)
+    base = costs["base_year"]
+    assert f"the campaign costs below are in constant {base} dollars" in html
+    assert f"Campaign costs, constant {base} dollars" in html
+    assert f"Cost-exchange ratio {costs['cost_exchange_ratio']['mean']:.2f}" in html
+    for row in costs["spend_by_nation_interceptor"]:
+        assert f'<td class="num">{fmt_usd(row["spend_usd"]["mean"])}</td>' in html
+    assert "Campaign costs, constant" not in render_report(_run(_japan_raw(), trials=50))
+
+
 def test_threats_no_unit_can_engage_are_listed() -> None:
     raw = _japan_raw()
     # Sapporo is far beyond every Patriot, and SM-3 is spent on nothing aimed at it: it is

@@ -21,7 +21,7 @@ from hoplon.present.html.mapview import (
     raid_colors,
     scenario_map,
 )
-from hoplon.present.text import fmt_percent, money_basis_text, plan_text
+from hoplon.present.text import fmt_percent, fmt_usd, money_basis_text, plan_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from hoplon.results.records import Result
@@ -159,6 +159,7 @@ def report_html(
             {"unit": uid, "fired": f"{fired.mean:,.2f}", "held": f"{held.mean:,.2f}"}
             for uid, (fired, held) in result.held_back().items()
         ],
+        campaign=_campaign(data.get("campaign_costs")),
         transfer_rows=[
             {
                 "from": r["from"],
@@ -179,6 +180,38 @@ def report_html(
         lifecycle=lifecycle,
         threats=threat_rows,
     )
+
+
+def _campaign(costs: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The campaign costs (constant base-year dollars) as the report's table shows them."""
+    if not costs or costs.get("base_year") is None:
+        return None
+
+    def money(est: dict[str, Any]) -> tuple[str, str]:
+        low, high = est["ci95"]
+        return fmt_usd(est["mean"]), f"{fmt_usd(low)} – {fmt_usd(high)}"
+
+    rows = []
+    for row in costs["spend_by_nation_interceptor"]:
+        spend, ci = money(row["spend_usd"])
+        rows.append({"nation": row["nation"], "interceptor": row["interceptor"],
+                     "shots": f"{row['shots']['mean']:,.2f}", "spend": spend, "ci": ci})  # fmt: skip
+    nations = []
+    for nation, est in costs["spend_by_nation_usd"].items():
+        spend, ci = money(est)
+        nations.append({"nation": nation, "spend": spend, "ci": ci})
+    total, total_ci = money(costs["interceptor_spend_usd"])
+    ratio = costs["cost_exchange_ratio"]["mean"]
+    return {
+        "base_year": costs["base_year"],
+        "deflator": {"us-gdp": "US GDP deflator"}.get(costs["deflator"], costs["deflator"]),
+        "rows": rows,
+        "nations": nations if len(nations) > 1 else [],
+        "total": total,
+        "total_ci": total_ci,
+        "threat_spend": fmt_usd(costs["threat_spend_usd"]),
+        "ratio": "—" if ratio is None else f"{ratio:.2f}",
+    }
 
 
 def render_report(
