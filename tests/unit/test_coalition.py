@@ -182,6 +182,28 @@ def test_coalition_analysis_on_the_example_is_efficient():
     assert len(result["agreements"]) == 7
 
 
+def test_threats_stopped_counts_what_no_leaker_and_value_protected_miss():
+    # a raid that saturates the defense: no trial is leak-free, yet each nation stops
+    # threats, which the count shows and adds up exactly
+    from hoplon.scenario import load_scenario
+    from hoplon.scenario.transforms import override
+
+    loaded = load_scenario("examples/coalition-defense.yaml")
+    saturated = override(loaded, "waves[0].threats[0].count", 60)
+    n = 800
+    flat = coalition_analysis(saturated, metric="p_no_leak", trials=n, workers=1)
+    assert flat["value_all"] == 0.0  # every trial has a leaker
+    result = coalition_analysis(saturated, metric="threats_stopped", trials=n, workers=1)
+    total = sum(v["mean"] for v in result["shapley"].values())
+    # efficiency, up to the rounding of the reported figures (six significant digits)
+    assert total == pytest.approx(result["value_all"] - result["value_none"], rel=1e-5)
+    # with no nation, only launch failures stop threats: fewer than one in five here
+    threats = sum(r.n_threats for _, r in saturated.spec.raid_entries())
+    assert 0 <= result["value_none"] < 0.2 * threats
+    japan = result["shapley"]["JPN"]
+    assert japan["ci95"][0] > 0  # Japan's interceptors stop threats: an interval above 0
+
+
 # --- ACSA
 
 

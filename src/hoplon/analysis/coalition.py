@@ -37,7 +37,10 @@ from hoplon.scenario.transforms import drop_agreement, dropped_note, only
 
 #: Most nations for the exact Shapley value (2^n subsets).
 EXACT_LIMIT = 10
-METRICS = ("p_no_leak", "value_protected")
+#: A coalition's value: a share of trials or of value, or a count of threats stopped (the
+#: one that still separates the nations when a raid saturates the defense, where no
+#: trial is leak-free and value protected counts a target lost after its first leaker).
+METRICS = ("p_no_leak", "value_protected", "threats_stopped")
 
 
 def players(loaded: LoadedScenario) -> list[str]:

@@ -126,7 +126,9 @@ def trial_shots_by_nation(waves: list[Model], outcomes: Outcomes) -> dict[str, N
 
 
 def trial_metric(name: str, waves: list[Model], outcomes: Outcomes) -> NDArray[np.float64]:
-    """A per-trial metric by name: ``p_no_leak`` (0/1), ``value_protected``, ``expected_leakers``."""
+    """A per-trial metric by name: ``p_no_leak`` (0/1), ``value_protected``,
+    ``value_protected_attacked``, ``expected_leakers``, ``threats_stopped`` (threats that
+    did not reach their targets: killed, failed at launch, or never launched)."""
     if name == "p_no_leak":
         return (outcomes.leaked.sum(axis=1) == 0).astype(np.float64)
     if name == "value_protected":
@@ -135,6 +137,8 @@ def trial_metric(name: str, waves: list[Model], outcomes: Outcomes) -> NDArray[n
         return trial_value_protected_attacked(waves, outcomes)
     if name == "expected_leakers":
         return outcomes.leaked.sum(axis=1).astype(np.float64)
+    if name == "threats_stopped":  # every threat of the raid that did not reach its target
+        return (outcomes.leaked.shape[1] - outcomes.leaked.sum(axis=1)).astype(np.float64)
     raise ValueError(f"unknown metric {name!r}")
 
 

@@ -31,7 +31,12 @@ from hoplon.safetext import plain
 def coalition(
     file: ScenarioFile,
     metric: Annotated[
-        str, typer.Option("--metric", "-m", help="p_no_leak | value_protected.")
+        str,
+        typer.Option(
+            "--metric",
+            "-m",
+            help="p_no_leak | value_protected | threats_stopped (a count: it still tells the nations apart when a raid saturates the defense).",
+        ),
     ] = "p_no_leak",
     trials: Trials = None,
     seed: Seed = None,

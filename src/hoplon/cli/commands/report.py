@@ -73,7 +73,7 @@ def report(
         typer.Option(
             "--coalition",
             help="Also compute each nation's Shapley contribution to this metric"
-            " (p_no_leak or value_protected) and each agreement's value.",
+            " (p_no_leak, value_protected or threats_stopped) and each agreement's value.",
             show_default=False,
         ),
     ] = None,
