@@ -225,6 +225,15 @@ def test_cli_table_json_csv_and_report(run_main, small: Path, tmp_path: Path) ->
     html = (tmp_path / "t.html").read_text()
     assert html.count('class="front-point"') == len(data["front"])
     assert "<title>front #1: " in html and 'src="http' not in html
+    # the gain per dollar of a metric where less is better is what it avoids
+    code, out, err = run_main("trade", str(small), "--no-store", "-n", "500", "--workers", "1",
+                              "--metric", "expected_leakers", "--metric", "p_no_leak")  # fmt: skip
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "ranked by expected leakers avoided per USD B" in text and "leakers gained" not in text
+    assert "ranked by P(no leaker) gained per USD B" in " ".join(
+        run_main("trade", str(small), "--no-store", "-n", "500", "--workers", "1")[1].split()
+    )
 
 
 REFUSALS = [

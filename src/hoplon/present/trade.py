@@ -51,13 +51,21 @@ def _front_table(data: Mapping[str, Any]) -> Table:
     return table
 
 
+def gain_words(metric: str, label: str) -> str:
+    """What the marginal table's gain per dollar counts: a metric where less is better
+    (expected leakers) gains by going down, so its gain is what is avoided."""
+    from hoplon.analysis.trade import METRICS
+
+    return f"{label} avoided" if METRICS.get(metric, 1) < 0 else f"{label} gained"
+
+
 def _marginal_table(data: Mapping[str, Any]) -> Table:
     info = data["trade"]
     metric = info["metrics"][0]
     label, fmt = metric_column(metric)
     table = Table(
         title=f"Marginal: each option added alone to the current architecture, ranked by "
-        f"{label} gained per USD B (paired, common random numbers)",
+        f"{gain_words(metric, label)} per USD B (paired, common random numbers)",
         title_justify="left",
     )
     table.add_column("option", overflow="fold")

@@ -12,7 +12,7 @@ from hoplon.present.html import svg
 from hoplon.present.html.page import Chart, make_chart, page, write_html
 from hoplon.present.html.svg import Dot
 from hoplon.present.text import estimate, metric_column, musd, pattern, signed
-from hoplon.present.trade import architecture_text
+from hoplon.present.trade import architecture_text, gain_words
 
 _BILLIONS = pattern("{:,.1f}", 1e-9)
 
@@ -82,7 +82,7 @@ def trade_html(data: Mapping[str, Any]) -> str:
         ]  # fmt: skip
         tables.append({
             "title": f"Marginal: each option added alone to the current architecture, "
-                     f"ranked by {label0} gained per USD B",
+                     f"ranked by {gain_words(m0, label0)} per USD B",
             "head": ["Option", "+Cost (USD M)", f"Δ {label0} [95 %], paired",
                      "Per USD B", "Meets constraints"],
             "rows": marginal,
