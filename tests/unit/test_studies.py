@@ -459,3 +459,22 @@ def test_trials_pair_only_when_blocks_and_threat_counts_match() -> None:
     # an extra large wave changes the block size, so trial i falls in another block
     assert not draws_aligned(result(14), result(14, 200))
     assert draws_aligned(result(14), result(14, 20))
+
+
+def test_a_path_to_the_raids_of_a_scenario_in_waves_says_where_they_are() -> None:
+    from hoplon.errors import OverrideError, parse_path
+    from hoplon.scenario.paths import set_field
+
+    raw = {"waves": [{"id": "first", "threats": [{"id": "a", "count": 1}]}]}
+    with pytest.raises(OverrideError) as caught:
+        set_field(raw, parse_path("threats[0].count"), 2)
+    assert str(caught.value) == (
+        "the scenario has no list threats; this scenario's raids are in its waves: "
+        "waves[first].threats[0].count"
+    )
+    set_field(raw, parse_path("waves[first].threats[a].count"), 2)
+    assert raw["waves"][0]["threats"][0]["count"] == 2
+    with pytest.raises(OverrideError, match="the scenario has no list sensors$"):
+        set_field(raw, parse_path("sensors[0].range_km"), 2)
+    set_field(raw, parse_path("doctrine.assessment_s"), 5)  # a missing mapping is made
+    assert raw["doctrine"] == {"assessment_s": 5}

@@ -54,6 +54,17 @@ def set_field(raw: dict[str, Any], parts: Sequence[SelectPart], value: Any) -> N
                 node[key] = value
                 return
             if node.get(key) is None:
+                following = parts[depth + 1]
+                if isinstance(following, int | Select):  # an item of a list that is not there
+                    here = format_path(parts[: depth + 1])
+                    hint = ""
+                    if depth == 0 and key == "threats" and isinstance(raw.get("waves"), list):
+                        waves = _ids(raw["waves"]) or ["0"]
+                        hint = (
+                            f"; this scenario's raids are in its waves: "
+                            f"waves[{waves[0]}].{format_path(parts)}"
+                        )
+                    raise OverrideError(f"{where} has no list {here}{hint}")
                 node[key] = {}
             node = node[key]
         elif isinstance(node, list):
