@@ -261,3 +261,28 @@ def test_true_where_a_catalog_number_goes_is_refused(run_main, tmp_path):
     code, _, err = run_main("validate", path)
     assert code == 2
     assert "catalog.sensors.AN/TPY-2.range_km: true and false are not numbers here" in err
+
+
+def test_a_misspelt_required_field_is_one_message(run_main, tmp_path):
+    from conftest import EXAMPLES_DIR
+
+    text = (EXAMPLES_DIR / "japan-layered-bmd.yaml").read_text(encoding="utf-8")
+    old = "magazine: {SM-3 Block IIA: 4,"
+    assert old in text
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace(old, "magazin: {SM-3 Block IIA: 4,", 1), encoding="utf-8")
+    code, _, err = run_main("validate", path)
+    assert code == 2
+    lines = [x for x in err.strip().splitlines() if x]
+    assert len(lines) == 1, err  # not also "units[0].magazine: this required field is missing"
+    assert "units[0].magazin: unknown field 'magazin' (did you mean 'magazine'?)" in lines[0]
+
+
+@pytest.mark.parametrize(("code", "meant"), [("UK", "GBR"), ("DE", "DEU"), ("US", "USA")])
+def test_a_two_letter_nation_code_is_told_its_three_letter_one(code, meant):
+    from hoplon.economics.schema import check_nation_code
+
+    with pytest.raises(
+        ValueError, match=f"did you mean {meant}\\? \\({code} is a two-letter code\\)"
+    ):
+        check_nation_code(code)

@@ -177,6 +177,11 @@ def test_unknown_key_refusal_suggests_the_field() -> None:
     err = refusal(SCENARIO.replace("    type: Patriot battery\n", "    typ: Patriot battery\n"))
     fields = {p.field: p.message for p in err.problems}
     assert "did you mean 'type'" in fields["units[1].typ"]
+    # one mistake, one message: the field it was meant to be is not also "missing"
+    assert "units[1].type" not in fields
+    # a required field missing with no misspelling near it is still said
+    err = refusal(SCENARIO.replace("    type: Patriot battery\n", ""))
+    fields = {p.field: p.message for p in err.problems}
     assert fields["units[1].type"] == "this required field is missing"
 
 

@@ -61,14 +61,32 @@ def _iso3_codes() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.countries)
 
 
+#: Two-letter codes in common use that are not ISO 3166-1 alpha-2 (the EU's for the
+#: United Kingdom and Greece).
+_COMMON_ALPHA2 = {"UK": "GBR", "EL": "GRC"}
+
+
+def _alpha3_of_alpha2(code: str) -> str | None:
+    """The alpha-3 code of a two-letter country code (ISO alpha-2, or UK and EL)."""
+    if len(code) != 2:
+        return None
+    if code in _COMMON_ALPHA2:
+        return _COMMON_ALPHA2[code]
+    country = pycountry.countries.get(alpha_2=code)
+    return None if country is None else str(country.alpha_3)
+
+
 def check_nation_code(code: str) -> str:
     """Return ``code`` if it is an ISO 3166-1 alpha-3 country code; else ValueError with a hint."""
     if code in _iso3_codes():
         return code
     hint = ""
     close = difflib.get_close_matches(code.upper(), sorted(_iso3_codes()), n=3, cutoff=0.6)
+    two = _alpha3_of_alpha2(code.upper())
     if code.upper() in _iso3_codes():
         hint = f"; did you mean {code.upper()}? (codes are upper case)"
+    elif two is not None:
+        hint = f"; did you mean {two}? ({code} is a two-letter code)"
     elif close:
         hint = "; did you mean " + " or ".join(close) + "?"
     raise ValueError(

@@ -10,6 +10,7 @@ import hashlib
 import types
 import typing
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
@@ -177,8 +178,21 @@ def validation_problems(
     """Located, readable problems from a pydantic ValidationError (deduplicated by field)."""
     problems: list[Problem] = []
     seen: set[str] = set()
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A misspelt required field is one mistake: its "unknown field" message names the
+    # field it was meant to be, so that field's "missing" message is not repeated.
+    meant: set[tuple[Any, ...]] = set()
+    for err in errors:
         loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
+            _, parent = _walk(root, loc[:-1])
+            close = get_close_matches(loc[-1], _accepted(parent), n=1, cutoff=0.6)
+            if close:
+                meant.add((*loc[:-1], close[0]))
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "missing" and loc in meant:
+            continue
         path, _ = _walk(root, loc)
         key = None
         parent = None
