@@ -207,3 +207,21 @@ def test_acsa_transfers_are_shown_where_the_json_has_them(run_main, tmp_path):
     assert "Moved between waves" not in " ".join(
         run_main("run", str(JAPAN), "--trials", "200", "--no-store")[1].split()
     )
+
+
+def test_leaving_out_a_nation_that_fields_nothing_is_refused(run_main, tmp_path):
+    text = JAPAN.read_text(encoding="utf-8")
+    old = "  USA: {name: United States}\n"
+    assert old in text
+    path = tmp_path / "with-korea.yaml"
+    path.write_text(text.replace(old, old + "  KOR: {name: Korea}\n"), encoding="utf-8")
+    code, out, err = run_main("run", str(path), "--without", "KOR", "--trials", "100", "--no-store")
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        "--without: KOR fields no unit and no sensor in this scenario, so leaving it out "
+        "changes nothing; nations that field some: JPN, USA"
+    )
+    # a coalition analysis still runs every subset (KOR is not a player)
+    code, out, err = run_main("coalition", str(path), "--trials", "100", "--json")
+    assert code == 0, err
+    assert json.loads(out)["nations"] == ["JPN", "USA"]

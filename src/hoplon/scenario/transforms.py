@@ -28,18 +28,32 @@ from hoplon.scenario.schema import TechnologyTransfer
 __all__ = ["drop_agreement", "dropped_note", "override", "without"]
 
 
-def without(loaded: LoadedScenario, nations: Sequence[str]) -> LoadedScenario:
+def without(
+    loaded: LoadedScenario, nations: Sequence[str], *, fielding: bool = True
+) -> LoadedScenario:
     """The scenario with the units and sensors of ``nations`` taking no part.
 
+    With ``fielding`` (a what-if asked for), each nation must field a unit or a sensor:
+    leaving out one that fields nothing would change nothing but the run's label.
+
     Raises:
-        InputError: (field ``nations``) a code that is not one of the scenario's nations.
+        InputError: (field ``nations``) a code that is not one of the scenario's nations,
+            or (with ``fielding``) a nation that fields no unit and no sensor.
     """
     spec = loaded.spec
+    active = {u.nation for u in spec.units} | {s.nation for s in spec.sensors}
     for code in nations:
         if code not in spec.nations:
             raise InputError.single(
                 f"'{code}' is not one of the scenario's nations{did_you_mean(code, spec.nations)}; "
                 f"nations: {', '.join(spec.nations)}",
+                field="nations",
+            )
+        if fielding and code not in active:
+            fields = [n for n in spec.nations if n in active]
+            raise InputError.single(
+                f"{code} fields no unit and no sensor in this scenario, so leaving it out "
+                f"changes nothing; nations that field some: {', '.join(fields) or 'none'}",
                 field="nations",
             )
     if not nations:
@@ -50,7 +64,7 @@ def without(loaded: LoadedScenario, nations: Sequence[str]) -> LoadedScenario:
 def only(loaded: LoadedScenario, nations: Sequence[str]) -> LoadedScenario:
     """The scenario with only the units and sensors of ``nations`` taking part."""
     keep = set(nations)
-    return without(loaded, [n for n in loaded.spec.nations if n not in keep])
+    return without(loaded, [n for n in loaded.spec.nations if n not in keep], fielding=False)
 
 
 def dropped_note(index: int, agreement: object) -> str:
