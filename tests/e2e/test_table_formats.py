@@ -19,6 +19,9 @@ ECON = str(EXAMPLES_DIR / "seasparrow-consortium.yaml")
 
 CASES = {
     "run": ["run", JAPAN, "-n", "300", "--workers", "1", "--no-store"],
+    "run-waves": ["run", COALITION, "-n", "300", "--workers", "1", "--no-store"],
+    "run-costs": ["run", str(EXAMPLES_DIR / "japan-campaign-costs.yaml"), "-n", "300",
+                  "--workers", "1", "--no-store"],
     "compare": ["compare", JAPAN, PATRIOT, "-n", "300", "--workers", "1", "--no-store"],
     "sweep": ["sweep", JAPAN, "--set", "threats[3].count=1..2", "-n", "300", "--workers", "1",
               "--no-store"],
@@ -79,6 +82,20 @@ def test_csv_and_xlsx_hold_the_json_figures(run_main, tmp_path: Path, kind: str)
         assert float(head["p_no_leak"][1]) == p["mean"]
         assert [float(head["p_no_leak"][2]), float(head["p_no_leak"][3])] == p["ci95"]
         assert len(sections["threats"]) == 1 + len(data["threats"])
+    if kind.startswith("run"):  # every figure by target, interceptor, nation and unit
+        by = {(r[0], r[1]): [float(x) for x in r[2:]] for r in sections["metrics_by"][1:]}
+        for key, per in data["metrics"].items():
+            if isinstance(per, dict) and "mean" not in per:
+                for name, est in per.items():
+                    assert by[(key, name)] == [est["mean"], *est["ci95"]], (key, name)
+    if kind == "run-waves":
+        moved = [[r["from"], r["to"], r["interceptor"], r["mean_per_trial"]]
+                 for r in data["acsa_transfers"]]  # fmt: skip
+        assert [[*r[:3], float(r[3])] for r in sections["acsa_transfers"][1:]] == moved
+    if kind == "run-costs":
+        costs = data["campaign_costs"]
+        rows = sections[f"campaign_spend_usd_{costs['base_year']}"][1:]
+        assert float(rows[-1][3]) == costs["interceptor_spend_usd"]["mean"]
 
 
 def _is_number(text: str) -> bool:

@@ -36,11 +36,37 @@ def _interval(est: Mapping[str, Any] | None) -> list[Any]:
 
 
 def run_sheets(data: Mapping[str, Any]) -> list[Sheet]:
-    """``hoplon run``: the headline metrics with their intervals, and every threat."""
+    """``hoplon run``: the headline metrics with their intervals, the metrics by target,
+    interceptor, nation and unit, every threat, and where the run has them, the plan,
+    the ACSA transfers, the campaign costs and the life-cycle cost."""
     head = []
+    by: list[list[Any]] = []
     for key, est in data["metrics"].items():
         if isinstance(est, Mapping) and "mean" in est:
             head.append([key, *_interval(est)])
+        elif isinstance(est, Mapping):  # leakers by target, shots by interceptor, ...
+            by.extend([key, name, *_interval(e)] for name, e in est.items())
+    extra: list[Sheet] = []
+    if data.get("plan"):
+        cols = ["wave", "status", "seconds", "interceptors", "value_at_risk", "expected_loss",
+                "bound", "gap", "gap_share"]  # fmt: skip
+        extra.append(Sheet("plan", cols, [[p.get(c) for c in cols] for p in data["plan"]]))
+    if data.get("acsa_transfers"):
+        cols = ["from", "to", "interceptor", "mean_per_trial"]
+        rows = [[t[c] for c in cols] for t in data["acsa_transfers"]]
+        extra.append(Sheet("acsa_transfers", cols, rows))
+    campaign = data.get("campaign_costs")
+    if campaign:
+        rows = [[r["nation"], r["interceptor"], r["shots"]["mean"], *_interval(r["spend_usd"])]
+                for r in campaign["spend_by_nation_interceptor"]]  # fmt: skip
+        rows += [
+            [n, "all", None, *_interval(e)] for n, e in campaign["spend_by_nation_usd"].items()
+        ]
+        rows.append(["all", "all", None, *_interval(campaign["interceptor_spend_usd"])])
+        extra.append(Sheet(
+            f"campaign_spend_usd_{campaign.get('base_year') or 'then_year'}",
+            ["nation", "interceptor", "shots", "spend_usd", "low", "high"], rows,
+        ))  # fmt: skip
     threats = []
     for t in data.get("threats", []):
         threats.append([
@@ -49,6 +75,8 @@ def run_sheets(data: Mapping[str, Any]) -> list[Sheet]:
         ])  # fmt: skip
     return [
         Sheet("headline", ["metric", "mean", "low", "high"], head),
+        Sheet("metrics_by", ["metric", "of", "mean", "low", "high"], by),
+        *extra,
         *lifecycle_sheets(data.get("architecture_cost")),
         Sheet(
             "threats",
