@@ -127,3 +127,22 @@ def test_a_sweep_grid_of_100000_points_is_refused_at_once(run_main, sets):
     for s in sets:
         args += ["--set", s]
     _refused_fast(run_main, *args, expect=("at most 10,000",))
+
+
+def test_the_file_s_trials_do_not_refuse_a_run_that_sets_its_own(run_main, tmp_path):
+    # a file asking for more trials than fit: validate and a run of the file's trials
+    # refuse at its line; --trials, or a sweep of trials, runs
+    text = Path(JAPAN).read_text(encoding="utf-8")
+    assert "trials: 20000\n" in text
+    path = tmp_path / "many-trials.yaml"
+    path.write_text(text.replace("trials: 20000\n", "trials: 40000000\n"), encoding="utf-8")
+    line = text.splitlines().index("trials: 20000") + 1
+    for args in (["validate", path], ["run", path, "--no-store"]):
+        code, _, err = run_main(*args)
+        assert code == 2
+        assert err.strip().startswith(f"{path}:{line}:"), err
+        assert "trials: 40,000,000 trials would need about" in err
+    code, out, err = run_main("run", path, "--trials", "100", "--no-store")
+    assert code == 0, err
+    code, out, err = run_main("sweep", path, "--set", "trials=100,200", "--no-store")
+    assert code == 0, err

@@ -16,7 +16,7 @@ from hoplon.errors import InputError
 from hoplon.results.lifecycle import ArchitectureCost
 from hoplon.results.records import Result
 from hoplon.scenario.checks import memory_refusal
-from hoplon.scenario.loader import LoadedScenario
+from hoplon.scenario.loader import LoadedScenario, findings_to_error
 
 __all__ = ["costed", "run_scenario"]
 
@@ -54,6 +54,10 @@ def run_scenario(
     if n < 1:
         raise InputError.single(f"trials must be at least 1 (got {n})", field="trials")
     refusal = memory_refusal(spec, n)
+    if refusal and trials is None:  # the file's own trials: located at its line
+        raise findings_to_error(
+            [(("trials",), refusal)], loaded.positions, loaded.path or "<scenario>"
+        )
     if refusal:
         raise InputError.single(refusal, file=loaded.path, field="trials")
     if s < 0:

@@ -76,9 +76,14 @@ def validate(file: ScenarioFile, max_memory: MaxMemory = None) -> None:
     from hoplon.compile import compile_scenario, memory
     from hoplon.present.terminal import print_gaps, print_summary
     from hoplon.scenario import load_scenario
+    from hoplon.scenario.checks import trials_findings
+    from hoplon.scenario.loader import findings_to_error
 
     memory.set_max_memory(max_memory)
     loaded = load_scenario(file)
+    too_many = trials_findings(loaded.spec)  # the file's trials, as a run of it would take
+    if too_many:
+        raise findings_to_error(too_many, loaded.positions, str(file))
     memory.check(loaded, compile_only=True, field="threats", what="compiling this scenario")
     compiled = compile_scenario(loaded)  # geometry refusals (overlapping waves) show here too
     print_summary(loaded, out)

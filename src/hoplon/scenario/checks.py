@@ -538,10 +538,10 @@ def memory_refusal(scenario: Scenario, trials: int) -> str | None:
     )
 
 
-def _memory(scenario: Scenario) -> Iterator[Finding]:
+def trials_findings(scenario: Scenario) -> list[Finding]:
+    """The file's own ``trials`` when they would not fit in memory (:func:`memory_refusal`)."""
     refusal = memory_refusal(scenario, scenario.trials)
-    if refusal:
-        yield ("trials",), refusal
+    return [(("trials",), refusal)] if refusal else []
 
 
 def _economics(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
@@ -719,7 +719,9 @@ def check_scenario(
     findings: list[Finding] = []
     findings.extend(_economics(scenario, catalog))
     findings.extend(count_findings(scenario))
-    for check in (_ids, _nations, _memory, _doctrine):
+    # (the file's trials are checked against memory by `validate` and by a run that uses
+    # them: a run given --trials, or a sweep of trials, must not be refused for the file's)
+    for check in (_ids, _nations, _doctrine):
         findings.extend(check(scenario))
     checks = (_catalog_names, _targets, _rights, _platform_radars, _costs, check_candidates)
     for check2 in checks:
