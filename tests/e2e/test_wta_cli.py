@@ -51,6 +51,9 @@ def test_small_instance_json_and_table(tmp_path: Path, run_main):
         ),
         (("min_weapons: 1", "min_weapons: 9"), "targets[0].min_weapons", 6),
         (("count: 4}", "cuont: 4}"), "weapons[0]", 3),
+        # a value whose sums overflow was reported as an infeasible minimum
+        (("value: 100,", "value: 1.0e308,"), "targets[0].value: Input should be less than", 6),
+        (("count: 4}", "count: true}"), "weapons[0].count: true and false are not numbers", 3),
     ],
 )
 def test_bad_instances_exit_2_naming_file_line_field(tmp_path: Path, run_main, edit, field, line):

@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from hoplon.core.wta import WTAInfeasibleError, WTAResult, solve_wta
 from hoplon.errors import FieldPath, InputError, Problem, did_you_mean, format_path
+from hoplon.numbers import refuse_bool
 from hoplon.scenario.loader import locate, validation_problems
 from hoplon.scenario.yamlio import Positions, parse_yaml, read_text
 
@@ -41,6 +42,11 @@ Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_bool(cls, value, info)
 
 
 class Weapon(_Strict):
@@ -55,7 +61,9 @@ class Target(_Strict):
     """A target, its value and the fewest weapons it must receive."""
 
     name: Name | int
-    value: Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+    # bounded so that the program's sums stay finite: a value of 1e308 overflowed the
+    # solver's objective, which then reported the instance infeasible
+    value: Annotated[float, Field(ge=0.0, le=1e12, allow_inf_nan=False)]
     min_weapons: Annotated[int, Field(ge=0, le=10**9)] = 0
 
 

@@ -356,7 +356,10 @@ def print_result(
     threats = Table(title="Threats", title_justify="left")
     for col in ("threat", "target", "first track", "impact", "engageable by", "P(leak)"):
         threats.add_column(
-            col, justify="right" if col in ("first track", "impact", "P(leak)") else "left"
+            col,
+            justify="right" if col in ("first track", "impact", "P(leak)") else "left",
+            # an id is folded onto more lines, never cut: ids differ at their ends
+            overflow="fold" if col in ("threat", "target", "engageable by") else "ellipsis",
         )
     gaps = 0
     for row in result["threats"]:
