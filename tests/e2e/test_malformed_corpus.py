@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import EXAMPLES_DIR
+
 MALFORMED_DIR = Path(__file__).resolve().parents[1] / "malformed"
 BASE = MALFORMED_DIR / "_base.yaml"
 CORPUS = sorted(p for p in MALFORMED_DIR.glob("*.yaml") if not p.name.startswith("_"))
@@ -428,3 +430,24 @@ def test_a_symlink_to_dev_zero_is_refused_by_the_real_command(tmp_path: Path, ru
     link.symlink_to("/dev/zero")
     result = run_cli("validate", link, timeout=30)
     assert_refused(result, str(link), Expectation("file", "a character device"))
+
+
+def test_a_tab_and_an_unclosed_quote_are_named_where_they_are(tmp_path: Path, run_main) -> None:
+    base = (EXAMPLES_DIR / "japan-layered-bmd.yaml").read_text(encoding="utf-8")
+    lines = base.splitlines(keepends=True)
+    n = next(i for i, x in enumerate(lines) if x.startswith("  JPN: "))
+    tabbed = "".join(lines[:n] + ["\t" + lines[n].lstrip(" ")] + lines[n + 1 :])
+    path = _write(tmp_path, "tab.yaml", tabbed.encode())
+    code, _, err = run_main("validate", path)
+    assert code == 2
+    assert err.strip() == (
+        f"{path}:{n + 1}:1: not valid YAML: a tab character; YAML indents with spaces only: "
+        "replace the tab with spaces"
+    )
+    name = next(i for i, x in enumerate(lines) if x.startswith("name: "))
+    opened = "".join(lines[:name] + ['name: "Japan layered BMD\n'] + lines[name + 1 :])
+    path = _write(tmp_path, "quote.yaml", opened.encode())
+    code, _, err = run_main("validate", path)
+    assert code == 2
+    assert err.strip().startswith(f"{path}:{name + 1}:7: not valid YAML: ")
+    assert f"the quoted text opened at line {name + 1}, column 7 is never closed" in err

@@ -225,6 +225,15 @@ def read_text(path: Path) -> tuple[bytes, str]:
     return data, text
 
 
+def _char_at(text: str, mark: Any) -> str:
+    """The character of ``text`` at a YAML error's mark (line and column from 0), or ''."""
+    lines = text.splitlines()
+    if not 0 <= mark.line < len(lines):
+        return ""
+    line = lines[mark.line]
+    return line[mark.column] if 0 <= mark.column < len(line) else ""
+
+
 def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
     """Parse one YAML document into plain data, with the position of every field path."""
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
@@ -242,6 +251,18 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "not valid YAML"
+        if mark is not None and _char_at(text, mark) == "\t":
+            problem = "a tab character; YAML indents with spaces only: replace the tab with spaces"
+        elif exc.context and exc.context_mark is not None and exc.context_mark is not mark:
+            start = exc.context_mark
+            if "quoted scalar" in exc.context:  # an opening quote never closed
+                problem = (
+                    f"{problem}: the quoted text opened at line {start.line + 1}, column "
+                    f"{start.column + 1} is never closed"
+                )
+                mark = start
+            else:
+                problem = f"{problem} ({exc.context}, from line {start.line + 1})"
         raise InputError(
             Problem(
                 f"not valid YAML: {problem}",
