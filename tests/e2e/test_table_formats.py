@@ -136,3 +136,16 @@ def test_json_and_a_table_format_together_are_refused(run_main, args) -> None:
     code, out, err = run_main(*args, "--json", "--format", "csv")
     assert code == 2 and out == ""
     assert "--json and --format csv are two outputs" in err
+
+
+def test_output_dash_is_standard_output(run_main, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a file named "-" would land here
+    args = CASES["run"]
+    code, text, err = run_main(*args, "--format", "csv", "--output", "-")
+    assert code == 0, err
+    assert text.startswith("# headline\n") and not (tmp_path / "-").exists()
+    code, _, err = run_main(*args, "--format", "xlsx", "--output", "-")
+    assert code == 2 and "an xlsx workbook needs a file" in err
+    code, _, err = run_main("report", JAPAN, "-o", "-")
+    assert code == 2 and "a report is an HTML file with its charts: give -o FILE.html" in err
+    assert not (tmp_path / "-").exists()

@@ -197,6 +197,11 @@ TableOutput = Annotated[
 ]
 
 
+def _file_or_stdout(output: Path | None) -> Path | None:
+    """``--output -`` is standard output, as is no --output (None)."""
+    return None if output is not None and str(output) == "-" else output
+
+
 def check_format(fmt: str | None, output: Path | None, as_json: bool = False) -> None:
     """Refuse a --format or --output that cannot be written, and --format with --json
     (two outputs for one standard output), before any work."""
@@ -208,6 +213,7 @@ def check_format(fmt: str | None, output: Path | None, as_json: bool = False) ->
         raise InputError.single(
             f"--json and --format {fmt} are two outputs; give one of them", field="--format"
         )
+    output = _file_or_stdout(output)
     if fmt is None:
         if output is not None:
             raise InputError.single(
@@ -237,6 +243,7 @@ def emit_tables(kind: str, data: dict[str, object], fmt: str | None, output: Pat
     from hoplon.present.tabular import render
 
     content = render(kind, data, fmt)
+    output = _file_or_stdout(output)
     if output is None:
         sys.stdout.write(content if isinstance(content, str) else content.decode())
     else:

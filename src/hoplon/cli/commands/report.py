@@ -102,6 +102,10 @@ def report(
     start = time.perf_counter()
     from hoplon.io.outfile import check_output
 
+    if str(output) == "-":  # standard output, as it means elsewhere: a report is a file
+        raise InputError.single(
+            "a report is an HTML file with its charts: give -o FILE.html", field="--output"
+        )
     check_output(output, field="--output")  # a link, folder or device: refused before any run
     if coalition is not None:
         from hoplon.analysis.coalition import METRICS
