@@ -32,6 +32,14 @@ def test_report_json_of_the_wrong_shape(tmp_path: Path):
     bad = tmp_path / "sweep.json"
     bad.write_text(json.dumps({"points": 3}), encoding="utf-8")
     _refused("report", str(bad), "-o", str(tmp_path / "r.html"), expect="does not have the shape")
+    # a figure that is not a number, or not JSON at all, is refused before any page is made
+    point = {"overrides": {}, "metrics": {"p_no_leak": {"mean": "abc", "ci95": [0, 1]}}}
+    bad.write_text(json.dumps({"sweep": {}, "points": [point]}), encoding="utf-8")
+    _refused("report", str(bad), "-o", str(tmp_path / "r.html"),
+             expect="points[0].metrics.p_no_leak.mean is 'abc'; an estimate's mean")  # fmt: skip
+    bad.write_text('{"sweep": {}, "points": [{"metrics": {"p_no_leak": {"mean": NaN}}}]}')
+    _refused("report", str(bad), "-o", str(tmp_path / "r.html"), expect="NaN is not JSON")
+    assert not (tmp_path / "r.html").exists()
 
 
 def test_report_coalition_metric_is_checked_before_running(tmp_path: Path):

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from hoplon.cli.app import Seed, Trials, Workers, app, err
-from hoplon.errors import InputError
+from hoplon.errors import InputError, format_path
 from hoplon.safetext import plain
 
 #: Largest JSON input read, in bytes (a sweep of 100,000 points writes well under this).
@@ -22,8 +22,15 @@ def _study_json(file: Path) -> dict[str, Any]:
     from hoplon.scenario.yamlio import read_regular_file
 
     raw = read_regular_file(file, MAX_JSON_BYTES, "the JSON output of `hoplon sweep` or `compare`")
+
+    def not_json(constant: str) -> None:
+        raise InputError.single(
+            f"{constant} is not JSON (Hoplon writes a figure that is not a number as null)",
+            file=str(file),
+        )
+
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), parse_constant=not_json)
     except UnicodeDecodeError as exc:
         raise InputError.single(
             f"the file is not valid UTF-8 text (byte {exc.start})", file=str(file)
@@ -49,7 +56,44 @@ def _study_json(file: Path) -> dict[str, Any]:
             " sensitivity --json`, `hoplon uncertainty --json` or `hoplon trade --json`",
             file=str(file),
         )
+    bad = _not_a_figure(data, ())
+    if bad is not None:
+        where, value = bad
+        raise InputError.single(
+            f"{format_path(where)} is {value!r}; an estimate's mean and interval are numbers "
+            "(or null)",
+            file=str(file),
+        )
     return data
+
+
+def _not_a_figure(
+    value: Any, where: tuple[str | int, ...]
+) -> tuple[tuple[str | int, ...], Any] | None:
+    """The first estimate (a mapping with ``mean``) whose mean or interval is not a
+    number or null, with its path; None when every one is."""
+    if isinstance(value, dict):
+        if "mean" in value:
+            mean, ci = value["mean"], value.get("ci95")
+            if mean is not None and (not isinstance(mean, int | float) or isinstance(mean, bool)):
+                return (*where, "mean"), mean
+            if ci is not None and (
+                not isinstance(ci, list)
+                or len(ci) != 2
+                or any(c is not None and (not isinstance(c, int | float) or isinstance(c, bool))
+                       for c in ci)
+            ):  # fmt: skip
+                return (*where, "ci95"), ci
+        for key, item in value.items():
+            found = _not_a_figure(item, (*where, str(key)))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _not_a_figure(item, (*where, i))
+            if found is not None:
+                return found
+    return None
 
 
 @app.command()
@@ -131,9 +175,15 @@ def report(
             else:
                 render_compare_report(data, output)
         except (TypeError, KeyError, ValueError, AttributeError, IndexError, RecursionError) as exc:
+            what = (
+                f"the field {exc.args[0]!r} it needs is missing"
+                if isinstance(exc, KeyError) and exc.args
+                else "a field holds another kind of value than the command writes"
+            )
             raise InputError.single(
                 f"this JSON does not have the shape of the `--json` output of `hoplon sweep`, "
-                f"`compare`, `sensitivity`, `uncertainty` or `trade` ({type(exc).__name__}: {exc}); write it with one of those",
+                f"`compare`, `sensitivity`, `uncertainty` or `trade` ({what}); write it with "
+                "one of those",
                 file=str(file),
             ) from None
     else:
