@@ -188,8 +188,9 @@ def _campaign(costs: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
 
     def money(est: dict[str, Any]) -> tuple[str, str]:
-        low, high = est["ci95"]
-        return fmt_usd(est["mean"]), f"{fmt_usd(low)} – {fmt_usd(high)}"
+        ci = est.get("ci95")
+        interval = f"{fmt_usd(ci[0])} – {fmt_usd(ci[1])}" if ci else ""
+        return fmt_usd(est["mean"]), interval
 
     rows = []
     for row in costs["spend_by_nation_interceptor"]:
@@ -201,7 +202,7 @@ def _campaign(costs: dict[str, Any] | None) -> dict[str, Any] | None:
         spend, ci = money(est)
         nations.append({"nation": nation, "spend": spend, "ci": ci})
     total, total_ci = money(costs["interceptor_spend_usd"])
-    ratio = costs["cost_exchange_ratio"]["mean"]
+    ratio = (costs.get("cost_exchange_ratio") or {}).get("mean")  # None: no attacker cost
     return {
         "base_year": costs["base_year"],
         "deflator": {"us-gdp": "US GDP deflator"}.get(costs["deflator"], costs["deflator"]),
