@@ -342,3 +342,15 @@ def test_formatters_and_ticks() -> None:
     assert fmt_usd(2.79e8) == "$279M" and fmt_usd(1.2e9) == "$1.2B"
     ticks = nice_ticks(0.0, 0.93)
     assert ticks[0] == 0 and ticks[-1] >= 0.93 and len(ticks) <= 8
+
+
+def test_a_coalition_of_up_to_twelve_nations_has_a_colour_each() -> None:
+    from hoplon.present.html.mapview import nation_colors
+
+    raw = _japan_raw()
+    codes = ["POL", "USA", "DEU", "GBR", "FRA", "LTU", "LVA", "EST", "NOR", "NLD", "DNK"]
+    for code in codes:
+        raw["nations"].setdefault(code, {"name": code})
+    loaded = load_data(raw)
+    colours = nation_colors(loaded)
+    assert len(colours) == 12 and len(set(colours.values())) == 12

@@ -47,8 +47,12 @@ TIER_NAMES = {
     "lower": "lower tier",
     "point": "point defense",
 }
-#: Colours of nations (assets and units), in scenario order.
-NATION_COLORS = ("#1f5fa8", "#2a9d8f", "#6a4c93", "#3d7a1f", "#9c6644", "#4a4e69", "#0081a7")
+#: Colours of nations (assets and units), in scenario order: twelve, so that a coalition
+#: of up to twelve nations never shows two in one colour (they repeat after that).
+NATION_COLORS = (
+    "#1f5fa8", "#2a9d8f", "#6a4c93", "#3d7a1f", "#9c6644", "#4a4e69", "#0081a7",
+    "#b5838d", "#7f8c1a", "#2b2d42", "#c08b2c", "#5c946e",
+)  # fmt: skip
 #: Colours of raids (threat ground tracks), in scenario order.
 RAID_COLORS = (
     "#d62728",
