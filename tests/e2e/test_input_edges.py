@@ -286,3 +286,16 @@ def test_a_two_letter_nation_code_is_told_its_three_letter_one(code, meant):
         ValueError, match=f"did you mean {meant}\\? \\({code} is a two-letter code\\)"
     ):
         check_nation_code(code)
+
+
+def test_a_date_where_a_year_goes_says_it_reads_as_a_date(run_main, tmp_path):
+    from conftest import EXAMPLES_DIR
+
+    text = (EXAMPLES_DIR / "sm3-block-iia-burden-sharing.yaml").read_text(encoding="utf-8")
+    old = "            2006: "
+    assert old in text
+    path = tmp_path / "dated.yaml"
+    path.write_text(text.replace(old, "            2006-02-28: ", 1), encoding="utf-8")
+    code, _, err = run_main("econ", path)
+    assert code == 2
+    assert "2006-02-28 reads as a date (a year is written 2006; quote the key" in err

@@ -10,6 +10,7 @@ field path for error messages.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import stat
@@ -118,7 +119,13 @@ class _Builder:
             for key_node, value_node in node.value:
                 key = self.build(key_node, path, depth + 1)
                 if not isinstance(key, str | int | float | bool) or key is None:
-                    raise self._fail("a mapping key must be a plain string", key_node, path)
+                    what = "a mapping key must be a plain string"
+                    if isinstance(key, dt.date):  # 2006-02-28: YAML reads a date
+                        what += (
+                            f" or number; {key_node.value} reads as a date (a year is "
+                            f"written {key.year}; quote the key to keep it as text)"
+                        )
+                    raise self._fail(what, key_node, path)
                 if isinstance(key, bool | float):
                     key = str(key)
                 skey: Any = key if isinstance(key, str) else str(key)
