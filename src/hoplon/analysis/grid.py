@@ -35,7 +35,7 @@ _VALUES_HELP = (
 )
 
 
-_FINITE = "give a finite number (quote a text value that reads like one: 'nan')"
+_FINITE = "give a finite number (quote a text value that reads like one: '{0}')"
 
 
 def parse_scalar(text: str) -> Any:
@@ -52,10 +52,12 @@ def parse_scalar(text: str) -> Any:
     if re.fullmatch(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?", s):
         number = float(s)
         if not math.isfinite(number):
-            raise OverrideError(f"{s} is beyond the range of numbers (about 1.8e308); {_FINITE}")
+            raise OverrideError(
+                f"{s} is beyond the range of numbers (about 1.8e308); {_FINITE.format(s)}"
+            )
         return number
     if re.fullmatch(r"[-+]?\.?(inf|infinity|nan)", s, re.IGNORECASE):
-        raise OverrideError(f"{s} is not a finite number; {_FINITE}")
+        raise OverrideError(f"{s} is not a finite number; {_FINITE.format(s)}")
     low = s.lower()
     if low in ("true", "false"):
         return low == "true"

@@ -56,7 +56,7 @@ def option_names(exc: InputError) -> InputError:
             if field in _RENAMED:
                 field = _RENAMED[field]
             elif word == "set":  # a sweep point names each of its --set values
-                field = re.sub(r"(^| )set (?=[^=]*=)", r"\1--set ", field)
+                field = re.sub(r"(^| )set (?=\S)", r"\1--set ", field)
             elif word in _OPTIONS:
                 field = f"--{word}" + (f" {rest}" if rest else "")
         problems.append(dataclasses.replace(p, field=field))
