@@ -96,6 +96,11 @@ def test_sensitivity_json_store_resume_and_report(run_main, tmp_path: Path) -> N
     assert again["sensitivity"]["resumed"] == info["computed"]
     assert again["sensitivity"]["computed"] == 0
     assert again["indices"] == first["indices"]
+    # the table's line gives each metric's Monte Carlo error in the units of its table
+    code, out, err = run_main(*args[:-1], "--resume")
+    text = " ".join(out.split())
+    spend = info["monte_carlo_se"]["interceptor_cost_usd"]
+    assert code == 0 and f"interceptor spend (USD M) {spend / 1e6:,.1f}" in text, text
     code, out, _ = run_main("results", "SELECT count(*) FROM results", "--store", store, "--json")
     assert json.loads(out)["rows"][0]["count_star()"] == info["computed"]
     saved = tmp_path / "sensitivity.json"

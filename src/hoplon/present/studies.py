@@ -470,6 +470,9 @@ def print_sensitivity(data: dict[str, Any], console: Console) -> None:
                     fmt(ix["sigma"]),
                 )
         console.print(table)
-    se = ", ".join(f"{m} {v:.2g}" for m, v in info["monte_carlo_se"].items())
+    # each metric's error in the units its table shows (a spend in USD M, not dollars)
+    se = ", ".join(
+        f"{metric_column(m)[0]} {metric_column(m)[1](v)}" for m, v in info["monte_carlo_se"].items()
+    )
     console.print(plain(f"Monte Carlo standard error of one run: {se}", "dim"))
     _study_line(info, console)
