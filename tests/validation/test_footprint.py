@@ -222,3 +222,25 @@ def test_launch_area_changes_nothing_when_only_the_impact_point_matters():
     area = compute_area_footprint(_loaded(), "test SRBM", LAUNCH, 100.0, samples=3,
                                   grid_km=2.0, extent_km=90.0)  # fmt: skip
     assert np.array_equal(area.defended, one.defended)
+
+
+def test_an_air_breathing_threat_is_flown_in_smaller_chunks_with_the_same_footprint(monkeypatch):
+    # a cruise missile's paths hold many samples: its aim points go in chunks of fewer
+    # paths (memory), which changes no cell of the footprint
+    from conftest import EXAMPLES_DIR
+    from hoplon.analysis import footprint as fp
+    from hoplon.scenario import load_scenario
+
+    loaded = load_scenario(EXAMPLES_DIR / "seasparrow-ship-defense.yaml")
+    ascm = loaded.catalog.threats["notional sea-skimming ASCM"]
+    samples = ascm.max_range_m / ascm.speed_ms
+    assert fp.aims_per_chunk(ascm) == min(fp.CHUNK_AIM_POINTS, int(fp.CHUNK_SAMPLES // samples))
+    mrbm = loaded.catalog.threats["notional MRBM"]
+    assert fp.aims_per_chunk(mrbm) == fp.CHUNK_AIM_POINTS
+    args = (loaded, "notional sea-skimming ASCM", (29.0, 136.2))
+    whole = fp.compute_footprint(*args, grid_km=10.0, extent_km=300.0)
+    monkeypatch.setattr(fp, "CHUNK_SAMPLES", 1.0)  # the smallest chunks: 16 aim points
+    assert fp.aims_per_chunk(ascm) == 16
+    chunked = fp.compute_footprint(*args, grid_km=10.0, extent_km=300.0)
+    assert np.array_equal(whole.unit_defended, chunked.unit_defended)
+    assert whole.unit_defended.any()

@@ -32,7 +32,7 @@ from shapely.geometry import mapping
 from shapely.geometry.polygon import orient
 
 from hoplon.catalog.models import MAX_GROUND_RANGE_KM
-from hoplon.compile.raids import aim_point_paths
+from hoplon.compile.raids import AIR_BREATHING_DT_S, aim_point_paths
 from hoplon.compile.sensors import first_detections, place_sensors, tracks_from_detections
 from hoplon.compile.stocks import build_stocks
 from hoplon.compile.windows import envelopes, launchers
@@ -43,9 +43,23 @@ from hoplon.scenario.loader import LoadedScenario
 GEOD = pyproj.Geod(ellps="WGS84")
 #: Aim points flown at once (one path batch and one call of the windows kernel each).
 CHUNK_AIM_POINTS = 1024
+#: Path samples flown at once: a chunk of aim points is cut down so that its paths hold
+#: about this many samples (a cruise missile's hour-long flight has ten times the samples
+#: of a ballistic one; 1,024 of its paths took gigabytes and most of the time in paging).
+CHUNK_SAMPLES = 1_000_000
 #: Largest grid accepted (aim points).
 MAX_AIM_POINTS = 250_000
 _A, _E2 = 6_378_137.0, 6.69437999014e-3
+
+
+def aims_per_chunk(entry: Any) -> int:
+    """Aim points per path batch: :data:`CHUNK_AIM_POINTS`, fewer for an air-breathing
+    threat, whose longest path (its range at its speed, a sample a second) would
+    otherwise make a batch of more than about :data:`CHUNK_SAMPLES` samples."""
+    if entry.flight not in ("cruise", "aircraft") or not entry.speed_ms:
+        return CHUNK_AIM_POINTS
+    samples = max(1.0, entry.max_range_m / entry.speed_ms / AIR_BREATHING_DT_S)
+    return int(min(CHUNK_AIM_POINTS, max(16, CHUNK_SAMPLES // samples)))
 
 
 def degree_lengths_km(lat_deg: float) -> tuple[float, float]:
@@ -362,8 +376,9 @@ def _on_grid(
     capable = np.nonzero(stock_p > 0)[0]
     todo = np.nonzero(reachable)[0]
     if capable.size and radars.n:
-        for c0 in range(0, todo.size, CHUNK_AIM_POINTS):
-            aims = todo[c0 : c0 + CHUNK_AIM_POINTS]
+        chunk = aims_per_chunk(entry)
+        for c0 in range(0, todo.size, chunk):
+            aims = todo[c0 : c0 + chunk]
             batch = aim_point_paths(
                 entry, launch[0], launch[1], aim_lat[aims], aim_lon_wrapped[aims]
             )
