@@ -36,7 +36,7 @@ def _with_catalog(tmp_path: Path, block: str) -> Path:
         ("  interceptors:\n    SM-3 Block IIA: {max_alt_km: 1000000}\n",
          "catalog.interceptors.SM-3 Block IIA.max_alt_km", "an intercept altitude in km up to 5,000"),
         ("  threats:\n    notional MRBM: {max_range_km: 1500000}\n",
-         "catalog.threats.notional MRBM.max_range_km", "a range in km up to 20,000"),
+         "catalog.threats.notional MRBM.max_range_km", "a ground range in km up to 20,000"),
         ("  sensors:\n    AN/TPY-2: {range_km: 700000}\n",
          "catalog.sensors.AN/TPY-2.range_km", "a radar range in km up to 10,000"),
     ],

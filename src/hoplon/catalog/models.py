@@ -34,6 +34,16 @@ MAX_INTERCEPT_ALT_KM = 5_000.0
 MAX_RADAR_RANGE_KM = 10_000.0
 
 
+def on_the_earth(value: float, examples: str = "") -> float:
+    """``value``, a ground range in km, if it fits on the earth; else ValueError."""
+    if value > MAX_GROUND_RANGE_KM:
+        raise ValueError(
+            f"{value:,g} km is beyond half the earth's circumference; a ground range in km "
+            f"up to {MAX_GROUND_RANGE_KM:,g} is accepted{examples}"
+        )
+    return value
+
+
 class Entry(BaseModel):
     """Fields every catalog entry carries: where its figures come from."""
 
@@ -137,13 +147,7 @@ class Interceptor(Entry):
     @field_validator("max_range_km")
     @classmethod
     def _range_on_the_earth(cls, value: float) -> float:
-        if value > MAX_GROUND_RANGE_KM:
-            raise ValueError(
-                f"{value:,g} km is beyond half the earth's circumference; a ground range in "
-                f"km up to {MAX_GROUND_RANGE_KM:,g} is accepted (SM-3 Block IIA: 2,500; "
-                "PAC-3 MSE: 35)"
-            )
-        return value
+        return on_the_earth(value, " (SM-3 Block IIA: 2,500; PAC-3 MSE: 35)")
 
     @field_validator("max_alt_km")
     @classmethod
@@ -323,12 +327,7 @@ class Threat(Entry):
     @field_validator("max_range_km")
     @classmethod
     def _range_on_the_earth(cls, value: float) -> float:
-        if value > MAX_GROUND_RANGE_KM:
-            raise ValueError(
-                f"{value:,g} km is beyond half the earth's circumference; a range in km up "
-                f"to {MAX_GROUND_RANGE_KM:,g} is accepted"
-            )
-        return value
+        return on_the_earth(value)
 
     @model_validator(mode="after")
     def _fields_for_flight(self) -> Threat:
