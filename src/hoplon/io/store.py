@@ -338,9 +338,9 @@ class CheckReport:
     """Intact points no manifest lists (a manifest was lost)."""
     temporaries: list[Path] = field(default_factory=list)
     """Temporary files of writers no longer running."""
-    #: (study id, points stored, points the manifest lists, the study's kind)
     incomplete: list[tuple[str, int, int, str]] = field(default_factory=list)
-    """(study, points stored, points asked for) of studies not finished (not a finding)."""
+    """(study, points stored, points asked for, the study's kind) of studies not finished
+    (not a finding)."""
     actions: list[str] = field(default_factory=list)
 
     @property
