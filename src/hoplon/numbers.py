@@ -13,7 +13,9 @@ import types
 import typing
 from typing import Annotated, Any
 
-__all__ = ["bool_where_a_number_is", "refuse_bool"]
+from pydantic import BaseModel, ValidationInfo, field_validator
+
+__all__ = ["NoBoolNumbers", "bool_where_a_number_is", "refuse_bool"]
 
 
 def bool_where_a_number_is(value: Any, tp: Any) -> bool:
@@ -56,3 +58,16 @@ def refuse_bool(cls: Any, value: Any, info: Any) -> Any:
     if name in fields and bool_where_a_number_is(value, fields[name].annotation):
         raise ValueError("true and false are not numbers here; a number is accepted")
     return value
+
+
+class NoBoolNumbers(BaseModel):
+    """A model whose every number field refuses true and false (:func:`refuse_bool`).
+
+    Not for the members of a union told apart by a field (pydantic allows no
+    before-validator on the discriminator): those name their number fields themselves.
+    """
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_bool(cls, value, info)

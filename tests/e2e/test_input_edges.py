@@ -237,6 +237,7 @@ def test_an_unreadable_file_is_refused_in_one_line(run_main, tmp_path, monkeypat
         ("count: 6,", "count: true,", "threats[0].count"),
         ("magazine: {SM-3 Block IIA: 4,", "magazine: {SM-3 Block IIA: false,", "units[0].magazine"),
         ("assessment_s: 10", "assessment_s: true", "doctrine.assessment_s"),
+        ("latency_s: 4", "latency_s: true", "agreements[0].latency_s"),  # a tagged member
     ],
 )
 def test_true_or_false_where_a_number_goes_is_refused(run_main, tmp_path, old, new, field):

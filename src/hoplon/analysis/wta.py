@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationError
 
 from hoplon.core.wta import WTAInfeasibleError, WTAResult, solve_wta
 from hoplon.errors import FieldPath, InputError, Problem, did_you_mean, format_path
-from hoplon.numbers import refuse_bool
+from hoplon.numbers import NoBoolNumbers
 from hoplon.scenario.loader import locate, validation_problems
 from hoplon.scenario.yamlio import Positions, parse_yaml, read_text
 
@@ -40,13 +40,8 @@ Name = Annotated[str, Field(min_length=1, max_length=100)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
-class _Strict(BaseModel):
+class _Strict(NoBoolNumbers):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
-        return refuse_bool(cls, value, info)
 
 
 class Weapon(_Strict):

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from hoplon.numbers import refuse_bool
+from hoplon.numbers import NoBoolNumbers
 
 ThreatClass = Literal[
     "srbm", "mrbm", "irbm", "icbm", "cruise", "aircraft", "hgv", "ship", "submarine"
@@ -44,15 +44,10 @@ def on_the_earth(value: float, examples: str = "") -> float:
     return value
 
 
-class Entry(BaseModel):
+class Entry(NoBoolNumbers):
     """Fields every catalog entry carries: where its figures come from."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
-        return refuse_bool(cls, value, info)
 
     source: str = Field(
         min_length=3,

@@ -14,12 +14,11 @@ import functools
 import math
 from collections import Counter
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import pycountry
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -35,7 +34,7 @@ from hoplon.economics.lifecycle import (
     MAX_HORIZON_YEARS,
 )
 from hoplon.economics.rates import check_currency, check_rate_year, format_years
-from hoplon.numbers import refuse_bool
+from hoplon.numbers import NoBoolNumbers
 
 __all__ = [
     "Candidate",
@@ -124,13 +123,8 @@ Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
-class _Frozen(BaseModel):
+class _Frozen(NoBoolNumbers):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
-        return refuse_bool(cls, value, info)
 
 
 class Contribution(_Frozen):

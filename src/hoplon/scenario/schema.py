@@ -22,7 +22,7 @@ from pydantic import (
 
 from hoplon.economics.rates import check_currency, check_rate_year
 from hoplon.economics.schema import Economics, check_nation_code
-from hoplon.numbers import refuse_bool
+from hoplon.numbers import NoBoolNumbers, refuse_bool
 
 FORMAT_VERSION = 1
 #: Most trials a run accepts (memory is also checked against the scenario's size).
@@ -31,22 +31,22 @@ MAX_TRIALS = 50_000_000
 MAX_RAID = 100_000
 
 
-class Strict(BaseModel):
+class Strict(NoBoolNumbers):
     """Frozen, and refuses keys it does not know, and true/false where a number goes."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
-        return refuse_bool(cls, value, info)
-
 
 class Tagged(BaseModel):
     """As :class:`Strict`, for the members of a union told apart by ``kind`` (pydantic
-    allows no before-validator on that field): each lists its number fields itself."""
+    allows no before-validator on that field): their number fields are named here."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("latency_s", mode="before", check_fields=False)
+    @classmethod
+    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_bool(cls, value, info)
 
 
 def _check_position(value: tuple[float, ...]) -> tuple[float, ...]:
@@ -103,11 +103,6 @@ class TrackSharing(Tagged):
         description="early-warning: cueing only; fire-control: the receiver may engage on them."
     )
 
-    @field_validator("latency_s", mode="before")
-    @classmethod
-    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
-        return refuse_bool(cls, value, info)
-
 
 class Link(Tagged):
     """A track network among several nations: every member shares its tracks with every
@@ -138,11 +133,6 @@ class Link(Tagged):
             for b in self.members
             if a != b
         ]
-
-    @field_validator("latency_s", mode="before")
-    @classmethod
-    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
-        return refuse_bool(cls, value, info)
 
 
 class CollectiveDefense(Tagged):
