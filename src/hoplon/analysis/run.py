@@ -15,7 +15,7 @@ from hoplon.core.runner import default_workers, run_trials
 from hoplon.errors import InputError
 from hoplon.results.lifecycle import ArchitectureCost
 from hoplon.results.records import Result
-from hoplon.scenario.checks import memory_refusal
+from hoplon.scenario.checks import memory_refusal, trials_findings
 from hoplon.scenario.loader import LoadedScenario, findings_to_error
 
 __all__ = ["costed", "run_scenario"]
@@ -53,13 +53,14 @@ def run_scenario(
     s = spec.seed if seed is None else seed
     if n < 1:
         raise InputError.single(f"trials must be at least 1 (got {n})", field="trials")
-    refusal = memory_refusal(spec, n)
-    if refusal and trials is None:  # the file's own trials: located at its line
-        raise findings_to_error(
-            [(("trials",), refusal)], loaded.positions, loaded.path or "<scenario>"
-        )
-    if refusal:
-        raise InputError.single(refusal, file=loaded.path, field="trials")
+    if trials is None:  # the file's own trials: refused at their line, as validate does
+        too_many = trials_findings(spec)
+        if too_many:
+            raise findings_to_error(too_many, loaded.positions, loaded.path or "<scenario>")
+    else:
+        refusal = memory_refusal(spec, n)
+        if refusal:
+            raise InputError.single(refusal, file=loaded.path, field="trials")
     if s < 0:
         raise InputError.single(f"seed must be 0 or more (got {s})", field="seed")
     architecture = costed(loaded, horizon_years, discount_rate)  # refused before the run

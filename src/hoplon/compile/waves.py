@@ -91,8 +91,6 @@ def compile_raids(
         allocation = plan_allocation(model)
         extras = {
             **model.extras,
-            "plan_s": allocation.seconds,
-            "plan_status": allocation.status,
             "plan": {
                 "status": allocation.status,
                 "seconds": allocation.seconds,
