@@ -230,6 +230,17 @@ def test_an_unreadable_file_is_refused_in_one_line(run_main, tmp_path, monkeypat
     assert "Usage:" not in err
 
 
+def _edited(tmp_path: Path, example: str, old: str, new: str, name: str = "s.yaml") -> Path:
+    """The bundled example with ``old`` replaced once by ``new``, written to ``tmp_path``."""
+    from conftest import EXAMPLES_DIR
+
+    text = (EXAMPLES_DIR / example).read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize(
     ("old", "new", "field"),
     [
@@ -242,36 +253,23 @@ def test_an_unreadable_file_is_refused_in_one_line(run_main, tmp_path, monkeypat
 )
 def test_true_or_false_where_a_number_goes_is_refused(run_main, tmp_path, old, new, field):
     # pydantic's lax mode read them as 1 and 0
-    from conftest import EXAMPLES_DIR
-
-    text = (EXAMPLES_DIR / "japan-layered-bmd.yaml").read_text(encoding="utf-8")
-    assert old in text, old
-    path = tmp_path / "s.yaml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    path = _edited(tmp_path, "japan-layered-bmd.yaml", old, new)
     code, _, err = run_main("validate", path)
     assert code == 2, err
     assert f": {field}: true and false are not numbers here; a number is accepted" in err
 
 
 def test_true_where_a_catalog_number_goes_is_refused(run_main, tmp_path):
-    from conftest import EXAMPLES_DIR
-
-    text = (EXAMPLES_DIR / "japan-layered-bmd.yaml").read_text(encoding="utf-8")
-    path = tmp_path / "s.yaml"
-    path.write_text(text + "catalog:\n  sensors:\n    AN/TPY-2: {range_km: true}\n")
+    catalog = "catalog:\n  sensors:\n    AN/TPY-2: {range_km: true}\n"
+    path = _edited(tmp_path, "japan-layered-bmd.yaml", "\nthreats:", f"\n{catalog}threats:")
     code, _, err = run_main("validate", path)
     assert code == 2
     assert "catalog.sensors.AN/TPY-2.range_km: true and false are not numbers here" in err
 
 
 def test_a_misspelt_required_field_is_one_message(run_main, tmp_path):
-    from conftest import EXAMPLES_DIR
-
-    text = (EXAMPLES_DIR / "japan-layered-bmd.yaml").read_text(encoding="utf-8")
     old = "magazine: {SM-3 Block IIA: 4,"
-    assert old in text
-    path = tmp_path / "s.yaml"
-    path.write_text(text.replace(old, "magazin: {SM-3 Block IIA: 4,", 1), encoding="utf-8")
+    path = _edited(tmp_path, "japan-layered-bmd.yaml", old, "magazin: {SM-3 Block IIA: 4,")
     code, _, err = run_main("validate", path)
     assert code == 2
     lines = [x for x in err.strip().splitlines() if x]
@@ -290,13 +288,8 @@ def test_a_two_letter_nation_code_is_told_its_three_letter_one(code, meant):
 
 
 def test_a_date_where_a_year_goes_says_it_reads_as_a_date(run_main, tmp_path):
-    from conftest import EXAMPLES_DIR
-
-    text = (EXAMPLES_DIR / "sm3-block-iia-burden-sharing.yaml").read_text(encoding="utf-8")
-    old = "            2006: "
-    assert old in text
-    path = tmp_path / "dated.yaml"
-    path.write_text(text.replace(old, "            2006-02-28: ", 1), encoding="utf-8")
+    path = _edited(tmp_path, "sm3-block-iia-burden-sharing.yaml", "            2006: ",
+                   "            2006-02-28: ", "dated.yaml")  # fmt: skip
     code, _, err = run_main("econ", path)
     assert code == 2
     assert "2006-02-28 reads as a date (a year is written 2006; quote the key" in err

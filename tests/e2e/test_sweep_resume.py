@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,17 +57,22 @@ def _figures(store: Path) -> dict[str, tuple[str, int, str]]:
     return {key: (overrides, trials, metrics) for key, overrides, trials, metrics in rows}
 
 
-def test_a_sweep_killed_with_sigkill_resumes_exactly(tmp_path: Path) -> None:
-    killed_store = tmp_path / "killed"
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hoplon", *SWEEP, "--workers", "2", "--store", str(killed_store)],
+def _start_sweep(store: Path, workers: int, **popen: Any) -> subprocess.Popen[Any]:
+    """The sweep in a process of its own, writing to ``store``; its stderr piped."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "hoplon", *SWEEP, "--workers", str(workers), "--store", str(store)],
         cwd=REPO_ROOT,
-        env=env,
+        env=dict(os.environ, PYTHONIOENCODING="utf-8"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        start_new_session=True,  # its own process group, to clean up whatever is left
+        **popen,
     )
+
+
+def test_a_sweep_killed_with_sigkill_resumes_exactly(tmp_path: Path) -> None:
+    killed_store = tmp_path / "killed"
+    # its own process group, to clean up whatever is left
+    proc = _start_sweep(killed_store, workers=2, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         workers: set[int] = set()
@@ -129,15 +135,7 @@ def test_a_sweep_killed_with_sigkill_resumes_exactly(tmp_path: Path) -> None:
 
 def test_a_sweep_interrupted_with_ctrl_c_says_so_and_resumes(tmp_path: Path) -> None:
     store = tmp_path / "interrupted"
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hoplon", *SWEEP, "--workers", "1", "--store", str(store)],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = _start_sweep(store, workers=1, text=True)
     try:
         deadline = time.monotonic() + 60
         while _stored(store) < 1:  # interrupted while it works, not while it starts
