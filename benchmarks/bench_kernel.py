@@ -9,7 +9,12 @@ alike and the ratios hold):
    Japan example and of the 1,000-threat synthetic theatre; CPU time per trial.
 2. **Random draws**: on the Japan example, the CPU time of drawing one Philox uniform
    per trial and decision point (what the nominal engine draws), against the kernel.
-3. **Peak memory**: ``run_trials`` on the Japan example with 1,000,000 trials in a
+3. **Cost per decision point**: both engines and the draws per trial and decision point
+   on the Japan example and on theatres of 50, 200 and 1,000 threats (the same synthetic
+   theatre, cut short), with what 10× the nominal engine leaves the kernel: how the
+   kernel's cost grows with the theatre, and how far the 10× target is from what it
+   costs where its tables fit in cache.
+4. **Peak memory**: ``run_trials`` on the Japan example with 1,000,000 trials in a
    fresh process, one worker; its peak resident memory (``ru_maxrss``).
 
 Run it through ``benchmarks/run.py kernel`` (``--quick`` for a tiny version).
@@ -55,11 +60,17 @@ class Config:
     theatre_trials: int = 4_096  # the block size the runner uses at 1,000 threats
     repeats: int = 3
     memory_trials: int = 1_000_000
+    scale_threats: tuple[int, ...] = (50, 200)  # smaller theatres, for the cost per point
 
 
 DEFAULT = Config()
 QUICK = Config(
-    japan_trials=512, theatre_threats=20, theatre_trials=64, repeats=1, memory_trials=5_000
+    japan_trials=512,
+    theatre_threats=20,
+    theatre_trials=64,
+    repeats=1,
+    memory_trials=5_000,
+    scale_threats=(5,),
 )
 
 
@@ -124,11 +135,16 @@ def run(config: Config = DEFAULT, profile: bool = False) -> dict[str, Any]:
     del profile
     japan = compile_scenario(load_scenario(JAPAN)).waves[0]
     theatre = compile_scenario(load_theatre(n_threats=config.theatre_threats)).waves[0]
+    scale = []
+    for n_threats in config.scale_threats:
+        small = compile_scenario(load_theatre(n_threats=n_threats)).waves[0]
+        scale.append(kernel_vs_nominal(small, config.theatre_trials, config.seed, config.repeats))
     return {
         "benchmark": "kernel",
         "config": vars(config),
         "japan": kernel_vs_nominal(japan, config.japan_trials, config.seed, config.repeats),
         "theatre": kernel_vs_nominal(theatre, config.theatre_trials, config.seed, config.repeats),
+        "scale": scale,
         "memory": peak_memory(config.memory_trials, config.seed),
         "maxrss_self_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
     }
@@ -184,6 +200,7 @@ def report(result: dict[str, Any]) -> str:
         f"{_met(med <= TARGET_DRAW_RATIO)}.",
         "",
     ]
+    lines += _per_point(result)
     mem = result["memory"]
     lines += [
         f"**Peak memory**: `run_trials` on the Japan example ({mem['threats']} threats), "
@@ -192,3 +209,30 @@ def report(result: dict[str, Any]) -> str:
         f"{TARGET_PEAK_GIB:g} GB: {_met(mem['peak_gib'] * 2**30 / 1e9 < TARGET_PEAK_GIB)}.",
     ]
     return "\n".join(lines)
+
+
+def _per_point(result: dict[str, Any]) -> list[str]:
+    """The cost per trial and decision point of each case, best of its runs."""
+    lines = [
+        "**Cost per decision point** (ns per trial and decision point, best of the runs; "
+        "the budget is a tenth of the nominal engine's, what the 10× target leaves the "
+        "kernel):",
+        "",
+        "| scenario | threats | decision points | trials | nominal (numpy) | kernel | "
+        "draws | kernel / draws | 10× budget | budget / draws |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    cases = [("japan", result["japan"])]
+    cases += [("theatre", r) for r in [*result.get("scale", []), result["theatre"]]]
+    for name, r in cases:
+        per = 1e9 / (r["trials"] * r["decision_points"])
+        nominal = min(row["nominal_s"] for row in r["runs"]) * per
+        kernel = min(row["kernel_s"] for row in r["runs"]) * per
+        draws = min(r["draws_s"]) * per
+        budget = nominal / TARGET_THEATRE_SPEEDUP
+        lines.append(
+            f"| {name} | {r['threats']:,} | {r['decision_points']:,} | {r['trials']:,} | "
+            f"{nominal:.1f} | {kernel:.1f} | {draws:.1f} | {kernel / draws:.2f}× | "
+            f"{budget:.1f} | {budget / draws:.2f}× |"
+        )
+    return [*lines, ""]
