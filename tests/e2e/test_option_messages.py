@@ -68,3 +68,25 @@ def test_sizes_no_machine_holds_are_refused_before_any_array(run_main) -> None:
     # the largest accepted still passes the check (and is refused later only for its cells)
     code, _, err = run_main(*cases[0][0][:-1], "20000")
     assert code == 2 and "aim points is more than" in err and "--extent-km: the extent" not in err
+
+
+def test_no_store_with_a_store_folder_is_refused(run_main, tmp_path, monkeypatch) -> None:
+    # --no-store with --store FOLDER used to run and write nothing without a word
+    folder = tmp_path / "results"
+    for command in (
+        ["run", JAPAN, "--trials", "10"],
+        ["compare", JAPAN, JAPAN, "--trials", "10"],
+        ["sweep", JAPAN, "--set", "threats[0].count=1..2", "--trials", "10"],
+    ):
+        code, out, err = run_main(*command, "--no-store", "--store", folder)
+        assert code == 2 and out == "", (command, err)
+        assert "".join(err.split()) == "".join(
+            f"--no-store: writes nothing, so --store {folder} cannot be given with it; "
+            "give one of the two".split()
+        ), err
+    assert not folder.exists()
+    # a store folder from the environment is a default, which --no-store overrides
+    monkeypatch.setenv("HOPLON_STORE", str(folder))
+    code, _, err = run_main("run", JAPAN, "--trials", "10", "--no-store", "--json")
+    assert code == 0, err
+    assert not folder.exists()

@@ -6,6 +6,7 @@ would be accepted); 1 an internal error (a traceback only with ``--debug``).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -197,6 +198,20 @@ TableOutput = Annotated[
 ]
 
 
+def check_store_options(no_store: bool, store: Path, default: Path) -> None:
+    """Refuse ``--no-store`` with a ``--store`` folder: one says to write nothing, the
+    other where to write. The command's default folder and ``HOPLON_STORE`` in the
+    environment are defaults, which ``--no-store`` overrides."""
+    if not no_store:
+        return
+    given = os.environ.get("HOPLON_STORE")
+    if store != default and (not given or store != Path(given)):
+        raise InputError.single(
+            f"writes nothing, so --store {store} cannot be given with it; give one of the two",
+            field="--no-store",
+        )
+
+
 def _file_or_stdout(output: Path | None) -> Path | None:
     """``--output -`` is standard output, as is no --output (None)."""
     return None if output is not None and str(output) == "-" else output
@@ -287,6 +302,7 @@ def run(
     from hoplon.present.terminal import planning_notice, print_result, progress_bar
 
     check_format(table_format, output, as_json)
+    check_store_options(no_store, store, DEFAULT_STORE)
     memory.set_max_memory(max_memory)
     scenario = load(file)
     for warning in scenario.warnings:  # on standard error: --json output stays clean

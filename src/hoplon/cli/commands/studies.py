@@ -31,6 +31,7 @@ from hoplon.cli.app import (
     Workers,
     app,
     check_format,
+    check_store_options,
     emit_tables,
     err,
     out,
@@ -72,6 +73,7 @@ def compare(
 ) -> None:
     """Compare architectures: the same seed and trials for each, differences tested."""
     check_format(table_format, output, as_json)
+    check_store_options(no_store, store, _DEFAULT_STORE)
     from hoplon.analysis.compare import compare as run_compare
     from hoplon.api import load
     from hoplon.io.store import ResultStore
@@ -182,6 +184,7 @@ def study_store(store: Path, no_store: bool, resume: bool) -> ResultStore | None
     without a store is refused."""
     from hoplon.io.store import ResultStore
 
+    check_store_options(no_store, store, _DEFAULT_STORE)
     if resume and no_store:
         raise InputError.single(
             "--resume reads the results store; it cannot be used with --no-store",
