@@ -133,23 +133,34 @@ def test_a_sweep_killed_with_sigkill_resumes_exactly(tmp_path: Path) -> None:
     ]
 
 
-def test_a_sweep_interrupted_with_ctrl_c_says_so_and_resumes(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("stop", "workers", "code", "says"),
+    [
+        (signal.SIGINT, 1, 130, "interrupted:"),  # Ctrl-C
+        (signal.SIGTERM, 2, 143, "terminated (SIGTERM):"),  # kill, or a job scheduler
+    ],
+)
+def test_a_sweep_interrupted_or_terminated_says_so_and_resumes(
+    tmp_path: Path, stop: signal.Signals, workers: int, code: int, says: str
+) -> None:
+    # SIGTERM used to end the sweep without a word; it now stops as Ctrl-C does
     store = tmp_path / "interrupted"
-    proc = _start_sweep(store, workers=1, text=True)
+    proc = _start_sweep(store, workers=workers, text=True)
     try:
         deadline = time.monotonic() + 60
         while _stored(store) < 1:  # interrupted while it works, not while it starts
             assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
             assert time.monotonic() < deadline, "the sweep wrote no point in 60 s"
             time.sleep(0.005)
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        proc.send_signal(stop)
+        _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
     if proc.returncode == 0:  # pragma: no cover - the sweep finished first
         pytest.skip("the sweep finished before the interrupt")
-    assert proc.returncode == 130
+    assert proc.returncode == code, err
+    assert says in err and "Traceback" not in err, err
     assert err.strip().endswith("continues where it stopped with --resume"), err
     assert "Traceback" not in err
     stored = _stored(store)

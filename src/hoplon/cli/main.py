@@ -12,7 +12,9 @@ import errno
 import io
 import os
 import re
+import signal
 import sys
+import threading
 
 import typer
 
@@ -69,6 +71,34 @@ INTERRUPTED_TEXT = (
     "interrupted: what was stored before is intact and nothing half-written is kept; "
     "a sweep or a study continues where it stopped with --resume"
 )
+#: Exit code of a command stopped by SIGTERM (128 + 15: a job scheduler's or ``kill``'s
+#: stop), and what it says. It stops as Ctrl-C does: the same clean-up, the same store.
+TERMINATED = 143
+TERMINATED_TEXT = INTERRUPTED_TEXT.replace("interrupted", "terminated (SIGTERM)", 1)
+
+
+class _Stop:
+    """Whether SIGTERM arrived: its handler raises KeyboardInterrupt, so the command
+    stops through the clean-up Ctrl-C takes, and the exit says which signal it was."""
+
+    terminated = False
+
+    @classmethod
+    def on_sigterm(cls, signum: int, frame: object) -> None:
+        del signum, frame
+        cls.terminated = True
+        raise KeyboardInterrupt
+
+
+def _stopped(code: int) -> int:
+    """Print why the command stopped (Ctrl-C or SIGTERM); its exit code."""
+    if _Stop.terminated:
+        err.print(TERMINATED_TEXT)
+        return TERMINATED
+    err.print(INTERRUPTED_TEXT)
+    return code
+
+
 #: Errors of writing that are the machine's, not Hoplon's: a full disk or quota, a
 #: read-only file system, an input/output error.
 _CANNOT_WRITE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EFBIG}
@@ -84,6 +114,11 @@ def main(argv: list[str] | None = None) -> None:
     memory.set_max_memory(None)  # each command sets its own --max-memory
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    _Stop.terminated = False
+    # (a handler can only be set from the main thread: main() called from another
+    # thread keeps the default)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _Stop.on_sigterm) if main_thread else None
     try:
         code = app(args=args, prog_name="hoplon", standalone_mode=False)
         sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
@@ -92,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except typer.Exit as exc:
         if exc.exit_code == INTERRUPTED:  # Ctrl-C, as Typer reports it
-            err.print(INTERRUPTED_TEXT)
+            sys.exit(_stopped(INTERRUPTED))
         sys.exit(exc.exit_code)
     except _click_exceptions.ClickException as exc:
         shown = io.StringIO()
@@ -100,8 +135,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write(visible(shown.getvalue(), newlines=True))
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        err.print(INTERRUPTED_TEXT)
-        sys.exit(INTERRUPTED)
+        sys.exit(_stopped(INTERRUPTED))
     except BrokenPipeError:
         sys.exit(0)
     except OSError as exc:
@@ -121,6 +155,9 @@ def main(argv: list[str] | None = None) -> None:
             )
         )
         sys.exit(1)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     if code == INTERRUPTED:  # Ctrl-C, which Typer turns into this exit code
-        err.print(INTERRUPTED_TEXT)
+        code = _stopped(INTERRUPTED)
     sys.exit(code if isinstance(code, int) else 0)
