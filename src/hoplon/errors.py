@@ -35,6 +35,18 @@ SelectPart = str | int | Select
 """A part of a path as written: a name, an index, or a bracketed id or key."""
 
 
+class FieldValueError(ValueError):
+    """A validator's refusal of one entry inside the field it checks.
+
+    ``at`` is the path from the failing field to the entry (a mapping's key, a list's
+    index), so the loader locates the message at that entry's line, not the field's.
+    """
+
+    def __init__(self, message: str, at: FieldPath) -> None:
+        super().__init__(message)
+        self.at = tuple(at)
+
+
 class OverrideError(ValueError):
     """A path or value that cannot be applied; the message says what is accepted."""
 

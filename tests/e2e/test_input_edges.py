@@ -293,3 +293,31 @@ def test_a_date_where_a_year_goes_says_it_reads_as_a_date(run_main, tmp_path):
     code, _, err = run_main("econ", path)
     assert code == 2
     assert "2006-02-28 reads as a date (a year is written 2006; quote the key" in err
+
+
+@pytest.mark.parametrize(
+    ("example", "old", "new", "field", "says"),
+    [
+        ("sm3-block-iia-burden-sharing.yaml", "            2008: 7_340_000_000",
+         "            1950: 7_340_000_000", "contributions.JPN.by_year.1950",
+         "no exchange-rate data for JPY in 1950"),
+        ("sm3-block-iia-burden-sharing.yaml", "            2008: 150_000_000",
+         "            1900: 150_000_000", "contributions.USA.by_year.1900",
+         "no US GDP deflator for 1900"),
+        ("seasparrow-consortium.yaml", "currency: USD, year: 2015}",
+         "currency: USD, year: 1900}", "consortia[0].program_cost.year",
+         "no US GDP deflator for 1900"),
+    ],
+)  # fmt: skip
+def test_a_year_without_rate_or_deflator_is_located_at_its_own_line(
+    run_main, tmp_path, example, old, new, field, says
+):
+    # these used to be located at the by_year mapping's first year, or at economics:
+    path = _edited(tmp_path, example, old, new)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if new.strip() in text)
+    code, out, err = run_main("validate", path)
+    assert code == 2 and out == ""
+    flat = "".join(err.split())
+    assert flat.startswith(f"{path}:{line}:".replace(" ", "")), err
+    assert f".{field}:" in flat and "".join(says.split()) in flat, err

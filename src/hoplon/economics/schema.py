@@ -13,7 +13,6 @@ import difflib
 import functools
 import math
 from collections import Counter
-from collections.abc import Callable
 from typing import Annotated, Literal
 
 import pycountry
@@ -34,6 +33,7 @@ from hoplon.economics.lifecycle import (
     MAX_HORIZON_YEARS,
 )
 from hoplon.economics.rates import check_currency, check_rate_year, format_years
+from hoplon.errors import FieldPath, FieldValueError
 from hoplon.numbers import NoBoolNumbers
 
 __all__ = [
@@ -150,7 +150,10 @@ class Contribution(_Frozen):
         currency = info.data.get("currency")
         if currency is not None:
             for year in sorted(by_year):
-                check_rate_year(currency, year)
+                try:
+                    check_rate_year(currency, year)
+                except ValueError as exc:  # located at the year's own line
+                    raise FieldValueError(str(exc), (str(year),)) from None
         return by_year
 
 
@@ -448,22 +451,19 @@ class Economics(_Frozen):
             for i, p in enumerate(self.programs):
                 for nation, c in p.contributions.items():
                     for year in sorted(c.by_year):
-                        _at(
-                            f"programs[{i}].contributions.{nation}.by_year",
-                            check_deflator_year,
-                            year,
-                        )
+                        _at(("programs", i, "contributions", nation, "by_year", str(year)), year)
             for i, k in enumerate(self.consortia):
-                _at(f"consortia[{i}].program_cost.year", check_deflator_year, k.program_cost.year)
+                _at(("consortia", i, "program_cost", "year"), k.program_cost.year)
         return self
 
 
-def _at(path: str, check: Callable[[int], None], year: int) -> None:
-    """Run a year check and prefix its message with the field path it concerns."""
+def _at(path: FieldPath, year: int) -> None:
+    """Check that the deflator covers ``year``; a refusal is located at ``path`` (from the
+    economics section), the line of the year itself."""
     try:
-        check(year)
+        check_deflator_year(year)
     except ValueError as exc:
-        raise ValueError(f"{path}: {exc} (or set deflator: none)") from None
+        raise FieldValueError(f"{exc} (or set deflator: none)", path) from None
 
 
 def check_economics_against_nations(econ: Economics, nations: set[str]) -> list[tuple[str, str]]:

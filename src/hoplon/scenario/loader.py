@@ -17,7 +17,14 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from hoplon.catalog import Catalog, catalog_from_raw
-from hoplon.errors import FieldPath, InputError, Problem, did_you_mean, format_path
+from hoplon.errors import (
+    FieldPath,
+    FieldValueError,
+    InputError,
+    Problem,
+    did_you_mean,
+    format_path,
+)
 from hoplon.scenario.checks import Finding, check_scenario, merge_catalog
 from hoplon.scenario.schema import Scenario
 from hoplon.scenario.yamlio import KEY, Positions, parse_yaml, read_text
@@ -194,8 +201,11 @@ def validation_problems(
         if err["type"] == "missing" and loc in meant:
             continue
         path, _ = _walk(root, loc)
+        cause = (err.get("ctx") or {}).get("error")
         key = None
         parent = None
+        if isinstance(cause, FieldValueError):  # an entry inside the field: its own line
+            path = (*path, *cause.at)
         if err["type"] == "union_tag_invalid":
             path = (*path, "kind")
         if err["type"] == "extra_forbidden" and path:
@@ -206,7 +216,7 @@ def validation_problems(
             continue
         seen.add(shown)
         line, column = locate(positions, path)
-        if key is not None and (*path, KEY) in positions:
+        if (key is not None or isinstance(cause, FieldValueError)) and (*path, KEY) in positions:
             line, column = positions[(*path, KEY)]
         problems.append(Problem(_message(err, parent, key), shown, line, column))
     return problems
