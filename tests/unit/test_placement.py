@@ -174,3 +174,39 @@ def test_placement_of_many_units_is_fast() -> None:
     # a vectorised query over prepared geometry: well under a second for 2,000 places
     # (measured 0.1 s on the 2-core reference machine)
     assert elapsed < 2.0
+
+
+def test_sensors_are_placed_by_their_catalog_domain() -> None:
+    # a ground radar with its position mistyped used to pass without a word
+    sensors = (
+        "sensors:\n"
+        "  - {id: at-sea, nation: JPN, type: AN/TPY-2, at: [30.0, 150.0]}\n"
+        "  - {id: ashore, nation: JPN, type: AN/TPY-2, at: [35.77, 135.20]}\n"
+        "  - {id: inland, nation: JPN, type: SMART-L, at: [36.2, 138.25]}\n"
+        "  - {id: afloat, nation: JPN, type: SMART-L, at: [30.0, 150.0]}\n"
+        "  - {id: aloft, nation: JPN, type: E-2D, at: [30.0, 150.0, 9000]}\n"
+        "  - {id: unknown, nation: JPN, type: SMART-L EWC, at: [36.2, 138.25]}\n"
+    )
+    unit = (
+        "  - {id: pac, nation: JPN, type: Patriot battery, at: [35.6, 139.7],"
+        " magazine: {PAC-3 MSE: 4}}\n"
+    )
+    text = _scenario(unit).replace("units:\n", sensors + "units:\n")
+    catalog = builtin_catalog()
+    assert catalog.sensors["AN/TPY-2"].domain == "land"
+    assert catalog.sensors["SMART-L"].domain == "sea"
+    assert catalog.sensors["E-2D"].domain == "air"
+    assert catalog.sensors["SMART-L EWC"].domain is None  # also built as a ground site
+    loaded = load_text(text, "radars.yaml")
+    found = [w for w in loaded.warnings if "sensor" in w]
+    assert len(found) == 2, loaded.warnings
+    sea, land = found
+    assert sea.startswith("radars.yaml:")
+    assert (
+        "sensors[0].at: sensor 'at-sea' (AN/TPY-2, a ground radar) stands at sea, more "
+        f"than {LAND_AT_SEA_KM:g} km from any coast" in sea
+    )
+    assert (
+        "sensors[2].at: sensor 'inland' (SMART-L, a ship's radar) stands on land, "
+        f"{SHIP_INLAND_KM:g} km or more from any sea" in land
+    )

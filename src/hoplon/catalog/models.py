@@ -209,6 +209,12 @@ class Sensor(Costed):
         default=0, ge=0, description="From first detection to a usable track, s."
     )
     latency_s: float = Field(default=0, ge=0, description="Space sensors: launch to report, s.")
+    domain: Literal["land", "sea", "air"] | None = Field(
+        default=None,
+        description="Where the sensor stands: land (a ground radar, warned of when a scenario "
+        "places it far out at sea), sea (a ship's radar, warned of far inland) or air. "
+        "Optional; left out, its placement is not checked.",
+    )
 
     @field_validator("range_km")
     @classmethod

@@ -449,13 +449,18 @@ def _platform_radars(scenario: Scenario, catalog: Catalog) -> Iterator[Finding]:
 
 
 def placement(scenario: Scenario, catalog: Catalog) -> tuple[list[Finding], list[Finding]]:
-    """Ships on land (warnings) and land units far out at sea (refusals).
+    """Ships on land and ground radars far out at sea (warnings), land units far out at
+    sea (refusals).
 
     A unit's domain is its platform's (:meth:`hoplon.catalog.models.Platform.domain_of`);
     an asset of kind ``ship`` is a ship. A ship standing on the shipped land at least
     :data:`SHIP_INLAND_KM` from any sea is warned of; a land unit with no shipped land
-    within :data:`LAND_AT_SEA_KM` is refused, unless it says ``island: true``. The land
-    is only loaded when a scenario has a unit or an asset to place.
+    within :data:`LAND_AT_SEA_KM` is refused, unless it says ``island: true``. A scenario
+    sensor is placed by its catalog entry's ``domain``: a ship's radar (``sea``) as a
+    ship, a ground radar (``land``) with no shipped land within :data:`LAND_AT_SEA_KM`
+    warned of (a sensor has no ``island`` field to say it stands on a small island); an
+    airborne sensor, or one whose entry gives no domain, is not placed. The land is only
+    loaded when a scenario has something to place.
 
     Returns:
         ``(errors, warnings)``, each a list of ``(field path, message)``.
@@ -464,6 +469,7 @@ def placement(scenario: Scenario, catalog: Catalog) -> tuple[list[Finding], list
 
     ships: list[tuple[FieldPath, str, tuple[float, ...]]] = []
     landed: list[tuple[FieldPath, str, tuple[float, ...]]] = []
+    ground: list[tuple[FieldPath, str, tuple[float, ...]]] = []  # ground radars
     for i, a in enumerate(scenario.assets):
         if a.kind == "ship":
             ships.append((("assets", i, "at"), f"asset '{a.id}' (kind ship)", a.at))
@@ -476,8 +482,32 @@ def placement(scenario: Scenario, catalog: Catalog) -> tuple[list[Finding], list
             ships.append((("units", i, "at"), what + ", a ship)", u.at))
         elif not u.island:
             landed.append((("units", i, "at"), what + ", a land unit)", u.at))
+    for i, sp in enumerate(scenario.sensors):
+        sensor = catalog.sensors.get(sp.type)
+        if sensor is None or sp.at is None:
+            continue
+        what = f"sensor '{sp.id}' ({sp.type}"
+        if sensor.domain == "sea":
+            ships.append((("sensors", i, "at"), what + ", a ship's radar)", sp.at))
+        elif sensor.domain == "land":
+            ground.append((("sensors", i, "at"), what + ", a ground radar)", sp.at))
     errors: list[Finding] = []
     warnings: list[Finding] = []
+    if ground:
+        lat = [lat_lon_alt(at)[0] for _, _, at in ground]
+        lon = [lat_lon_alt(at)[1] for _, _, at in ground]
+        for (path, what, _), near in zip(
+            ground, land_within_km(lat, lon, LAND_AT_SEA_KM), strict=True
+        ):
+            if not near:
+                warnings.append(
+                    (
+                        path,
+                        f"{what} stands at sea, more than {LAND_AT_SEA_KM:g} km from any "
+                        "coast in the shipped coastlines (Natural Earth 1:50m); check the "
+                        "position ([latitude, longitude])",
+                    )
+                )
     if ships:
         lat = [lat_lon_alt(at)[0] for _, _, at in ships]
         lon = [lat_lon_alt(at)[1] for _, _, at in ships]
