@@ -354,3 +354,25 @@ def test_a_coalition_of_up_to_twelve_nations_has_a_colour_each() -> None:
     loaded = load_data(raw)
     colours = nation_colors(loaded)
     assert len(colours) == 12 and len(set(colours.values())) == 12
+
+
+def _chart_fills(html: str, chart: str) -> set[str]:
+    start = html.index(f'data-chart="{chart}"')
+    end = html.find("data-chart=", start + 1)
+    return set(re.findall(r'fill="(#[0-9a-fA-F]{6})"', html[start : end if end > 0 else None]))
+
+
+def test_an_interceptor_type_has_one_colour_in_every_chart(japan_html: str) -> None:
+    # the spend chart coloured by type and the fired chart by tier used to disagree:
+    # SM-3 Block IIA and IB were two colours in one chart and one in the other
+    from hoplon.catalog import builtin_catalog
+    from hoplon.present.html.mapview import TIER_COLORS
+    from hoplon.present.html.sections import type_colors
+
+    names = ["SM-3 Block IIA", "SM-3 Block IB", "PAC-3 MSE"]
+    colors = type_colors(names, builtin_catalog())
+    assert colors["SM-3 Block IIA"] == TIER_COLORS["upper"]  # the tier's map colour first
+    assert colors["SM-3 Block IB"] not in (TIER_COLORS["upper"], TIER_COLORS["lower"])
+    assert colors["PAC-3 MSE"] == TIER_COLORS["lower"]
+    assert _chart_fills(japan_html, "spend-by-nation") == set(colors.values())
+    assert _chart_fills(japan_html, "shots-by-interceptor") == set(colors.values())

@@ -213,14 +213,39 @@ def spend_by(result: Result) -> tuple[dict[str, dict[str, float]], dict[str, flo
     return by_nation, shots_by_type
 
 
+#: Shades of each defense tier's map colour (:data:`TIER_COLORS` first), for the
+#: interceptor types of one tier; types of no known tier take the greys.
+TIER_SHADES = {
+    "upper": (TIER_COLORS["upper"], "#6baed6", "#08306b", "#9ecae1"),
+    "high": (TIER_COLORS["high"], "#bc80bd", "#4a1486", "#dadaeb"),
+    "lower": (TIER_COLORS["lower"], "#74c476", "#00441b", "#c7e9c0"),
+    "point": (TIER_COLORS["point"], "#fdae6b", "#7f2704", "#fdd0a2"),
+}
+OTHER_SHADES = ("#555555", "#969696", "#252525", "#cccccc")
+
+
+def type_colors(names: list[str], cat: Any) -> dict[str, str]:
+    """One colour per interceptor type, the same in every chart: its tier's map colour
+    for the first type of a tier, then lighter and darker shades of it."""
+    seen: dict[str, int] = {}
+    colors = {}
+    for name in names:
+        icpt = cat.interceptors.get(name)
+        tier = icpt.tier if icpt is not None else ""
+        shades = TIER_SHADES.get(tier, OTHER_SHADES)
+        k = seen.get(tier, 0)
+        seen[tier] = k + 1
+        colors[name] = shades[k % len(shades)]
+    return colors
+
+
 def spend_section(result: Result, data: dict[str, Any]) -> tuple[list[Chart], list[Any], Any]:
     cat = result.scenario.catalog
     by_nation, _ = spend_by(result)
     metrics = data["metrics"]
     shots = metrics.get("shots_by_interceptor", {})
     names = list(shots)
-    palette = ("#1f4e9c", "#6baed6", "#7b3fa0", "#23803a", "#74c476", "#b86e00", "#fdae6b")
-    colors = {n: palette[k % len(palette)] for k, n in enumerate(names)}
+    colors = type_colors(names, cat)
     charts: list[Chart] = []
     rows = [
         (nation, [(name, per_type.get(name, 0.0)) for name in names])
@@ -254,7 +279,7 @@ def spend_section(result: Result, data: dict[str, Any]) -> tuple[list[Chart], li
         icpt = cat.interceptors.get(name)
         tier = icpt.tier if icpt is not None else ""
         cost = icpt.unit_cost_usd if icpt is not None else 0.0
-        bars.append(Bar(name, est[0], est[1], est[2], TIER_COLORS.get(tier, colors[name])))
+        bars.append(Bar(name, est[0], est[1], est[2], colors[name]))
         table.append(
             {
                 "name": name,
@@ -271,7 +296,8 @@ def spend_section(result: Result, data: dict[str, Any]) -> tuple[list[Chart], li
         "shots-by-interceptor",
         "Interceptors fired by type",
         svg.bar_chart(bars, axis_label="interceptors fired per trial (mean)"),
-        "Mean per trial with 95 % intervals, coloured by defense tier as on the map.",
+        "Mean per trial with 95 % intervals; each type in the colour it has in the spend "
+        "chart, a shade of its defense tier's colour on the map.",
     )
     if chart:
         charts.append(chart)
