@@ -75,6 +75,21 @@ def _candidates(model, plan, t, free_at, channels, stock, engaged, budget, claim
     return out
 
 
+def _waits(model, plan, t, free_at, stock, engaged, budget, claim) -> bool:
+    """Planned doctrine: a window of threat ``t`` passed over only because the plan claims
+    all of its stock, that can still launch later (released claims may let it fire)."""
+    for w in plan.threat_windows[t]:
+        w = int(w)
+        s = int(model.windows.stock[w])
+        u = int(model.stock_unit[s])
+        if stock[s] <= 0 or (not model.shoot_look_shoot and (u, t) in engaged):
+            continue
+        hi = int(model.windows.offsets[w + 1])
+        if budget[w] == 0 and stock[s] <= claim[s] and free_at[t] <= model.windows.launch_s[hi - 1]:
+            return True
+    return False
+
+
 def _preferred(
     model: Model,
     plan: Plan,
@@ -155,26 +170,60 @@ def reference_trials(
                 if b > 0 and alive[t] and n_slots[t] > 0:
                     claim[int(model.windows.stock[w])] += b
 
-        def release(t: int, budget: list[int] = budget, claim: list[int] = claim) -> None:
+        queue: list[tuple[float, int]] = []
+        waiting: list[int] = []  # planned: held back by the plan's claims on the stocks
+
+        def release(
+            t: int,
+            now: float,
+            budget: list[int] = budget,
+            claim: list[int] = claim,
+            waiting: list[int] = waiting,
+            free_at: list[float] = free_at,
+            queue: list[tuple[float, int]] = queue,
+        ) -> None:
+            """A planned threat gives back its unspent claims; if any, every threat that
+            waits for claims is queued again at ``now``, engageable from then on."""
+            freed = False
             for w in plan.threat_windows[t]:
                 w = int(w)
                 if budget[w] > 0:
                     claim[int(model.windows.stock[w])] -= budget[w]
                     budget[w] = 0
+                    freed = True
+            if freed:
+                for other in waiting:
+                    free_at[other] = max(free_at[other], now)
+                    heapq.heappush(queue, (now, other))
+                waiting.clear()
 
         state = (free_at, channels, stock, engaged, budget, claim)
 
         def preferred(t: int, state: tuple = state) -> tuple | None:
             return _preferred(model, plan, t, *state)
 
-        queue: list[tuple[float, int]] = []
+        def nothing_now(
+            t: int,
+            now: float,
+            state: tuple = state,
+            has_plan: bool = has_plan,
+            waiting: list[int] = waiting,
+        ) -> None:
+            """Nothing qualifies for ``t`` now: without a plan it never will; with one it
+            gives back its claims, and waits if only the plan's claims hold it back."""
+            if has_plan:
+                release(t, now)
+                free_at, _, stock, engaged, budget, claim = state
+                if _waits(model, plan, t, free_at, stock, engaged, budget, claim):
+                    waiting.append(t)
+
         for t in range(n_threats):
             if alive[t] and n_slots[t] > 0:
                 first = preferred(t)
                 if first is not None:
                     heapq.heappush(queue, (first[4], t))
-                elif has_plan:
-                    release(t)
+                else:
+                    nothing_now(t, -math.inf)
         taken = [0] * n_threats
         parent = [-1] * n_threats if model.threat_parent is None else list(model.threat_parent)
         while queue:
@@ -182,12 +231,11 @@ def reference_trials(
             if parent[t] >= 0 and not alive[parent[t]]:
                 alive[t] = False  # its platform died before release: it is never launched
                 if has_plan:
-                    release(t)
+                    release(t, when)
                 continue
             best = preferred(t)
             if best is None:
-                if has_plan:
-                    release(t)
+                nothing_now(t, when)
                 continue
             _, w, s, u, launch, intercept, slot = best
             if launch != when:
@@ -211,13 +259,13 @@ def reference_trials(
                 channels[u][slot] = intercept
             taken[t] += 1
             if has_plan and (not alive[t] or taken[t] >= n_slots[t]):
-                release(t)
+                release(t, when)
             if alive[t] and taken[t] < n_slots[t]:
                 again = preferred(t)
                 if again is not None:
                     heapq.heappush(queue, (again[4], t))
-                elif has_plan:
-                    release(t)
+                else:
+                    nothing_now(t, when)
         # a stand-off missile is launched only if its platform reached release alive
         # (alive at the end); a platform carrying missiles never leaks itself
         for t in range(n_threats):

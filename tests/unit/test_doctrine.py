@@ -213,3 +213,37 @@ def test_every_doctrine_says_what_it_does():
     assert "25% of the load" in doctrine_line("preserve-upper-tier", reserve=0.25)
     assert "4 per unit" in doctrine_line("preserve-upper-tier", reserve=4)
     assert "second chance" in doctrine_line("cheapest-capable", layered=True)
+
+
+def _claimed_case() -> object:
+    """One unit, 2 interceptors. Threat 0 (target worth 10) comes first, with room for
+    two shots one after the other (p = 0.5 each); threat 1 (worth 1) comes later and a
+    shot kills it for sure. The plan gives both interceptors to threat 0, none to 1."""
+    windows = [
+        {"unit": 0, "interceptor": 0, "threat": 0, "p": 0.5,
+         "points": [(0.0, 10.0), (30.0, 40.0)]},
+        {"unit": 0, "interceptor": 0, "threat": 1, "p": 1.0, "points": [(100.0, 140.0)]},
+    ]  # fmt: skip
+    return make_model(
+        n_threats=2, units=[{"stock": {0: 2}}], windows=windows, targets=[0, 1],
+        target_values=[10.0, 1.0], shoot_look_shoot=True, assessment_s=10.0,
+    )  # fmt: skip
+
+
+def test_a_threat_held_back_by_the_plan_s_claims_fires_when_they_are_released():
+    # Threat 1 has nothing of its own in the plan, and threat 0's claims hold the whole
+    # magazine when the trial starts. It used to be dropped then, so it always leaked,
+    # even when threat 0 died at its first shot and its second interceptor was freed.
+    plan_model = _planned(_claimed_case())
+    assert list(plan_model.planned) == [2, 0]
+    out = _run(plan_model)
+    # both interceptors are fired in every trial: when threat 0 dies at its first shot
+    # the freed one goes to threat 1 (two kills); otherwise threat 0's second shot takes
+    # it (one kill or none) and threat 1 leaks
+    assert np.all(out.shots[:, 0] == 2)
+    assert np.array_equal(out.leaked[:, 1], out.kills[:, 0] < 2)
+    assert np.array_equal(out.leaked[:, 0], out.kills[:, 0] == 0)
+    # P(threat 1 leaks) = P(threat 0 survives its first shot) = 0.5, within four
+    # standard errors (it was 1)
+    p = out.leaked[:, 1].mean()
+    assert abs(p - 0.5) < 4 * np.sqrt(0.25 / N), p

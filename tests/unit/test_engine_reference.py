@@ -135,3 +135,19 @@ def test_block_size_shrinks_for_large_raids_and_results_ignore_workers():
     one = run_trials([model], trials, seed=9, workers=1)
     two = run_trials([model], trials, seed=9, workers=2)
     assert (one.leaked == two.leaked).all() and (one.shots == two.shots).all()
+
+
+def test_a_threat_waiting_for_released_claims_agrees_with_the_reference():
+    # the planned case where a threat waits for another's claims to be released
+    # (tests/unit/test_doctrine.py): both engines, trial by trial
+    from test_doctrine import _claimed_case, _planned
+
+    model = _planned(_claimed_case())
+    plan = plan_decision_points(model)
+    key = block_key(np.random.SeedSequence(3))
+    fast = simulate_block(model, plan, key, 256)
+    slow = reference_trials(model, plan, key, 256)
+    assert [r.leaked for r in slow] == fast.leaked.tolist()
+    assert [r.kills for r in slow] == fast.kills.tolist()
+    assert [r.shots for r in slow] == fast.shots.tolist()
+    assert any(r.leaked == [False, False] for r in slow)  # the wait happened

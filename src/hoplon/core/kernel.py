@@ -307,10 +307,12 @@ def _evaluate(
     spe: int,
     sls: bool,
     assessment_s: float,
-) -> tuple[int, int, int]:
-    """The doctrine's preferred engagement of threat ``t`` now: (window, point, channel);
-    window -1 when none qualifies, channel -1 for a unit without a channel limit; point
-    ``-1 - w`` stands for the window's first point.
+) -> tuple[int, int, int, bool]:
+    """The doctrine's preferred engagement of threat ``t`` now: (window, point, channel,
+    waits); window -1 when none qualifies, channel -1 for a unit without a channel limit;
+    point ``-1 - w`` stands for the window's first point. ``waits`` is True when a window
+    was passed over only because the plan claims all of its stock and it can still launch
+    later: released claims may let it qualify (the threat waits for them).
 
     With ``lower_than = b`` (``layered``), the earlier-tier engagement that fires before
     window ``b``: a qualifying window of a lower tier rank, of another unit without
@@ -326,6 +328,7 @@ def _evaluate(
     bw = -1
     bk = -1
     bc = -1
+    waits = False
     layer = lower_than >= 0
     if layer:
         tier = wi[lower_than, W_TIER]
@@ -338,9 +341,12 @@ def _evaluate(
         left = stock_row[s]
         if left <= 0:
             continue
-        if budget_row[w] == 0 and left <= claim_row[s]:
-            continue  # a plan gives it nothing, and the stock is all claimed by the plan
         if not sls and seen[wi[w, W_SEEN]]:
+            continue
+        if budget_row[w] == 0 and left <= claim_row[s]:
+            # a plan gives it nothing, and the stock is all claimed by the plan
+            if earliest <= wf[w, F_LAST_S]:
+                waits = True
             continue
         u = wi[w, W_UNIT]
         if layer and (wi[w, W_TIER] >= tier or (not sls and u == other)):
@@ -367,17 +373,35 @@ def _evaluate(
             bw = w
             bk = k
             bc = slot
-    return bw, bk, bc
+    return bw, bk, bc, waits
 
 
 @helper
-def _release(t: int, tw_off: Any, wi: Any, budget_row: Any, claim_row: Any) -> None:
+def _release(t: int, tw_off: Any, wi: Any, budget_row: Any, claim_row: Any) -> bool:
     """A planned threat is done (killed, or no engagement left): its unspent planned
-    interceptors are no longer claimed, and any window may use them."""
+    interceptors are no longer claimed, and any window may use them. True when some
+    were."""
+    freed = False
     for w in range(tw_off[t], tw_off[t + 1]):
         if budget_row[w] > 0:
             claim_row[wi[w, W_STOCK]] -= budget_row[w]
             budget_row[w] = 0
+            freed = True
+    return freed
+
+
+@helper
+def _wake(
+    waiting: Any, n_waiting: int, free_at: Any, ht: Any, hk: Any, size: int, now: float
+) -> int:
+    """Claims were released at ``now``: every threat waiting for them is queued again at
+    ``now``, engageable from then on (not before). Returns the heap's new size."""
+    for j in range(n_waiting):
+        t = waiting[j]
+        if free_at[t] < now:
+            free_at[t] = now
+        size = _heap_push(ht, hk, size, now, t)
+    return size
 
 
 @jit
@@ -433,6 +457,9 @@ def run_block(
     seen = np.zeros(max(n_seen, 1), dtype=np.bool_)
     ht = np.empty(max(n_threats, 1))
     hk = np.empty(max(n_threats, 1), dtype=np.int64)
+    # planned doctrine: threats with nothing to fire now because the plan claims the
+    # stock they could use; a release of claims queues them again
+    waiting = np.empty(max(n_threats, 1), dtype=np.int64)
     n_events = 0
     # every trial's first slots, from the initial magazines (channels free, none engaged)
     init_stock = initial_stock.astype(np.int32)
@@ -447,13 +474,13 @@ def run_block(
     init_when = np.full(n_threats, np.inf)
     for t in range(n_threats):
         if n_slots[t] > 0:
-            w, k, c = _evaluate(
+            w, k, c, _ = _evaluate(
                 t, -np.inf, -1, init_stock, budget_row, claim_row, unit_first, unit_first_s,
                 seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off, h_time, h_suf, spe,
                 sls, assessment_s,
             )  # fmt: skip
             if layered and w >= 0:
-                lw, lk, lc = _evaluate(
+                lw, lk, lc, _ = _evaluate(
                     t, -np.inf, w, init_stock, budget_row, claim_row, unit_first,
                     unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
                     h_time, h_suf, spe, sls, assessment_s,
@@ -496,6 +523,8 @@ def run_block(
         n_next = n_first if same else n_threats
         pending = -1  # a threat whose next slot is to be evaluated now (after a salvo)
         ft = 0
+        n_waiting = 0
+        clock = -np.inf  # the launch time of the slot taken last
         while True:
             # the next slot to evaluate: after a salvo, the threat's next one; else the
             # earliest of the schedule's next first slot and the heap's head
@@ -528,29 +557,38 @@ def run_block(
                     popped = True
                 else:
                     break
+            if popped:
+                clock = when
             if popped and parent[t] >= 0 and not alive_row[parent[t]]:
                 # its slot's time came and its platform died before release: never launched
                 alive_row[t] = False
-                if has_plan:
-                    _release(t, tw_off, wi, budget_row, claim_row)
+                if has_plan and _release(t, tw_off, wi, budget_row, claim_row):
+                    size = _wake(waiting, n_waiting, free_at, ht, hk, size, clock)
+                    n_waiting = 0
                 continue
-            w, k, c = _evaluate(
+            w, k, c, waits = _evaluate(
                 t, free_at[t], -1, stock_row, budget_row, claim_row, unit_first,
                 unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
                 h_time, h_suf, spe, sls, assessment_s,
             )  # fmt: skip
             if layered and w >= 0:
-                lw, lk, lc = _evaluate(
+                lw, lk, lc, _ = _evaluate(
                     t, free_at[t], w, stock_row, budget_row, claim_row, unit_first,
                     unit_first_s, seen, tw_off, w_bound, w_stock, wi, wf, launch_s, coarse_s, best_s, memo, memo_k, h_off,
                     h_time, h_suf, spe, sls, assessment_s,
                 )  # fmt: skip
                 if lw >= 0:
                     w, k, c = lw, lk, lc
-            if w < 0:  # nothing qualifies any more: it never will
+            if w < 0:  # nothing qualifies now
                 if has_plan:
-                    _release(t, tw_off, wi, budget_row, claim_row)
-                continue
+                    freed = _release(t, tw_off, wi, budget_row, claim_row)
+                    if freed:
+                        size = _wake(waiting, n_waiting, free_at, ht, hk, size, clock)
+                        n_waiting = 0
+                    if waits:  # the plan's claims hold it back: it waits for them
+                        waiting[n_waiting] = t
+                        n_waiting += 1
+                continue  # without a plan, nothing qualifies any more: it never will
             launch, intercept = _engagement(w, k, wf, memo)
             if not popped or launch != when:
                 # a new slot, or resources went meanwhile: wait for its launch time
@@ -596,8 +634,10 @@ def run_block(
                 events[n_events, 6] = 1.0 if killed else 0.0
                 n_events += 1
             next_slot[t] = slot + 1
-            if has_plan and (killed or slot + 1 >= n_slots[t]):
-                _release(t, tw_off, wi, budget_row, claim_row)
+            done = killed or slot + 1 >= n_slots[t]
+            if has_plan and done and _release(t, tw_off, wi, budget_row, claim_row):
+                size = _wake(waiting, n_waiting, free_at, ht, hk, size, clock)
+                n_waiting = 0
             if not killed and slot + 1 < n_slots[t]:
                 pending = t  # its next slot joins the queue, evaluated now
     return n_events
