@@ -225,3 +225,24 @@ def test_leaving_out_a_nation_that_fields_nothing_is_refused(run_main, tmp_path)
     code, out, err = run_main("coalition", str(path), "--trials", "100", "--json")
     assert code == 0, err
     assert json.loads(out)["nations"] == ["JPN", "USA"]
+
+
+def test_a_zero_width_leak_interval_is_explained_with_the_rule_of_three(run_main):
+    # "0.000 [0.000, 0.000]" used to read as a certainty the Monte Carlo cannot give
+    from hoplon.present.text import unchanged_text
+
+    data = _json_run(run_main, str(JAPAN), "--trials", "400")
+    constant = [t["id"] for t in data["threats"] if t["p_leak"]["ci95"] == [0.0, 0.0]]
+    assert constant  # some of the example's threats never leak in 400 trials
+    note = unchanged_text(data)
+    assert note is not None and "3/400 = 0.0075" in note
+    code, out, _ = run_main("run", JAPAN, "--trials", "400", "--no-store")
+    assert code == 0
+    assert "".join(note.split()) in "".join(out.split())
+    # no zero-width interval: no note
+    for t in data["threats"]:
+        t["p_leak"]["ci95"] = [0.0, 0.01]
+    data["metrics"]["p_no_leak"]["ci95"] = [0.1, 0.2]
+    for v in data["metrics"]["leakers_by_target"].values():
+        v["ci95"] = [0.0, 0.5]
+    assert unchanged_text(data) is None

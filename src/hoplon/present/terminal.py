@@ -377,6 +377,11 @@ def print_result(
     console.print(threats)
     if gaps:
         console.print(f"[bold red]{gaps} threat(s) no unit can engage.[/bold red]")
+    from hoplon.present.text import unchanged_text
+
+    same = unchanged_text(result)
+    if same:
+        console.print(Text(same, style="dim"))
     timing = result["timing"]
     console.print(
         f"compile {timing['compile_s']:.2f} s · engine {timing['engine_s']:.2f} s · "

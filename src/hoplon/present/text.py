@@ -191,6 +191,25 @@ def money_basis_text(result: dict[str, Any]) -> str:
     return text + " (an economics: section puts them in one base year: docs/economics.md)."
 
 
+def unchanged_text(result: dict[str, Any]) -> str | None:
+    """What a zero-width interval of a leak figure means, when the run shows one: the
+    same outcome in every trial, not a certainty (docs/model.md, the rule of three)."""
+    m = result.get("metrics", {})
+    figures = [m.get("p_no_leak"), *m.get("leakers_by_target", {}).values()]
+    figures += [t.get("p_leak") for t in result.get("threats", ())]
+    if not any(f and f["ci95"][0] == f["ci95"][1] for f in figures):
+        return None
+    n = int(result.get("trials", 0))
+    if n < 2:
+        return None
+    bound = 3.0 / n
+    return (
+        f"An interval [p, p] means no trial differed: an event never seen in {n:,} trials "
+        f"may still have a chance up to about 3/{n:,} = {bound:.2g} (the rule of three, "
+        "one-sided 95 %); more trials bound it more tightly."
+    )
+
+
 def plan_text(row: Mapping[str, Any]) -> str:
     """One wave's planned allocation (:meth:`hoplon.results.records.Result.plan`) in a
     sentence: whether it is optimal or was stopped by the time limit, and how far from

@@ -21,7 +21,13 @@ from hoplon.present.html.mapview import (
     raid_colors,
     scenario_map,
 )
-from hoplon.present.text import fmt_percent, fmt_usd, money_basis_text, plan_text
+from hoplon.present.text import (
+    fmt_percent,
+    fmt_usd,
+    money_basis_text,
+    plan_text,
+    unchanged_text,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from hoplon.results.records import Result
@@ -147,6 +153,7 @@ def report_html(
             " confidence interval of the estimate. Spend is the mean per trial."
             + (f" {value_basis_text(data['value_basis'])}" if data.get("value_basis") else "")
             + f" {money_basis_text(data)}"
+            + (f" {unchanged_text(data)}" if unchanged_text(data) else "")
         ),
         has_threats=has_threats,
         cards=cards(data),
