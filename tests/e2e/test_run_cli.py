@@ -246,3 +246,21 @@ def test_a_zero_width_leak_interval_is_explained_with_the_rule_of_three(run_main
     for v in data["metrics"]["leakers_by_target"].values():
         v["ci95"] = [0.0, 0.5]
     assert unchanged_text(data) is None
+
+
+def test_the_report_draws_a_what_if_as_run_computes_it(run_main, tmp_path):
+    # docs/coalition.md promised the what-ifs in the report's header; report had no
+    # --without or --drop-agreement
+    coalition = EXAMPLES_DIR / "coalition-defense.yaml"
+    args = ("--trials", "300", "--without", "USA", "--drop-agreement", "0")
+    data = _json_run(run_main, str(coalition), *args)
+    assert len(data["variant"]) == 2
+    page = tmp_path / "what-if.html"
+    code, _, err = run_main("report", coalition, *args, "-o", page)
+    assert code == 0, err
+    html = page.read_text(encoding="utf-8")
+    for note in data["variant"]:
+        assert f"what-if: {note}" in html.replace("&#39;", "'").replace("&gt;", ">"), note
+    # a nation the scenario does not have is refused as run refuses it
+    code, _, err = run_main("report", coalition, "--without", "XYZ", "-o", page)
+    assert code == 2 and "--without: 'XYZ' is not one of the scenario's nations" in err

@@ -178,6 +178,16 @@ StoreDir = Annotated[
     ),
 ]
 NoStore = Annotated[bool, typer.Option("--no-store", help="Write nothing to the results store.")]
+Without = Annotated[
+    list[str] | None,
+    typer.Option("--without", help="Leave out a nation's units and sensors (repeatable)."),
+]
+DropAgreement = Annotated[
+    list[int] | None,
+    typer.Option(
+        "--drop-agreement", min=0, help="Leave out agreement INDEX (0-based; repeatable)."
+    ),
+]
 TableFormat = Annotated[
     str | None,
     typer.Option(
@@ -280,16 +290,8 @@ def run(
     as_json: AsJson = False,
     table_format: TableFormat = None,
     output: TableOutput = None,
-    without: Annotated[
-        list[str] | None,
-        typer.Option("--without", help="Leave out a nation's units and sensors (repeatable)."),
-    ] = None,
-    drop_agreement: Annotated[
-        list[int] | None,
-        typer.Option(
-            "--drop-agreement", min=0, help="Leave out agreement INDEX (0-based; repeatable)."
-        ),
-    ] = None,
+    without: Without = None,
+    drop_agreement: DropAgreement = None,
     store: StoreDir = DEFAULT_STORE,
     no_store: NoStore = False,
     max_memory: MaxMemory = None,

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hoplon.cli.app import Seed, Trials, Workers, app, err
+from hoplon.cli.app import DropAgreement, Seed, Trials, Without, Workers, app, err
 from hoplon.errors import InputError, format_path
 from hoplon.safetext import plain
 
@@ -101,7 +101,8 @@ def report(
     file: Annotated[
         Path,
         typer.Argument(
-            help="Scenario file (YAML), or the JSON output of `hoplon sweep` or `hoplon compare`.",
+            help="Scenario file (YAML), or the JSON output of `hoplon sweep`, `compare`, "
+            "`trade`, `sensitivity` or `uncertainty`.",
             show_default=False,
             readable=False,  # the loader says why a file cannot be read
         ),
@@ -112,6 +113,8 @@ def report(
     trials: Trials = None,
     seed: Seed = None,
     workers: Workers = None,
+    without: Without = None,
+    drop_agreement: DropAgreement = None,
     coalition: Annotated[
         str | None,
         typer.Option(
@@ -191,6 +194,10 @@ def report(
         from hoplon.present.terminal import planning_notice, progress_bar
 
         scenario = load(file)
+        if drop_agreement:  # the what-if, for the run and everything drawn with it
+            scenario = scenario.drop_agreement(drop_agreement)
+        if without:
+            scenario = scenario.without(without)
         if engagement is not None:  # a threat that is not there: refused before the run
             from hoplon.analysis.engagement import find_threat
 
