@@ -305,3 +305,19 @@ def test_catalog_command_lists_the_frigate_launchers_the_doc_gives() -> None:
     row = next(r for r in catalog_doc_tables()["platforms"] if r["name"] == "ESSM frigate")
     listed = next(line for line in buffer.getvalue().splitlines() if "ESSM frigate" in line)
     assert f"{row['launchers']} launchers; {row['fire channels']} fire channels" in listed
+
+
+def test_the_readme_counts_the_catalog_entries_there_are():
+    # the README said "six interceptors, nine sensors" long after the catalog grew
+    import re
+
+    from hoplon.catalog import builtin_catalog
+
+    catalog = builtin_catalog()
+    found = re.search(
+        r"built-in catalog \((\d+) interceptors, (\d+) sensors, (\d+) platforms, (\d+) threats\)",
+        README.read_text(encoding="utf-8"),
+    )
+    assert found is not None
+    counts = [len(catalog.interceptors), len(catalog.sensors), len(catalog.platforms)]
+    assert [int(x) for x in found.groups()] == [*counts, len(catalog.threats)]
