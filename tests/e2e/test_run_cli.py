@@ -264,3 +264,35 @@ def test_the_report_draws_a_what_if_as_run_computes_it(run_main, tmp_path):
     # a nation the scenario does not have is refused as run refuses it
     code, _, err = run_main("report", coalition, "--without", "XYZ", "-o", page)
     assert code == 2 and "--without: 'XYZ' is not one of the scenario's nations" in err
+
+
+def test_running_a_scenario_without_threats_says_what_it_measures(run_main, tmp_path):
+    # it used to print P(no leaker) 1.000 for 10,000 trials without a word
+    path = tmp_path / "no-threats.yaml"
+    path.write_text(
+        "hoplon: 1\nname: no threats\nnations: {JPN: {name: Japan}}\n"
+        "assets:\n  - {id: tokyo, nation: JPN, kind: city, at: [35.68, 139.69]}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_main("run", path, "--trials", "10", "--no-store", "--json")
+    assert code == 0 and json.loads(out)["metrics"]["p_no_leak"]["mean"] == 1.0
+    flat = "".join(err.split())
+    assert "".join(f"Warning: {path}: the scenario has no threats".split()) in flat, err
+    # an economics-only example validates without it: it is meant for hoplon econ
+    code, out, err = run_main("validate", EXAMPLES_DIR / "sm3-block-iia-burden-sharing.yaml")
+    assert code == 0 and "no threats" not in out + err
+
+
+def test_a_footprint_that_defends_nothing_says_why(run_main):
+    # an all-zero table used to be the whole answer
+    args = ("footprint", JAPAN, "--threat", "notional MRBM", "--from", "45.0,100.0")
+    code, out, err = run_main(*args)
+    assert code == 0, err
+    flat = "".join(out.split())
+    assert "Noaimpointisdefended:ofthe" in flat and "cellsitcanreach,noneis" in flat
+    code, out, err = run_main(*args[:-1], "60.0,10.0")  # Norway: out of range of all
+    assert code == 0, err
+    assert "Noaimpointisdefended:thethreatcannotreachanycell" in "".join(out.split())
+    # a footprint that defends something has no such line
+    code, out, _ = run_main("footprint", JAPAN, "--threat", "notional MRBM", "--from", "40,127.5")
+    assert code == 0 and "No aim point" not in out

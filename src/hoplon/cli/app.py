@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -208,6 +208,15 @@ TableOutput = Annotated[
 ]
 
 
+def print_no_threats(spec: Any, file: Path) -> None:
+    """Warn, on standard error, before running a scenario that has no threats."""
+    from hoplon.scenario.checks import no_threats_warning
+
+    text = no_threats_warning(spec)
+    if text:
+        err.print(plain(f"Warning: {file}: {text}", newlines=True))
+
+
 def check_store_options(no_store: bool, store: Path, default: Path) -> None:
     """Refuse ``--no-store`` with a ``--store`` folder: one says to write nothing, the
     other where to write. The command's default folder and ``HOPLON_STORE`` in the
@@ -309,6 +318,7 @@ def run(
     scenario = load(file)
     for warning in scenario.warnings:  # on standard error: --json output stays clean
         err.print(f"Warning: {warning}", markup=False)
+    print_no_threats(scenario.spec, file)
     n = trials or scenario.spec.trials
     if not no_store:
         from hoplon.io.store import ResultStore

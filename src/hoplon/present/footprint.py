@@ -41,6 +41,17 @@ def render_footprint(doc: dict[str, Any], console: Console) -> None:
         f"({doc['reachable_cells']:,} within the threat's range); areas on the WGS84 "
         f"ellipsoid; computed in {doc['compute_s']:.1f} s."
     )
+    if not doc["cells"]:
+        console.print(
+            "No aim point is defended: "
+            + (
+                "the threat cannot reach any cell of the grid from this launch point (move "
+                "--from nearer, or widen --extent-km)."
+                if not doc["reachable_cells"]
+                else f"of the {doc['reachable_cells']:,} cells it can reach, none is one a "
+                "unit can engage it flying to (range, altitude, a usable track in time)."
+            )
+        )
     if doc["reaches_edge"]:
         console.print(
             "The footprint reaches the grid's edge, so it may go on beyond it: widen --extent-km."

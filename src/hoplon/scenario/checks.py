@@ -702,6 +702,18 @@ FLIGHT_FIELDS = {
 }  # fmt: skip
 
 
+def no_threats_warning(scenario: Scenario) -> str | None:
+    """What a run of a scenario without threats measures (an economics-only file validates,
+    and ``hoplon econ`` reads it; running it is a defense against no attack)."""
+    if scenario.threats or scenario.waves:
+        return None
+    return (
+        "the scenario has no threats (neither `threats:` nor `waves:`): a run measures a "
+        "defense against no attack, so no trial has a leaker; add raids, or use `hoplon "
+        "econ` for the economics alone"
+    )
+
+
 def catalog_warnings(scenario: Scenario, catalog: Catalog) -> list[Finding]:
     """What the scenario's own catalog entries say that is suspect but not refused: a
     money figure of a few dollars (millions meant), and a threat field its flight model

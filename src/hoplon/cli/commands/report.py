@@ -9,7 +9,16 @@ from typing import Annotated, Any
 
 import typer
 
-from hoplon.cli.app import DropAgreement, Seed, Trials, Without, Workers, app, err
+from hoplon.cli.app import (
+    DropAgreement,
+    Seed,
+    Trials,
+    Without,
+    Workers,
+    app,
+    err,
+    print_no_threats,
+)
 from hoplon.errors import InputError, format_path
 from hoplon.safetext import plain
 
@@ -202,6 +211,7 @@ def report(
             from hoplon.analysis.engagement import find_threat
 
             find_threat(scenario.loaded, engagement)
+        print_no_threats(scenario.spec, file)
         n = trials or scenario.spec.trials
         planning_notice(scenario.loaded, err)
         with progress_bar(err, n, scenario.name) as advance:
