@@ -210,3 +210,26 @@ def test_sensors_are_placed_by_their_catalog_domain() -> None:
         "sensors[2].at: sensor 'inland' (SMART-L, a ship's radar) stands on land, "
         f"{SHIP_INLAND_KM:g} km or more from any sea" in land
     )
+
+
+def test_a_targeted_unit_left_at_the_default_value_is_noted() -> None:
+    # a destroyer at value 1 beside cities at 100 was written off by the planned doctrine
+    # without a word
+    unit = "  - {id: pac, nation: JPN, type: Patriot battery, at: [35.6, 139.7], magazine: {PAC-3 MSE: 4}%s}\n"
+    text = _scenario(unit % "").replace("at: [35.68, 139.69]}", "at: [35.68, 139.69], value: 100}")
+    text += "  - {id: r2, type: notional MRBM, from: [40.0, 127.5], target: pac, count: 2}\n"
+    notes = [n for n in load_text(text, "v.yaml").notes if "default value" in n]
+    assert len(notes) == 1
+    assert notes[0].startswith("v.yaml:") and "units[0]: unit 'pac' is the target of r2" in notes[0]
+    assert "beside assets worth 100" in notes[0]
+    # a value given, even 1, is a choice: no note; nor when every asset is worth 1
+    assert not [
+        n
+        for n in load_text(text.replace("4}}", "4}, value: 1}"), "v.yaml").notes
+        if "default value" in n
+    ]
+    plain = (
+        _scenario(unit % "")
+        + "  - {id: r2, type: notional MRBM, from: [40.0, 127.5], target: pac, count: 2}\n"
+    )
+    assert not [n for n in load_text(plain, "v.yaml").notes if "default value" in n]

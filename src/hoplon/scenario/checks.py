@@ -702,6 +702,33 @@ FLIGHT_FIELDS = {
 }  # fmt: skip
 
 
+def default_value_notes(scenario: Scenario) -> list[Finding]:
+    """Units a raid targets that keep the default value 1 while the assets are valued
+    otherwise: ``value_protected`` and the planned doctrine weigh them at 1, which is
+    rarely what was meant beside cities worth 100 (a note, not a warning)."""
+    raids = [*scenario.threats, *(r for w in scenario.waves for r in w.threats)]
+    aimed: dict[str, list[str]] = {}
+    for r in raids:
+        aimed.setdefault(r.target, []).append(r.id)
+    values = sorted({a.value for a in scenario.assets})
+    if not values or values == [1.0]:
+        return []
+    worth = f"{values[0]:g}" if len(values) == 1 else f"{values[0]:g} to {values[-1]:g}"
+    out: list[Finding] = []
+    for i, u in enumerate(scenario.units):
+        if u.id in aimed and "value" not in u.model_fields_set:
+            out.append(
+                (
+                    ("units", i),
+                    f"unit '{u.id}' is the target of {', '.join(aimed[u.id])} and has the "
+                    f"default value 1, beside assets worth {worth}: value protected and the "
+                    "planned doctrine weigh it so; give the unit a `value:` to weigh it "
+                    "otherwise",
+                )
+            )
+    return out
+
+
 def no_threats_warning(scenario: Scenario) -> str | None:
     """What a run of a scenario without threats measures (an economics-only file validates,
     and ``hoplon econ`` reads it; running it is a defense against no attack)."""
