@@ -96,6 +96,19 @@ def test_csv_and_xlsx_hold_the_json_figures(run_main, tmp_path: Path, kind: str)
         costs = data["campaign_costs"]
         rows = sections[f"campaign_spend_usd_{costs['base_year']}"][1:]
         assert float(rows[-1][3]) == costs["interceptor_spend_usd"]["mean"]
+        # the attacker's spend, the cost-exchange ratio in constant dollars and the
+        # replacement years were only in the terminal and the JSON
+        attacker = sections[f"attacker_spend_usd_{costs['base_year']}"][1:]
+        assert attacker[-1][0] == "all" and float(attacker[-1][2]) == costs["threat_spend_usd"]
+        assert len(attacker) == 1 + len(costs["threats"])
+        ratio = sections[f"cost_exchange_usd_{costs['base_year']}"][1]
+        cer = costs["cost_exchange_ratio"]
+        assert [float(x) for x in ratio[1:]] == [cer["mean"], *cer["ci95"]]
+        years = sections["replacement_years"][1:]
+        assert len(years) == len(costs["replacement"])
+        for row, rep in zip(years, costs["replacement"], strict=True):
+            assert row[:2] == [rep["nation"], rep["interceptor"]]
+            assert float(row[8]) == rep["years"]["mean"]
 
 
 def _is_number(text: str) -> bool:

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from hoplon.present.text import bounds, musd, pattern
+from hoplon.present.text import bounds, fmt_percent, musd, pattern
 from hoplon.results.campaign import EXPENDED_PERCENTILE
 from hoplon.safetext import plain
 
@@ -251,7 +251,7 @@ def render_campaign_costs(data: Mapping[str, Any], console: Console) -> None:
             else:
                 producers = ", ".join(dict.fromkeys(x["nation"] for x in row["origin_lines"]))
                 shared = plain(
-                    f"{100 * row['share']:.0f} % of {producers} = "
+                    f"{fmt_percent(row['share'])} of {producers} = "
                     f"{row['shared_units_per_year']:,.1f}"
                 )
             w = row["without_licensed_line"]
@@ -281,7 +281,17 @@ def render_campaign_costs(data: Mapping[str, Any], console: Console) -> None:
 def _years_text(years: Mapping[str, float] | None, p: str) -> str:
     if years is None:
         return "no supply"
-    return f"{years['mean']:.3g} / {years[p]:.3g}"
+    return f"{_years(years['mean'])} / {_years(years[p])}"
+
+
+def _years(value: float) -> str:
+    """Years to three significant digits; under a hundredth of a year (about 4 days),
+    ``< 0.01``, not ``4.74e-05``."""
+    if value == 0:
+        return "0"
+    if value < 0.01:
+        return "< 0.01"
+    return f"{value:.3g}"
 
 
 def _cost_label(data: Mapping[str, Any]) -> str:

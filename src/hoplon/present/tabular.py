@@ -67,6 +67,7 @@ def run_sheets(data: Mapping[str, Any]) -> list[Sheet]:
             f"campaign_spend_usd_{campaign.get('base_year') or 'then_year'}",
             ["nation", "interceptor", "shots", "spend_usd", "low", "high"], rows,
         ))  # fmt: skip
+        extra += campaign_sheets(campaign)
     threats = []
     for t in data.get("threats", []):
         threats.append([
@@ -94,6 +95,48 @@ def run_sheets(data: Mapping[str, Any]) -> list[Sheet]:
             threats,
         ),  # fmt: skip
     ]
+
+
+def campaign_sheets(campaign: Mapping[str, Any]) -> list[Sheet]:
+    """A run's campaign costs beyond the defender's spend: the attacker's spend by threat
+    type, the cost-exchange ratio in the campaign's dollars, and the years to replace
+    what was expended (the terminal's tables, unrounded)."""
+    year = campaign.get("base_year") or "then_year"
+    attacker = [[t["type"], t["count"], t["spend_usd"]] for t in campaign.get("threats", [])]
+    attacker.append(["all", sum(t["count"] for t in campaign.get("threats", [])),
+                     campaign.get("threat_spend_usd")])  # fmt: skip
+    sheets = [
+        Sheet(f"attacker_spend_usd_{year}", ["threat_type", "count", "spend_usd"], attacker),
+        Sheet(
+            f"cost_exchange_usd_{year}",
+            ["metric", "mean", "low", "high"],
+            [["cost_exchange_ratio", *_interval(campaign.get("cost_exchange_ratio"))]],
+        ),
+    ]
+    replacement = campaign.get("replacement") or []
+    if replacement:
+
+        def years(y: Mapping[str, Any] | None) -> list[Any]:
+            return [None, None] if y is None else [y.get("mean"), y.get("p95")]
+
+        rows = []
+        for r in replacement:
+            w = r.get("without_licensed_line")
+            rows.append([
+                r["nation"], r["interceptor"], r["expended"]["mean"], r["expended"]["p95"],
+                r["own_units_per_year"], r["share"], r["shared_units_per_year"],
+                r["units_per_year"], *years(r.get("years")),
+                *years(r.get("years_own_lines_only")),
+                None if w is None else w["units_per_year"],
+                *years(None if w is None else w.get("years")),
+            ])  # fmt: skip
+        cols = ["nation", "interceptor", "expended_mean", "expended_p95",
+                "own_units_per_year", "share_of_origin_lines", "shared_units_per_year",
+                "units_per_year", "years_mean", "years_p95", "own_lines_only_years_mean",
+                "own_lines_only_years_p95", "without_licensed_units_per_year",
+                "without_licensed_years_mean", "without_licensed_years_p95"]  # fmt: skip
+        sheets.append(Sheet("replacement_years", cols, rows))
+    return sheets
 
 
 def lifecycle_sheets(cost: Mapping[str, Any] | None) -> list[Sheet]:
