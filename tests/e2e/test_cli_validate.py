@@ -210,3 +210,28 @@ def test_an_unknown_field_is_located_at_its_key(run_main, tmp_path: Path) -> Non
     code, _, err = run_main("validate", bad)
     assert code == 2
     assert f"{bad}:{line}:3: doctrine.shots_per_engagment: unknown field" in err, err
+
+
+@pytest.mark.parametrize(
+    ("example", "says"),
+    [
+        ("japan-architecture-trade.yaml",
+         ["Trade space: 5 choices (aegis-ashore, thaad,", "512 architectures; constraints: "
+          "budget in all $10.5B, at most 9 units, tiers upper, lower"]),
+        ("japan-uncertain-figures.yaml", ["Uncertain figures: 6 ("]),
+        ("sm3-block-iia-burden-sharing.yaml",
+         ["Economics: constant 2025 dollars (US GDP deflator); 1 co-development program: "
+          "sm3-block-iia; 2 production lines"]),
+        ("seasparrow-consortium.yaml",
+         ["1 consortium: seasparrow (12 members, rule pro-rata-buys)"]),
+    ],
+)  # fmt: skip
+def test_validate_summarises_economics_trade_space_and_uncertain_figures(
+    run_main, example: str, says: list[str]
+) -> None:
+    # validate used to say nothing of these sections
+    code, out, err = run_main("validate", EXAMPLES_DIR / example)
+    assert code == 0, err
+    flat = "".join(out.split())
+    for text in says:
+        assert "".join(text.split()) in flat, (text, out)

@@ -88,6 +88,15 @@ def validate(file: ScenarioFile, max_memory: MaxMemory = None) -> None:
     memory.check(loaded, compile_only=True, field="threats", what="compiling this scenario")
     compiled = compile_scenario(loaded)  # geometry refusals (overlapping waves) show here too
     print_summary(loaded, out)
+    from hoplon.present.text import sections_text
+
+    size = None
+    if loaded.spec.candidates:
+        from hoplon.analysis.tradespace import plan_space
+
+        size = plan_space(loaded, loaded.raw).size
+    for line in sections_text(loaded.spec, size):
+        out.print(plain(line))
     threats = sum(m.n_threats for m in compiled.waves)
     windows = sum(m.windows.count for m in compiled.waves)
     gaps = sum(1 for m in compiled.waves for who in m.engageable_by() if not who)

@@ -191,6 +191,71 @@ def money_basis_text(result: dict[str, Any]) -> str:
     return text + " (an economics: section puts them in one base year: docs/economics.md)."
 
 
+def _many(n: int, one: str, more: str | None = None) -> str:
+    """``1 consortium``, ``2 consortia``; ``more`` defaults to ``one`` + s."""
+    return f"{n:,} {one if n == 1 else more or one + 's'}"
+
+
+def sections_text(spec: Any, architectures: int | None = None) -> list[str]:
+    """What validate says of a scenario's economics, trade space and uncertain figures
+    (``architectures``: the trade space's size, when it has one), a line each."""
+    lines = []
+    e = spec.economics
+    if e is not None:
+        money = (
+            f"constant {e.base_year} dollars (US GDP deflator)"
+            if e.deflator == "us-gdp"
+            else "then-year dollars (no deflator)"
+        )
+        parts = [f"Economics: {money}"]
+        if e.horizon_years is not None or e.discount_rate is not None:
+            horizon = e.horizon_years if e.horizon_years is not None else 20
+            rate = e.discount_rate if e.discount_rate is not None else 0.02
+            parts.append(f"life-cycle costs over {horizon} years at {100 * rate:g} % real")
+        if e.programs:
+            parts.append(
+                f"{_many(len(e.programs), 'co-development program')}: "
+                + ", ".join(p.id for p in e.programs)
+            )
+        if e.consortia:
+            parts.append(
+                f"{_many(len(e.consortia), 'consortium', 'consortia')}: "
+                + ", ".join(
+                    f"{k.id} ({len(k.members)} members, rule {k.rule})" for k in e.consortia
+                )
+            )
+        if e.production:
+            parts.append(_many(len(e.production), "production line"))
+        lines.append("; ".join(parts) + " (hoplon econ; docs/economics.md).")
+    if spec.candidates:
+        text = (
+            f"Trade space: {_many(len(spec.candidates), 'choice')} ("
+            + ", ".join(c.unit + (f" {c.magazine}" if c.magazine else "") for c in spec.candidates)
+            + ")"
+        )
+        if architectures is not None:
+            text += f", {_many(architectures, 'architecture')}"
+        c = spec.constraints
+        limits = []
+        if c is not None:
+            if c.budget is not None:
+                budget = c.budget if isinstance(c.budget, dict) else {"in all": c.budget}
+                limits += [f"budget {k} {fmt_usd(v)}" for k, v in budget.items()]
+            if c.max_units is not None:
+                limits.append(f"at most {c.max_units} units")
+            if c.require_tiers:
+                limits.append("tiers " + ", ".join(c.require_tiers))
+        text += f"; constraints: {', '.join(limits)}" if limits else "; no constraints"
+        lines.append(text + " (hoplon trade; docs/tradespace.md).")
+    if spec.uncertain:
+        lines.append(
+            f"Uncertain figures: {len(spec.uncertain)} ({', '.join(spec.uncertain)}); "
+            "hoplon uncertainty and hoplon sensitivity sample them, a run uses the file's "
+            "values (docs/sensitivity.md)."
+        )
+    return lines
+
+
 def unchanged_text(result: dict[str, Any]) -> str | None:
     """What a zero-width interval of a leak figure means, when the run shows one: the
     same outcome in every trial, not a certainty (docs/model.md, the rule of three)."""
