@@ -184,12 +184,12 @@ def study_store(store: Path, no_store: bool, resume: bool) -> ResultStore | None
     without a store is refused."""
     from hoplon.io.store import ResultStore
 
-    check_store_options(no_store, store, _DEFAULT_STORE)
     if resume and no_store:
         raise InputError.single(
             "--resume reads the results store; it cannot be used with --no-store",
             field="--resume",
         )
+    check_store_options(no_store, store, _DEFAULT_STORE)
     if no_store:
         return None
     db = ResultStore(store)
