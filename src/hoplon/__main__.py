@@ -1,5 +1,5 @@
 """``python -m hoplon``: the same as the ``hoplon`` command."""
 
-from hoplon.cli import main
+from hoplon._command import main
 
 main()

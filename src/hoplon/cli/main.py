@@ -18,6 +18,9 @@ import threading
 
 import typer
 
+# the exit code of an interrupted command and what it says, shared with the entry point
+# (which says it when Ctrl-C comes while the command line is being imported)
+from hoplon._command import INTERRUPTED, INTERRUPTED_TEXT
 from hoplon.cli.app import app, err
 from hoplon.errors import InputError
 from hoplon.safetext import plain, visible
@@ -65,12 +68,6 @@ def option_names(exc: InputError) -> InputError:
     return type(exc)(problems, exc.file)
 
 
-#: Exit code of an interrupted command (128 + SIGINT), and what it says.
-INTERRUPTED = 130
-INTERRUPTED_TEXT = (
-    "interrupted: what was stored before is intact and nothing half-written is kept; "
-    "a sweep or a study continues where it stopped with --resume"
-)
 #: Exit code of a command stopped by SIGTERM (128 + 15: a job scheduler's or ``kill``'s
 #: stop), and what it says. It stops as Ctrl-C does: the same clean-up, the same store.
 TERMINATED = 143
