@@ -8,12 +8,7 @@ from __future__ import annotations
 
 import sys
 
-#: Exit code of an interrupted command (128 + SIGINT), and what it says.
-INTERRUPTED = 130
-INTERRUPTED_TEXT = (
-    "interrupted: what was stored before is intact and nothing half-written is kept; "
-    "a sweep or a study continues where it stopped with --resume"
-)
+from hoplon._interrupt import INTERRUPTED, INTERRUPTED_TEXT
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import typer
 
 # the exit code of an interrupted command and what it says, shared with the entry point
 # (which says it when Ctrl-C comes while the command line is being imported)
-from hoplon._command import INTERRUPTED, INTERRUPTED_TEXT
+from hoplon._interrupt import INTERRUPTED, INTERRUPTED_TEXT
 from hoplon.cli.app import app, err
 from hoplon.errors import InputError
 from hoplon.safetext import plain, visible
