@@ -181,9 +181,10 @@ def reference_trials(
             waiting: list[int] = waiting,
             free_at: list[float] = free_at,
             queue: list[tuple[float, int]] = queue,
-        ) -> None:
+        ) -> bool:
             """A planned threat gives back its unspent claims; if any, every threat that
-            waits for claims is queued again at ``now``, engageable from then on."""
+            waits for claims is queued again at ``now``, engageable from then on. True
+            when some were given back."""
             freed = False
             for w in plan.threat_windows[t]:
                 w = int(w)
@@ -196,6 +197,7 @@ def reference_trials(
                     free_at[other] = max(free_at[other], now)
                     heapq.heappush(queue, (now, other))
                 waiting.clear()
+            return freed
 
         state = (free_at, channels, stock, engaged, budget, claim)
 
@@ -208,14 +210,18 @@ def reference_trials(
             state: tuple = state,
             has_plan: bool = has_plan,
             waiting: list[int] = waiting,
+            queue: list[tuple[float, int]] = queue,
         ) -> None:
             """Nothing qualifies for ``t`` now: without a plan it never will; with one it
             gives back its claims, and waits if only the plan's claims hold it back."""
-            if has_plan:
-                release(t, now)
-                free_at, _, stock, engaged, budget, claim = state
-                if _waits(model, plan, t, free_at, stock, engaged, budget, claim):
-                    waiting.append(t)
+            if not has_plan:
+                return
+            free_at, _, stock, engaged, budget, claim = state
+            if release(t, now):  # its own claims came back: it is weighed again, from now
+                free_at[t] = max(free_at[t], now)
+                heapq.heappush(queue, (now, t))
+            elif _waits(model, plan, t, free_at, stock, engaged, budget, claim):
+                waiting.append(t)
 
         for t in range(n_threats):
             if alive[t] and n_slots[t] > 0:
@@ -228,6 +234,9 @@ def reference_trials(
         parent = [-1] * n_threats if model.threat_parent is None else list(model.threat_parent)
         while queue:
             when, t = heapq.heappop(queue)
+            if not alive[t]:  # a planned threat killed: its claims, now the kill is known
+                release(t, when)
+                continue
             if parent[t] >= 0 and not alive[parent[t]]:
                 alive[t] = False  # its platform died before release: it is never launched
                 if has_plan:
@@ -258,7 +267,9 @@ def reference_trials(
             if slot is not None:
                 channels[u][slot] = intercept
             taken[t] += 1
-            if has_plan and (not alive[t] or taken[t] >= n_slots[t]):
+            if has_plan and not alive[t]:  # its claims come back when the kill is known
+                heapq.heappush(queue, (intercept + model.assessment_s, t))
+            elif has_plan and taken[t] >= n_slots[t]:
                 release(t, when)
             if alive[t] and taken[t] < n_slots[t]:
                 again = preferred(t)

@@ -559,6 +559,13 @@ def run_block(
                     break
             if popped:
                 clock = when
+            if popped and not alive_row[t]:
+                # a planned threat killed by a salvo: its claims come back now that the
+                # kill is known (the salvo's intercept plus the assessment time)
+                if _release(t, tw_off, wi, budget_row, claim_row):
+                    size = _wake(waiting, n_waiting, free_at, ht, hk, size, clock)
+                    n_waiting = 0
+                continue
             if popped and parent[t] >= 0 and not alive_row[parent[t]]:
                 # its slot's time came and its platform died before release: never launched
                 alive_row[t] = False
@@ -581,11 +588,15 @@ def run_block(
                     w, k, c = lw, lk, lc
             if w < 0:  # nothing qualifies now
                 if has_plan:
-                    freed = _release(t, tw_off, wi, budget_row, claim_row)
-                    if freed:
+                    if _release(t, tw_off, wi, budget_row, claim_row):
+                        # its own claims came back: the waiting threats may use them,
+                        # and so may it (weighed again, from now)
                         size = _wake(waiting, n_waiting, free_at, ht, hk, size, clock)
                         n_waiting = 0
-                    if waits:  # the plan's claims hold it back: it waits for them
+                        if free_at[t] < clock:
+                            free_at[t] = clock
+                        size = _heap_push(ht, hk, size, clock, t)
+                    elif waits:  # the plan's claims hold it back: it waits for them
                         waiting[n_waiting] = t
                         n_waiting += 1
                 continue  # without a plan, nothing qualifies any more: it never will
@@ -634,8 +645,13 @@ def run_block(
                 events[n_events, 6] = 1.0 if killed else 0.0
                 n_events += 1
             next_slot[t] = slot + 1
-            done = killed or slot + 1 >= n_slots[t]
-            if has_plan and done and _release(t, tw_off, wi, budget_row, claim_row):
+            if has_plan and killed:  # its claims come back when the kill is known
+                size = _heap_push(ht, hk, size, intercept + assessment_s, t)
+            elif (  # no slot left: given back now
+                has_plan
+                and slot + 1 >= n_slots[t]
+                and _release(t, tw_off, wi, budget_row, claim_row)
+            ):
                 size = _wake(waiting, n_waiting, free_at, ht, hk, size, clock)
                 n_waiting = 0
             if not killed and slot + 1 < n_slots[t]:
