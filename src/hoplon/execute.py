@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,7 +31,10 @@ WORKER_TIMEOUT_S = 60.0
 
 
 def _watch_parent(parent: int) -> None:
-    """In a worker process: exit when the parent has gone (even killed with SIGKILL)."""
+    """In a worker process: exit when the parent has gone (even killed with SIGKILL), and
+    take SIGTERM's default (a forked worker inherits the command's handler, which would
+    print a traceback from every worker when a scheduler stops the process group)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     def watch() -> None:
         while True:

@@ -307,6 +307,9 @@ def test_a_date_where_a_year_goes_says_it_reads_as_a_date(run_main, tmp_path):
         ("seasparrow-consortium.yaml", "currency: USD, year: 2015}",
          "currency: USD, year: 1900}", "consortia[0].program_cost.year",
          "no US GDP deflator for 1900"),
+        ("seasparrow-consortium.yaml", "currency: USD, year: 2015}",
+         "currency: JPY, year: 1950}", "consortia[0].program_cost.year",
+         "no exchange-rate data for JPY in 1950"),
     ],
 )  # fmt: skip
 def test_a_year_without_rate_or_deflator_is_located_at_its_own_line(

@@ -134,25 +134,31 @@ def test_a_sweep_killed_with_sigkill_resumes_exactly(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("stop", "workers", "code", "says"),
+    ("stop", "workers", "group", "code", "says"),
     [
-        (signal.SIGINT, 1, 130, "interrupted:"),  # Ctrl-C
-        (signal.SIGTERM, 2, 143, "terminated (SIGTERM):"),  # kill, or a job scheduler
+        (signal.SIGINT, 1, False, 130, "interrupted:"),  # Ctrl-C
+        (signal.SIGTERM, 2, False, 143, "terminated (SIGTERM):"),  # kill PID
+        # a job scheduler stops the whole process group, the workers too (that they
+        # take SIGTERM's default is tests/unit/test_worker_signals.py)
+        (signal.SIGTERM, 2, True, 143, "terminated (SIGTERM):"),
     ],
 )
 def test_a_sweep_interrupted_or_terminated_says_so_and_resumes(
-    tmp_path: Path, stop: signal.Signals, workers: int, code: int, says: str
+    tmp_path: Path, stop: signal.Signals, workers: int, group: bool, code: int, says: str
 ) -> None:
     # SIGTERM used to end the sweep without a word; it now stops as Ctrl-C does
     store = tmp_path / "interrupted"
-    proc = _start_sweep(store, workers=workers, text=True)
+    proc = _start_sweep(store, workers=workers, text=True, start_new_session=group)
     try:
         deadline = time.monotonic() + 60
         while _stored(store) < 1:  # interrupted while it works, not while it starts
             assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
             assert time.monotonic() < deadline, "the sweep wrote no point in 60 s"
             time.sleep(0.005)
-        proc.send_signal(stop)
+        if group:
+            os.killpg(proc.pid, stop)
+        else:
+            proc.send_signal(stop)
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:

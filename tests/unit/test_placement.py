@@ -221,7 +221,7 @@ def test_a_targeted_unit_left_at_the_default_value_is_noted() -> None:
     notes = [n for n in load_text(text, "v.yaml").notes if "default value" in n]
     assert len(notes) == 1
     assert notes[0].startswith("v.yaml:") and "units[0]: unit 'pac' is the target of r2" in notes[0]
-    assert "beside assets worth 100" in notes[0]
+    assert "beside targets worth 100" in notes[0]
     # a value given, even 1, is a choice: no note; nor when every asset is worth 1
     assert not [
         n
@@ -233,3 +233,7 @@ def test_a_targeted_unit_left_at_the_default_value_is_noted() -> None:
         + "  - {id: r2, type: notional MRBM, from: [40.0, 127.5], target: pac, count: 2}\n"
     )
     assert not [n for n in load_text(plain, "v.yaml").notes if "default value" in n]
+    # nor when nothing is worth more than the default (assets at 0.5 and 1)
+    low = _scenario(unit % "").replace("at: [35.68, 139.69]}", "at: [35.68, 139.69], value: 0.5}")
+    low += "  - {id: r2, type: notional MRBM, from: [40.0, 127.5], target: pac, count: 2}\n"
+    assert not [n for n in load_text(low, "v.yaml").notes if "default value" in n]

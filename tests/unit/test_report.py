@@ -374,5 +374,9 @@ def test_an_interceptor_type_has_one_colour_in_every_chart(japan_html: str) -> N
     assert colors["SM-3 Block IIA"] == TIER_COLORS["upper"]  # the tier's map colour first
     assert colors["SM-3 Block IB"] not in (TIER_COLORS["upper"], TIER_COLORS["lower"])
     assert colors["PAC-3 MSE"] == TIER_COLORS["lower"]
+    # every type of the catalog a colour of its own (a tier has up to six types)
+    catalog = builtin_catalog()
+    every = type_colors(sorted(catalog.interceptors), catalog)
+    assert len(set(every.values())) == len(every)
     assert _chart_fills(japan_html, "spend-by-nation") == set(colors.values())
     assert _chart_fills(japan_html, "shots-by-interceptor") == set(colors.values())

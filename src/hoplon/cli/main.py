@@ -112,10 +112,12 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     _Stop.terminated = False
-    # (a handler can only be set from the main thread: main() called from another
-    # thread keeps the default)
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _Stop.on_sigterm) if main_thread else None
+    # only over the default (a SIGTERM ignored, or handled by whoever embeds Hoplon, stays
+    # so), and only from the main thread, the one a handler can be set from
+    previous = signal.getsignal(signal.SIGTERM)
+    ours = threading.current_thread() is threading.main_thread() and previous == signal.SIG_DFL
+    if ours:
+        signal.signal(signal.SIGTERM, _Stop.on_sigterm)
     try:
         code = app(args=args, prog_name="hoplon", standalone_mode=False)
         sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
@@ -153,8 +155,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(1)
     finally:
-        if main_thread:
-            signal.signal(signal.SIGTERM, previous)
+        if ours:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if code == INTERRUPTED:  # Ctrl-C, which Typer turns into this exit code
         code = _stopped(INTERRUPTED)
     sys.exit(code if isinstance(code, int) else 0)

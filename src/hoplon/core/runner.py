@@ -10,6 +10,7 @@ seed and the number of trials only, never on the number of workers.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -63,6 +64,9 @@ _JOB: _Job | None = None
 def _init_worker(job: _Job) -> None:
     global _JOB
     _JOB = job
+    # a forked worker inherits the command's SIGTERM handler; a stopped process group
+    # should end its workers quietly, as the default does
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run_one(

@@ -182,7 +182,10 @@ class Money(_Frozen):
 
     @model_validator(mode="after")
     def _year_has_rate(self) -> Money:
-        check_rate_year(self.currency, self.year)
+        try:
+            check_rate_year(self.currency, self.year)
+        except ValueError as exc:  # located at the year, not the amount's mapping
+            raise FieldValueError(str(exc), ("year",)) from None
         return self
 
 

@@ -115,26 +115,29 @@ def campaign_sheets(campaign: Mapping[str, Any]) -> list[Sheet]:
     ]
     replacement = campaign.get("replacement") or []
     if replacement:
+        from hoplon.results.campaign import EXPENDED_PERCENTILE
+
+        pct = f"p{EXPENDED_PERCENTILE}"
 
         def years(y: Mapping[str, Any] | None) -> list[Any]:
-            return [None, None] if y is None else [y.get("mean"), y.get("p95")]
+            return [None, None] if y is None else [y.get("mean"), y.get(pct)]
 
         rows = []
         for r in replacement:
             w = r.get("without_licensed_line")
             rows.append([
-                r["nation"], r["interceptor"], r["expended"]["mean"], r["expended"]["p95"],
+                r["nation"], r["interceptor"], r["expended"]["mean"], r["expended"][pct],
                 r["own_units_per_year"], r["share"], r["shared_units_per_year"],
                 r["units_per_year"], *years(r.get("years")),
                 *years(r.get("years_own_lines_only")),
                 None if w is None else w["units_per_year"],
                 *years(None if w is None else w.get("years")),
             ])  # fmt: skip
-        cols = ["nation", "interceptor", "expended_mean", "expended_p95",
+        cols = ["nation", "interceptor", "expended_mean", f"expended_{pct}",
                 "own_units_per_year", "share_of_origin_lines", "shared_units_per_year",
-                "units_per_year", "years_mean", "years_p95", "own_lines_only_years_mean",
-                "own_lines_only_years_p95", "without_licensed_units_per_year",
-                "without_licensed_years_mean", "without_licensed_years_p95"]  # fmt: skip
+                "units_per_year", "years_mean", f"years_{pct}", "own_lines_only_years_mean",
+                f"own_lines_only_years_{pct}", "without_licensed_units_per_year",
+                "without_licensed_years_mean", f"without_licensed_years_{pct}"]  # fmt: skip
         sheets.append(Sheet("replacement_years", cols, rows))
     return sheets
 

@@ -209,8 +209,10 @@ def sections_text(spec: Any, architectures: int | None = None) -> list[str]:
         )
         parts = [f"Economics: {money}"]
         if e.horizon_years is not None or e.discount_rate is not None:
-            horizon = e.horizon_years if e.horizon_years is not None else 20
-            rate = e.discount_rate if e.discount_rate is not None else 0.02
+            from hoplon.economics.lifecycle import DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_YEARS
+
+            horizon = e.horizon_years if e.horizon_years is not None else DEFAULT_HORIZON_YEARS
+            rate = e.discount_rate if e.discount_rate is not None else DEFAULT_DISCOUNT_RATE
             parts.append(f"life-cycle costs over {horizon} years at {100 * rate:g} % real")
         if e.programs:
             parts.append(

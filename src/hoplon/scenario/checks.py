@@ -710,8 +710,9 @@ def default_value_notes(scenario: Scenario) -> list[Finding]:
     aimed: dict[str, list[str]] = {}
     for r in raids:
         aimed.setdefault(r.target, []).append(r.id)
-    values = sorted({a.value for a in scenario.assets})
-    if not values or values == [1.0]:
+    given = [u.value for u in scenario.units if "value" in u.model_fields_set]
+    values = sorted({a.value for a in scenario.assets} | set(given))
+    if not values or values[-1] <= 1.0:  # nothing is worth more than the default
         return []
     worth = f"{values[0]:g}" if len(values) == 1 else f"{values[0]:g} to {values[-1]:g}"
     out: list[Finding] = []
@@ -721,7 +722,7 @@ def default_value_notes(scenario: Scenario) -> list[Finding]:
                 (
                     ("units", i),
                     f"unit '{u.id}' is the target of {', '.join(aimed[u.id])} and has the "
-                    f"default value 1, beside assets worth {worth}: value protected and the "
+                    f"default value 1, beside targets worth {worth}: value protected and the "
                     "planned doctrine weigh it so; give the unit a `value:` to weigh it "
                     "otherwise",
                 )

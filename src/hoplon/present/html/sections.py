@@ -216,12 +216,16 @@ def spend_by(result: Result) -> tuple[dict[str, dict[str, float]], dict[str, flo
 #: Shades of each defense tier's map colour (:data:`TIER_COLORS` first), for the
 #: interceptor types of one tier; types of no known tier take the greys.
 TIER_SHADES = {
-    "upper": (TIER_COLORS["upper"], "#6baed6", "#08306b", "#9ecae1"),
-    "high": (TIER_COLORS["high"], "#bc80bd", "#4a1486", "#dadaeb"),
-    "lower": (TIER_COLORS["lower"], "#74c476", "#00441b", "#c7e9c0"),
-    "point": (TIER_COLORS["point"], "#fdae6b", "#7f2704", "#fdd0a2"),
-}
-OTHER_SHADES = ("#555555", "#969696", "#252525", "#cccccc")
+    "upper": (TIER_COLORS["upper"], "#6baed6", "#08306b", "#9ecae1", "#4292c6", "#c6dbef",
+              "#2171b5"),
+    "high": (TIER_COLORS["high"], "#bc80bd", "#4a1486", "#dadaeb", "#807dba", "#9e9ac8",
+             "#54278f"),
+    "lower": (TIER_COLORS["lower"], "#74c476", "#00441b", "#c7e9c0", "#41ab5d", "#a1d99b",
+              "#006d2c"),
+    "point": (TIER_COLORS["point"], "#fdae6b", "#7f2704", "#fdd0a2", "#f16913", "#fd8d3c",
+              "#a63603"),
+}  # fmt: skip
+OTHER_SHADES = ("#555555", "#969696", "#252525", "#cccccc", "#737373", "#bdbdbd", "#404040")
 
 
 def type_colors(names: list[str], cat: Any) -> dict[str, str]:
