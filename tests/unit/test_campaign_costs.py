@@ -308,3 +308,24 @@ def test_the_example_runs_and_japan_spends():
     text = console.export_text()
     assert "Years to replace" in text
     assert "Cost-exchange ratio" in text
+
+
+def test_stand_off_missiles_are_their_own_type_in_the_attacker_s_spend():
+    # the bombers' cruise missiles used to be counted and named as bombers
+    import yaml
+
+    data = yaml.safe_load(
+        (Path(__file__).resolve().parents[1] / "data" / "standoff-bombers.yaml").read_text()
+    )
+    data["economics"] = {"base_year": 2025}
+    result = hoplon.load(data).run(trials=50)
+    costs = _costs(result)
+    rows = {r["type"]: r for r in costs["threats"]}
+    assert rows["notional stand-off bomber"]["count"] == 2
+    assert rows["notional land-attack cruise missile"]["count"] == 12
+    cat = result.scenario.catalog.threats
+    for kind, row in rows.items():
+        unit = costs["unit_costs"]["threats"][kind]
+        assert unit["unit_cost_nominal_usd"] == cat[kind].unit_cost_usd
+        assert row["spend_usd"] == pytest.approx(row["count"] * unit["unit_cost_usd"], rel=1e-12)
+    assert costs["threat_spend_usd"] == pytest.approx(sum(r["spend_usd"] for r in rows.values()))

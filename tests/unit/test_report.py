@@ -340,6 +340,10 @@ def test_formatters_and_ticks() -> None:
     assert fmt_percent(0.9958) == "99.6%" and fmt_percent(0.99996) == "99.996%"
     assert fmt_percent(0.994) == "99%" and fmt_percent(1.0) == "100%"
     assert fmt_usd(2.79e8) == "$279M" and fmt_usd(1.2e9) == "$1.2B"
+    # a value that rounds up into the next unit is written in it ("$1e+03M" before)
+    assert fmt_usd(999.7e6) == "$1B" and fmt_usd(999.6e3) == "$1M" and fmt_usd(999.5) == "$1k"
+    assert fmt_usd(999.4e6) == "$999M" and fmt_usd(1.5e12) == "$1.5T"
+    assert all("e+" not in fmt_usd(10.0**k * m) for k in range(14) for m in (0.9996, 1, 9.9996))
     ticks = nice_ticks(0.0, 0.93)
     assert ticks[0] == 0 and ticks[-1] >= 0.93 and len(ticks) <= 8
 

@@ -50,14 +50,12 @@ def fmt_percent(value: float) -> str:
 
 
 def fmt_usd(value: float) -> str:
-    """US dollars in thousands, millions or billions: ``$279M``, ``$1.2B``."""
-    magnitude = abs(value)
-    if magnitude >= 1e9:
-        return f"${value / 1e9:.3g}B"
-    if magnitude >= 1e6:
-        return f"${value / 1e6:.3g}M"
-    if magnitude >= 1e3:
-        return f"${value / 1e3:.3g}k"
+    """US dollars in thousands, millions or billions to three significant digits: ``$279M``,
+    ``$1.2B`` (and ``T`` for trillions); a value that rounds up to the next unit is written
+    in it (999.7 million is ``$1B``, not ``$1e+03M``)."""
+    for scale, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(float(f"{value:.3g}")) >= scale:
+            return f"${value / scale:.3g}{unit}"
     return f"${value:.0f}"
 
 

@@ -73,15 +73,22 @@ def _in_base_usd(econ: Economics, amount: float, year: int, what: str) -> tuple[
     return usd, factor
 
 
-def _raid_types(spec: Any, wave: int) -> dict[str, str]:
-    """Raid id -> catalog threat type for the raids of compiled wave ``wave``."""
-    every: dict[str, str] = {}
+def _raid_types(spec: Any, wave: int) -> dict[str, tuple[str, str | None]]:
+    """Raid id -> (catalog threat type, type of the stand-off missiles it carries or None)
+    for the raids of compiled wave ``wave``."""
+    every: dict[str, tuple[str, str | None]] = {}
+
+    def add(raids: Any) -> None:
+        for raid in raids or []:
+            standoff = getattr(raid, "standoff", None)
+            every[raid.id] = (raid.type, standoff.missile if standoff is not None else None)
+
     waves = list(getattr(spec, "waves", None) or [])
     for w in waves:
-        every.update({raid.id: raid.type for raid in w.threats})
-    every.update({raid.id: raid.type for raid in getattr(spec, "threats", None) or []})
+        add(w.threats)
+    add(getattr(spec, "threats", None))
     if wave < len(waves):
-        every.update({raid.id: raid.type for raid in waves[wave].threats})
+        add(waves[wave].threats)
     return every
 
 
@@ -314,8 +321,11 @@ def campaign_costs(
     threat_usd: dict[str, list[float]] = {}
     for w, wave in enumerate(waves):
         types = _raid_types(spec, w)
+        parent = getattr(wave, "threat_parent", None)
         for t, raid in enumerate(wave.threat_raid):
-            kind = types[raid]
+            platform, carried = types[raid]
+            # a stand-off missile is its own type, not its launch platform's
+            kind = carried if parent is not None and parent[t] >= 0 and carried else platform
             nominal = float(wave.threat_cost_usd[t])
             year = int(catalog.threats[kind].cost_year)
             usd, factor = _in_base_usd(econ, nominal, year, f"threat '{kind}'")

@@ -93,7 +93,9 @@ def coalition_section(
             f"{metric}: {fmt(float(coalition['value_all']))} with every nation,"
             f" {fmt(float(coalition['value_none']))} with none"
         )
-        if coalition.get("method"):
+        if coalition.get("method") == "exact":
+            summary += "; Shapley values exact (every subset of nations run)"
+        elif coalition.get("method"):
             summary += f"; Shapley values by {coalition['method']}"
         summary += "."
     subsets = [
