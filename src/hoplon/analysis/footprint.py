@@ -322,7 +322,15 @@ def compute_footprint(
         bigger = math.ceil(2 * extent_km / grid_km) ** 2
         if not (grow and fp.reaches_edge and bigger <= MAX_AIM_POINTS):
             return fp
+        if _reaches_pole(centre, 2 * extent_km, grid_km):
+            return fp  # as far as a grid goes (it says it reaches its edge)
         extent_km *= 2
+
+
+def _reaches_pole(centre: tuple[float, float], extent_km: float, grid_km: float) -> bool:
+    """Whether the square grid reaches within a degree of a pole (its cells would fold)."""
+    lat, _, dlat, _ = footprint_grid(centre, extent_km, grid_km)
+    return bool(abs(lat[0] - dlat / 2) > 89.0 or abs(lat[-1] + dlat / 2) > 89.0)
 
 
 def _on_grid(
@@ -347,13 +355,13 @@ def _on_grid(
             "use a larger --grid-km or a smaller --extent-km",
             field="--grid-km",
         )
-    lat, lon, dlat, dlon = footprint_grid(centre, extent_km, grid_km)
-    if abs(lat[0] - dlat / 2) > 89.0 or abs(lat[-1] + dlat / 2) > 89.0:
+    if _reaches_pole(centre, extent_km, grid_km):
         raise InputError.single(
             f"the grid ({extent_km:g} km across, cells of {grid_km:g} km) reaches a pole; "
             "use a smaller --extent-km or --grid-km",
             field="--grid-km" if grid_km >= extent_km else "--extent-km",
         )
+    lat, lon, dlat, dlon = footprint_grid(centre, extent_km, grid_km)
     aim_lat, aim_lon = (a.ravel() for a in np.meshgrid(lat, lon, indexing="ij"))
     aim_lon_wrapped = (aim_lon + 180.0) % 360.0 - 180.0
     dist = GEOD.inv(np.full_like(aim_lat, launch[1]), np.full_like(aim_lat, launch[0]),
