@@ -47,3 +47,30 @@ def test_footprint_of_every_example_against_its_first_raid(path: Path, run_main:
     assert 0 <= doc["cells"] <= doc["reachable_cells"] <= doc["grid"]["rows"] * doc["grid"]["cols"]
     assert all(0.0 <= p <= 1.0 for row in doc["p_kill"] for p in row)
     assert doc["area_km2"] >= 0 and len(doc["units"]) == len(spec.units)
+
+
+def test_an_airborne_sensor_is_exported_at_its_altitude(run_main: Run, tmp_path: Path) -> None:
+    # the E-2D at 8,000 m used to be written on the ground (KML 0, GeoJSON two coordinates)
+    nato = EXAMPLES_DIR / "nato-task-group.yaml"
+    e2d = next(s for s in load_scenario(nato).spec.sensors if s.id == "e2d")
+    lat, lon, alt = e2d.at
+    assert alt > 0
+    geo, kml = tmp_path / "n.geojson", tmp_path / "n.kml"
+    assert run_main("export", nato, "--format", "geojson", "-o", geo)[0] == 0
+    assert run_main("export", nato, "--format", "kml", "-o", kml)[0] == 0
+    point = next(
+        f for f in json.loads(geo.read_text(encoding="utf-8"))["features"]
+        if f["properties"]["layer"] == "sensor" and f["properties"]["id"] == "e2d"
+    )  # fmt: skip
+    assert point["geometry"]["coordinates"] == [lon, lat, alt]
+    text = kml.read_text(encoding="utf-8")
+    mark = text[text.index("<name>e2d</name>") :]
+    mark = mark[: mark.index("</Placemark>")]
+    assert f"<coordinates>{lon},{lat},{alt}</coordinates>" in mark
+    assert "<altitudeMode>absolute</altitudeMode>" in mark
+    # a surface position keeps two coordinates
+    assert all(
+        len(f["geometry"]["coordinates"]) == 2
+        for f in json.loads(geo.read_text(encoding="utf-8"))["features"]
+        if f["properties"]["layer"] == "unit"
+    )

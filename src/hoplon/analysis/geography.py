@@ -137,8 +137,10 @@ class Geography:
 
 
 def _point(at: tuple[float, ...]) -> shapely.Point:
-    lat, lon, _ = lat_lon_alt(at)
-    return shapely.Point(lon, lat)
+    """A position as a point, with its altitude (metres) when it has one above the
+    surface (an airborne radar): GeoJSON's third coordinate, KML's absolute altitude."""
+    lat, lon, alt = lat_lon_alt(at)
+    return shapely.Point(lon, lat, alt) if alt else shapely.Point(lon, lat)
 
 
 def scenario_geography(loaded: LoadedScenario, footprints: Sequence[Footprint] = ()) -> Geography:

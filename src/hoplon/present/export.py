@@ -71,6 +71,8 @@ def render_kml(doc: dict[str, Any]) -> str:
         name = str(props.get("id", layer))
         if kind == "Point":
             mark = folder.newpoint(name=name, coords=[tuple(coords)])
+            if len(coords) == 3:  # an airborne position: at its altitude, not on the ground
+                mark.altitudemode = simplekml.AltitudeMode.absolute
         elif kind == "LineString":
             mark = folder.newlinestring(name=name, coords=[tuple(p) for p in coords])
         elif kind == "Polygon":
