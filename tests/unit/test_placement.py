@@ -237,3 +237,27 @@ def test_a_targeted_unit_left_at_the_default_value_is_noted() -> None:
     low = _scenario(unit % "").replace("at: [35.68, 139.69]}", "at: [35.68, 139.69], value: 0.5}")
     low += "  - {id: r2, type: notional MRBM, from: [40.0, 127.5], target: pac, count: 2}\n"
     assert not [n for n in load_text(low, "v.yaml").notes if "default value" in n]
+
+
+def test_a_limited_radar_without_a_facing_is_noted() -> None:
+    # a THAAD battery's 120° AN/TPY-2 searched all round without a word
+    units = (
+        "  - {id: thaad, nation: JPN, type: THAAD battery, at: [35.6, 139.7], magazine: {THAAD: 8}}\n"
+        "  - {id: pointed, nation: JPN, type: THAAD battery, at: [35.6, 139.7], facing_deg: 300,"
+        " magazine: {THAAD: 8}}\n"
+        "  - {id: pac, nation: JPN, type: Patriot battery, at: [35.6, 139.7], magazine: {PAC-3 MSE: 4}}\n"
+    )
+    sensors = (
+        "sensors:\n"
+        "  - {id: tpy2, nation: JPN, type: AN/TPY-2, at: [35.77, 135.20]}\n"
+        "  - {id: fps5, nation: JPN, type: J/FPS-5, at: [38.03, 138.24], facing_deg: 290}\n"
+    )
+    text = _scenario(units.replace("nation: JPN, type: THAAD", "nation: USA, type: THAAD"))
+    text = text.replace("units:\n", sensors + "units:\n").replace(
+        "nations: {JPN: {name: Japan}}", "nations: {JPN: {name: Japan}, USA: {name: United States}}"
+    )
+    notes = [n for n in load_text(text, "f.yaml").notes if "facing_deg" in n]
+    assert len(notes) == 2, notes
+    assert "sensors[0]: sensor 'tpy2': AN/TPY-2 covers 120° but no facing_deg is given" in notes[0]
+    assert "units[0]: unit 'thaad' (its own radar): AN/TPY-2 covers 120°" in notes[1]
+    assert "taken to search all round (360°)" in notes[1]

@@ -730,6 +730,35 @@ def default_value_notes(scenario: Scenario) -> list[Finding]:
     return out
 
 
+def facing_notes(scenario: Scenario, catalog: Catalog) -> list[Finding]:
+    """Radars with a limited field of regard placed without ``facing_deg``: they are
+    taken to search all round (360°), which is the documented default but rarely what a
+    120° single-face array does (a note, not a warning)."""
+    out: list[Finding] = []
+
+    def note(path: FieldPath, what: str, name: str) -> None:
+        sensor = catalog.sensors.get(name)
+        if sensor is None or sensor.kind != "radar" or sensor.field_of_regard_deg >= 360:
+            return
+        out.append(
+            (
+                path,
+                f"{what}: {name} covers {sensor.field_of_regard_deg:g}° but no facing_deg is "
+                "given, so it is taken to search all round (360°); give facing_deg (the "
+                "boresight's azimuth, degrees from north) to point it",
+            )
+        )
+
+    for i, sp in enumerate(scenario.sensors):
+        if sp.at is not None and sp.facing_deg is None:
+            note(("sensors", i), f"sensor '{sp.id}'", sp.type)
+    for i, u in enumerate(scenario.units):
+        platform = catalog.platforms.get(u.type)
+        if platform is not None and platform.radar != "none" and u.facing_deg is None:
+            note(("units", i), f"unit '{u.id}' (its own radar)", platform.radar)
+    return out
+
+
 def no_threats_warning(scenario: Scenario) -> str | None:
     """What a run of a scenario without threats measures (an economics-only file validates,
     and ``hoplon econ`` reads it; running it is a defense against no attack)."""

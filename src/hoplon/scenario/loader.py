@@ -25,7 +25,13 @@ from hoplon.errors import (
     did_you_mean,
     format_path,
 )
-from hoplon.scenario.checks import Finding, check_scenario, default_value_notes, merge_catalog
+from hoplon.scenario.checks import (
+    Finding,
+    check_scenario,
+    default_value_notes,
+    facing_notes,
+    merge_catalog,
+)
 from hoplon.scenario.schema import Scenario
 from hoplon.scenario.yamlio import KEY, Positions, parse_yaml, read_text
 
@@ -268,6 +274,7 @@ def load_data(
         data = json.dumps(raw, sort_keys=True, default=str).encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     inferred += default_value_notes(spec)
+    inferred += facing_notes(spec, catalog)
     notes = tuple(p.render(file) for p in findings_to_error(inferred, positions, file).problems)
     warnings = tuple(p.render(file) for p in findings_to_error(suspect, positions, file).problems)
     return LoadedScenario(
