@@ -92,6 +92,9 @@ def test_csv_and_xlsx_hold_the_json_figures(run_main, tmp_path: Path, kind: str)
         moved = [[r["from"], r["to"], r["interceptor"], r["mean_per_trial"]]
                  for r in data["acsa_transfers"]]  # fmt: skip
         assert [[*r[:3], float(r[3])] for r in sections["acsa_transfers"][1:]] == moved
+        mags = [[r["wave"], r["unit"], r["interceptor"], r["start_mean"], r["fired_mean"],
+                 r["held_mean"], r["empty_share"]] for r in data["magazines_by_wave"]]  # fmt: skip
+        assert [[*r[:3], *map(float, r[3:])] for r in sections["magazines_by_wave"][1:]] == mags
     if kind == "run-costs":
         costs = data["campaign_costs"]
         rows = sections[f"campaign_spend_usd_{costs['base_year']}"][1:]

@@ -329,3 +329,37 @@ def test_stand_off_missiles_are_their_own_type_in_the_attacker_s_spend():
         assert unit["unit_cost_nominal_usd"] == cat[kind].unit_cost_usd
         assert row["spend_usd"] == pytest.approx(row["count"] * unit["unit_cost_usd"], rel=1e-12)
     assert costs["threat_spend_usd"] == pytest.approx(sum(r["spend_usd"] for r in rows.values()))
+
+
+def test_magazines_wave_by_wave_add_up(tmp_path):
+    # a campaign's magazines were only given at the end of the last wave
+    result = hoplon.load(EXAMPLE.parent / "coalition-defense.yaml").run(trials=400)
+    rows = result.magazines_by_wave()
+    model = result.waves[0]
+    waves = [w.id for w in result.scenario.spec.waves]
+    assert [r["wave"] for r in rows] == [w for w in waves for _ in range(model.n_stocks)]
+    first, last = rows[: model.n_stocks], rows[-model.n_stocks :]
+    for s, r in enumerate(first):  # the first wave starts from the file's magazines
+        assert r["start_mean"] == pytest.approx(float(model.stock_initial[s]))
+    for r in rows:
+        assert r["start_mean"] == pytest.approx(r["fired_mean"] + r["held_mean"], abs=1e-5)
+        assert 0.0 <= r["empty_share"] <= 1.0
+        assert r["empty_share"] == 1.0 or r["held_mean"] > 0  # some trial kept one
+    # the last wave's end is the run's end; the waves' fired add up to the run's
+    left = result.outcomes.stock_left.mean(axis=0)
+    fired = result.outcomes.shots.mean(axis=0)
+    for s, r in enumerate(last):
+        assert r["held_mean"] == pytest.approx(float(left[s]), abs=1e-5)
+        assert sum(rows[w * model.n_stocks + s]["fired_mean"] for w in range(len(waves))) == (
+            pytest.approx(float(fired[s]), abs=1e-5)
+        )
+    assert result.to_dict()["magazines_by_wave"] == rows
+    from hoplon.present.html import render_report
+
+    page = tmp_path / "waves.html"
+    render_report(result, page)
+    html = page.read_text(encoding="utf-8")
+    assert "Magazines wave by wave" in html
+    assert f"<td>{waves[-1]}</td><td>{last[0]['unit']}</td>" in html
+    single = hoplon.load(EXAMPLE.parent / "japan-layered-bmd.yaml").run(trials=50)
+    assert single.magazines_by_wave() == [] and "magazines_by_wave" not in single.to_dict()

@@ -49,6 +49,9 @@ class Outcomes:
     decision_points: int = 0
     workers_used: int = 1  # processes that ran blocks (1: all in this process)
     stock_left: NDArray[np.int32] | None = None  # (N, S) held at the end of the last wave
+    # (W, 3, S), runs of several waves: per wave and stock, summed over the trials, the
+    # interceptors fired, those held at the wave's end, and the trials that ended it empty
+    wave_magazines: NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,14 @@ def run_trials(
     if moved_all:
         transfers = np.sum(moved_all, axis=0)
     stock_left = np.concatenate([outs[-1].stock_left for outs, _ in done], axis=0)
+    wave_magazines = None
+    if len(job.waves) > 1:  # sums, so the per-wave view costs (W, 3, S) whatever the trials
+        wave_magazines = np.zeros((len(job.waves), 3, stock_left.shape[1]))
+        for outs, _ in done:
+            for w, o in enumerate(outs):
+                wave_magazines[w, 0] += o.shots.sum(axis=0)
+                wave_magazines[w, 1] += o.stock_left.sum(axis=0)
+                wave_magazines[w, 2] += (o.stock_left == 0).sum(axis=0)
     events = [o.events for o in done[0][0]]
     return Outcomes(
         trials=trials,
@@ -169,4 +180,5 @@ def run_trials(
         decision_points=sum(p.count for p in job.plans),
         workers_used=1 if workers <= 1 or len(tasks) == 1 else min(workers, len(tasks)),
         stock_left=stock_left.astype(np.int32),
+        wave_magazines=wave_magazines,
     )

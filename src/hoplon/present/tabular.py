@@ -51,6 +51,11 @@ def run_sheets(data: Mapping[str, Any]) -> list[Sheet]:
         cols = ["wave", "status", "seconds", "interceptors", "value_at_risk", "expected_loss",
                 "bound", "gap", "gap_share"]  # fmt: skip
         extra.append(Sheet("plan", cols, [[p.get(c) for c in cols] for p in data["plan"]]))
+    if data.get("magazines_by_wave"):
+        cols = ["wave", "unit", "interceptor", "start_mean", "fired_mean", "held_mean",
+                "empty_share"]  # fmt: skip
+        rows = [[r[c] for c in cols] for r in data["magazines_by_wave"]]
+        extra.append(Sheet("magazines_by_wave", cols, rows))
     if data.get("acsa_transfers"):
         cols = ["from", "to", "interceptor", "mean_per_trial"]
         rows = [[t[c] for c in cols] for t in data["acsa_transfers"]]

@@ -329,6 +329,25 @@ def print_result(
         for uid, (fired, left) in held.items():
             units.add_row(plain(uid), f"{fired.mean:,.2f}", f"{left.mean:,.2f}")
         console.print(units)
+    if result.get("magazines_by_wave"):
+        from hoplon.present.text import fmt_percent
+
+        mags = Table(
+            title="Magazines wave by wave (mean per trial: held at the wave's start, fired, "
+            "left at its end; empty: the share of trials that end the wave with none)",
+            title_justify="left",
+        )
+        for col in ("wave", "unit", "interceptor"):
+            mags.add_column(col, overflow="fold")
+        for col in ("start", "fired", "left", "empty"):
+            mags.add_column(col, justify="right")
+        for r in result["magazines_by_wave"]:
+            mags.add_row(
+                plain(r["wave"]), plain(r["unit"]), plain(r["interceptor"]),
+                f"{r['start_mean']:,.2f}", f"{r['fired_mean']:,.2f}",
+                f"{r['held_mean']:,.2f}", fmt_percent(r["empty_share"]),
+            )  # fmt: skip
+        console.print(mags)
     if result.get("acsa_transfers"):
         moved = Table(
             title="Moved between waves (ACSA cross-servicing), mean per trial",

@@ -60,6 +60,7 @@ class Result:
                 if len(self.waves) > 1
                 else {}
             ),
+            **({"magazines_by_wave": rows} if (rows := self.magazines_by_wave()) else {}),
             "sample_trial": self.sample_trial(),
             **self._campaign_costs(),
             **(
@@ -162,6 +163,36 @@ class Result:
                 fired = self.outcomes.shots[:, mine].sum(axis=1)
                 out[uid] = (mean_estimate(fired), mean_estimate(left[:, mine].sum(axis=1)))
         return out
+
+    def magazines_by_wave(self) -> list[dict[str, Any]]:
+        """Runs of several waves: per wave, unit and interceptor, the means per trial of
+        the interceptors held at the wave's start (after any ACSA transfer), fired in it
+        and held at its end, and the share of trials that ended the wave with that
+        magazine empty. Empty for a single wave (``held_back`` says it all)."""
+        sums = self.outcomes.wave_magazines
+        if sums is None or len(self.waves) < 2:
+            return []
+        n = float(self.outcomes.trials)
+        model = self.waves[0]
+        names = [w.id for w in self.scenario.spec.waves] or [
+            f"wave {k + 1}" for k in range(len(self.waves))
+        ]
+        rows = []
+        for w, wave in enumerate(names):
+            for s in range(model.n_stocks):
+                fired, held, empty = (float(x) / n for x in sums[w, :, s])
+                rows.append(
+                    {
+                        "wave": wave,
+                        "unit": model.unit_ids[int(model.stock_unit[s])],
+                        "interceptor": model.interceptor_names[int(model.stock_interceptor[s])],
+                        "start_mean": round(held + fired, 6),
+                        "fired_mean": round(fired, 6),
+                        "held_mean": round(held, 6),
+                        "empty_share": round(empty, 6),
+                    }
+                )
+        return rows
 
     def doctrine_line(self) -> str:
         """What the scenario's doctrine does, in one line."""

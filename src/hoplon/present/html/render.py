@@ -167,6 +167,18 @@ def report_html(
             for uid, (fired, held) in result.held_back().items()
         ],
         campaign=_campaign(data.get("campaign_costs")),
+        wave_rows=[
+            {
+                "wave": r["wave"],
+                "unit": r["unit"],
+                "interceptor": r["interceptor"],
+                "start": f"{r['start_mean']:,.2f}",
+                "fired": f"{r['fired_mean']:,.2f}",
+                "left": f"{r['held_mean']:,.2f}",
+                "empty": fmt_percent(r["empty_share"]),
+            }
+            for r in data.get("magazines_by_wave", [])
+        ],
         transfer_rows=[
             {
                 "from": r["from"],
