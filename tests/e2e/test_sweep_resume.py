@@ -138,6 +138,7 @@ def test_a_sweep_killed_with_sigkill_resumes_exactly(tmp_path: Path) -> None:
     [
         (signal.SIGINT, 1, False, 130, "interrupted:"),  # Ctrl-C
         (signal.SIGTERM, 2, False, 143, "terminated (SIGTERM):"),  # kill PID
+        (signal.SIGTERM, 1, False, 143, "terminated (SIGTERM):"),  # the run in the command
         # a job scheduler stops the whole process group, the workers too (that they
         # take SIGTERM's default is tests/unit/test_worker_signals.py)
         (signal.SIGTERM, 2, True, 143, "terminated (SIGTERM):"),

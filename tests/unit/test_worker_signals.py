@@ -21,7 +21,12 @@ def test_the_worker_initialisers_restore_sigterm_s_default() -> None:
         _watch_parent(os.getppid())  # (its watch thread only acts if the parent goes)
         assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
         signal.signal(signal.SIGTERM, handler)
-        runner._init_worker(runner._JOB)  # type: ignore[arg-type]
+        runner._init_pool_worker(runner._JOB)  # type: ignore[arg-type]
         assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+        # a run in the calling process (one worker, or a Dask worker's thread) leaves
+        # the handler alone: it is the command's, and a thread may not set one
+        signal.signal(signal.SIGTERM, handler)
+        runner._init_worker(runner._JOB)  # type: ignore[arg-type]
+        assert signal.getsignal(signal.SIGTERM) is handler
     finally:
         signal.signal(signal.SIGTERM, before)

@@ -67,8 +67,12 @@ _JOB: _Job | None = None
 def _init_worker(job: _Job) -> None:
     global _JOB
     _JOB = job
-    # a forked worker inherits the command's SIGTERM handler; a stopped process group
-    # should end its workers quietly, as the default does
+
+
+def _init_pool_worker(job: _Job) -> None:
+    """A pool's worker process: the job, and SIGTERM's default (a forked worker inherits
+    the command's handler; a stopped process group should end its workers quietly)."""
+    _init_worker(job)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
@@ -139,7 +143,7 @@ def run_trials(
                 progress(task[2])
     else:
         with ProcessPoolExecutor(
-            max_workers=min(workers, len(tasks)), initializer=_init_worker, initargs=(job,)
+            max_workers=min(workers, len(tasks)), initializer=_init_pool_worker, initargs=(job,)
         ) as pool:
             for i, outs, moved in pool.map(_run_one, tasks):
                 results[i] = (outs, moved)
