@@ -465,7 +465,7 @@ def placement(scenario: Scenario, catalog: Catalog) -> tuple[list[Finding], list
     Returns:
         ``(errors, warnings)``, each a list of ``(field path, message)``.
     """
-    from hoplon.geodata import inland_beyond_km, land_within_km
+    from hoplon.geodata import inland_beyond_km
 
     ships: list[tuple[FieldPath, str, tuple[float, ...]]] = []
     landed: list[tuple[FieldPath, str, tuple[float, ...]]] = []
@@ -493,21 +493,15 @@ def placement(scenario: Scenario, catalog: Catalog) -> tuple[list[Finding], list
             ground.append((("sensors", i, "at"), what + ", a ground radar)", sp.at))
     errors: list[Finding] = []
     warnings: list[Finding] = []
-    if ground:
-        lat = [lat_lon_alt(at)[0] for _, _, at in ground]
-        lon = [lat_lon_alt(at)[1] for _, _, at in ground]
-        for (path, what, _), near in zip(
-            ground, land_within_km(lat, lon, LAND_AT_SEA_KM), strict=True
-        ):
-            if not near:
-                warnings.append(
-                    (
-                        path,
-                        f"{what} stands at sea, more than {LAND_AT_SEA_KM:g} km from any "
-                        "coast in the shipped coastlines (Natural Earth 1:50m); check the "
-                        "position ([latitude, longitude])",
-                    )
-                )
+    for path, what in _at_sea(ground):
+        warnings.append(
+            (
+                path,
+                f"{what} stands at sea, more than {LAND_AT_SEA_KM:g} km from any coast in "
+                "the shipped coastlines (Natural Earth 1:50m); check the position "
+                "([latitude, longitude])",
+            )
+        )
     if ships:
         lat = [lat_lon_alt(at)[0] for _, _, at in ships]
         lon = [lat_lon_alt(at)[1] for _, _, at in ships]
@@ -523,23 +517,32 @@ def placement(scenario: Scenario, catalog: Catalog) -> tuple[list[Finding], list
                         "([latitude, longitude])",
                     )
                 )
-    if landed:
-        lat = [lat_lon_alt(at)[0] for _, _, at in landed]
-        lon = [lat_lon_alt(at)[1] for _, _, at in landed]
-        for (path, what, _), near in zip(
-            landed, land_within_km(lat, lon, LAND_AT_SEA_KM), strict=True
-        ):
-            if not near:
-                errors.append(
-                    (
-                        path,
-                        f"{what} stands at sea, more than {LAND_AT_SEA_KM:g} km from any coast "
-                        "in the shipped coastlines (Natural Earth 1:50m); accepted: a position "
-                        "ashore ([latitude, longitude]), a ship platform, or `island: true` "
-                        "on an island too small for those coastlines",
-                    )
-                )
+    for path, what in _at_sea(landed):
+        errors.append(
+            (
+                path,
+                f"{what} stands at sea, more than {LAND_AT_SEA_KM:g} km from any coast in the "
+                "shipped coastlines (Natural Earth 1:50m); accepted: a position ashore "
+                "([latitude, longitude]), a ship platform, or `island: true` on an island "
+                "too small for those coastlines",
+            )
+        )
     return errors, warnings
+
+
+def _at_sea(
+    placed: list[tuple[FieldPath, str, tuple[float, ...]]],
+) -> list[tuple[FieldPath, str]]:
+    """The (field, description) of each placed item with no shipped land within
+    :data:`LAND_AT_SEA_KM` (all of them in one vectorised test)."""
+    if not placed:
+        return []
+    from hoplon.geodata import land_within_km
+
+    lat = [lat_lon_alt(at)[0] for _, _, at in placed]
+    lon = [lat_lon_alt(at)[1] for _, _, at in placed]
+    near = land_within_km(lat, lon, LAND_AT_SEA_KM)
+    return [(path, what) for (path, what, _), ok in zip(placed, near, strict=True) if not ok]
 
 
 def _doctrine(scenario: Scenario) -> Iterator[Finding]:
