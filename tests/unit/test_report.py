@@ -131,6 +131,13 @@ def test_the_campaign_costs_the_note_refers_to_are_in_the_report() -> None:
     assert f"Cost-exchange ratio {costs['cost_exchange_ratio']['mean']:.2f}" in html
     for row in costs["spend_by_nation_interceptor"]:
         assert f'<td class="num">{fmt_usd(row["spend_usd"]["mean"])}</td>' in html
+    # the attacker's spend and the replacement years, which only the terminal had
+    assert f"Attacker spend, constant {base} dollars" in html
+    for t in costs["threats"]:
+        assert f'<tr><td>{t["type"]}</td><td class="num">{t["count"]:,}</td>' in html
+    assert "Years to replace what the campaign expended" in html
+    for r in costs["replacement"]:
+        assert f'<td class="num">{r["units_per_year"]:,.1f}</td>' in html, r
     assert "Campaign costs, constant" not in render_report(_run(_japan_raw(), trials=50))
 
 

@@ -222,6 +222,30 @@ def _campaign(costs: dict[str, Any] | None) -> dict[str, Any] | None:
         nations.append({"nation": nation, "spend": spend, "ci": ci})
     total, total_ci = money(costs["interceptor_spend_usd"])
     ratio = (costs.get("cost_exchange_ratio") or {}).get("mean")  # None: no attacker cost
+    attacker = [
+        {"type": t["type"], "count": f"{t['count']:,}", "spend": fmt_usd(t["spend_usd"])}
+        for t in costs.get("threats", [])
+    ]
+    from hoplon.results.campaign import EXPENDED_PERCENTILE
+
+    pct = f"p{EXPENDED_PERCENTILE}"
+
+    def years(y: dict[str, Any] | None) -> str:
+        if y is None:
+            return "no supply"
+        return " / ".join("< 0.01" if 0 < v < 0.01 else f"{v:.3g}" for v in (y["mean"], y[pct]))
+
+    replacement = [
+        {
+            "nation": r["nation"],
+            "interceptor": r["interceptor"],
+            "expended": f"{r['expended']['mean']:,.2f} / {r['expended'][pct]:g}",
+            "units": f"{r['units_per_year']:,.1f}",
+            "years": years(r.get("years")),
+            "own": years(r.get("years_own_lines_only")),
+        }
+        for r in costs.get("replacement") or []
+    ]
     return {
         "base_year": costs["base_year"],
         "deflator": {"us-gdp": "US GDP deflator"}.get(costs["deflator"], costs["deflator"]),
@@ -231,6 +255,9 @@ def _campaign(costs: dict[str, Any] | None) -> dict[str, Any] | None:
         "total_ci": total_ci,
         "threat_spend": fmt_usd(costs["threat_spend_usd"]),
         "ratio": "—" if ratio is None else f"{ratio:.2f}",
+        "attacker": attacker,
+        "replacement": replacement,
+        "percentile": EXPENDED_PERCENTILE,
     }
 
 
