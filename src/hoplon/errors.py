@@ -147,8 +147,9 @@ def parse_field_path(text: str) -> FieldPath:
     return tuple(p.text if isinstance(p, Select) else p for p in parse_path(text))
 
 
-def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
-    """A ``did you mean ...?`` suffix naming the closest choices, or an empty string."""
+def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """The choices closest to ``word`` (at most ``n``), ignoring case when none is close
+    as written."""
     choices = list(choices)
     close = get_close_matches(word, choices, n=n, cutoff=0.6)
     if not close:
@@ -156,6 +157,12 @@ def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
         close = [
             lowered[c] for c in get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.6)
         ]
+    return close
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
+    """A ``did you mean ...?`` suffix naming the closest choices, or an empty string."""
+    close = closest(word, choices, n)
     if not close:
         return ""
     return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"

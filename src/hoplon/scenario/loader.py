@@ -10,7 +10,6 @@ import hashlib
 import types
 import typing
 from dataclasses import dataclass
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
@@ -22,6 +21,7 @@ from hoplon.errors import (
     FieldValueError,
     InputError,
     Problem,
+    closest,
     did_you_mean,
     format_path,
 )
@@ -199,7 +199,7 @@ def validation_problems(
         loc = tuple(err["loc"])
         if err["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
             _, parent = _walk(root, loc[:-1])
-            close = get_close_matches(loc[-1], _accepted(parent), n=1, cutoff=0.6)
+            close = closest(loc[-1], _accepted(parent), n=1)  # the field it names
             if close:
                 meant.add((*loc[:-1], close[0]))
     for err in errors:
