@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from hoplon.present.text import bounds, fmt_percent, musd, pattern
+from hoplon.present.text import bounds, fmt_percent, musd, pattern, years_text
 from hoplon.results.campaign import EXPENDED_PERCENTILE
 from hoplon.safetext import plain
 
@@ -262,10 +262,10 @@ def render_campaign_costs(data: Mapping[str, Any], console: Console) -> None:
                 _num(row["own_units_per_year"], 1),
                 shared,
                 _num(row["units_per_year"], 1),
-                _years_text(row["years"], p),
-                _years_text(row["years_own_lines_only"], p),
+                years_text(row["years"], p),
+                years_text(row["years_own_lines_only"], p),
                 "" if w is None else _num(w["units_per_year"], 1),
-                "" if w is None else _years_text(w["years"], p),
+                "" if w is None else years_text(w["years"], p),
             )
         console.print(table)
 
@@ -276,22 +276,6 @@ def render_campaign_costs(data: Mapping[str, Any], console: Console) -> None:
     console.print(Text("Campaign-cost assumptions", style="bold"))
     for i, note in enumerate(data["assumptions"], 1):
         console.print(plain(f"  {i}. {note}", newlines=True), highlight=False)
-
-
-def _years_text(years: Mapping[str, float] | None, p: str) -> str:
-    if years is None:
-        return "no supply"
-    return f"{_years(years['mean'])} / {_years(years[p])}"
-
-
-def _years(value: float) -> str:
-    """Years to three significant digits; under a hundredth of a year (about 4 days),
-    ``< 0.01``, not ``4.74e-05``."""
-    if value == 0:
-        return "0"
-    if value < 0.01:
-        return "< 0.01"
-    return f"{value:.3g}"
 
 
 def _cost_label(data: Mapping[str, Any]) -> str:

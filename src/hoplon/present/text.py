@@ -189,6 +189,19 @@ def money_basis_text(result: dict[str, Any]) -> str:
     return text + " (an economics: section puts them in one base year: docs/economics.md)."
 
 
+def years_text(years: Mapping[str, float] | None, p: str) -> str:
+    """Replacement years as ``mean / percentile`` (``p``: the key of the percentile), each
+    to three significant digits, under a hundredth of a year (about 4 days) ``< 0.01``,
+    not ``4.74e-05``; ``no supply`` without any production line."""
+    if years is None:
+        return "no supply"
+
+    def one(value: float) -> str:
+        return "< 0.01" if 0 < value < 0.01 else f"{value:.3g}"
+
+    return f"{one(years['mean'])} / {one(years[p])}"
+
+
 def _many(n: int, one: str, more: str | None = None) -> str:
     """``1 consortium``, ``2 consortia``; ``more`` defaults to ``one`` + s."""
     return f"{n:,} {one if n == 1 else more or one + 's'}"

@@ -27,6 +27,7 @@ from hoplon.present.text import (
     money_basis_text,
     plan_text,
     unchanged_text,
+    years_text,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -153,7 +154,7 @@ def report_html(
             " confidence interval of the estimate. Spend is the mean per trial."
             + (f" {value_basis_text(data['value_basis'])}" if data.get("value_basis") else "")
             + f" {money_basis_text(data)}"
-            + (f" {unchanged_text(data)}" if unchanged_text(data) else "")
+            + (f" {same}" if (same := unchanged_text(data)) else "")
         ),
         has_threats=has_threats,
         cards=cards(data),
@@ -230,19 +231,14 @@ def _campaign(costs: dict[str, Any] | None) -> dict[str, Any] | None:
 
     pct = f"p{EXPENDED_PERCENTILE}"
 
-    def years(y: dict[str, Any] | None) -> str:
-        if y is None:
-            return "no supply"
-        return " / ".join("< 0.01" if 0 < v < 0.01 else f"{v:.3g}" for v in (y["mean"], y[pct]))
-
     replacement = [
         {
             "nation": r["nation"],
             "interceptor": r["interceptor"],
             "expended": f"{r['expended']['mean']:,.2f} / {r['expended'][pct]:g}",
             "units": f"{r['units_per_year']:,.1f}",
-            "years": years(r.get("years")),
-            "own": years(r.get("years_own_lines_only")),
+            "years": years_text(r.get("years"), pct),
+            "own": years_text(r.get("years_own_lines_only"), pct),
         }
         for r in costs.get("replacement") or []
     ]
