@@ -709,9 +709,8 @@ def default_value_notes(scenario: Scenario) -> list[Finding]:
     """Units a raid targets that keep the default value 1 while the assets are valued
     otherwise: ``value_protected`` and the planned doctrine weigh them at 1, which is
     rarely what was meant beside cities worth 100 (a note, not a warning)."""
-    raids = [*scenario.threats, *(r for w in scenario.waves for r in w.threats)]
     aimed: dict[str, list[str]] = {}
-    for r in raids:
+    for r in scenario.raids:
         aimed.setdefault(r.target, []).append(r.id)
     given = [u.value for u in scenario.units if "value" in u.model_fields_set]
     values = sorted({a.value for a in scenario.assets} | set(given))
