@@ -330,6 +330,11 @@ def compute_footprint(
 def _reaches_pole(centre: tuple[float, float], extent_km: float, grid_km: float) -> bool:
     """Whether the square grid reaches within a degree of a pole (its cells would fold)."""
     lat, _, dlat, _ = footprint_grid(centre, extent_km, grid_km)
+    return _pole_in(lat, dlat)
+
+
+def _pole_in(lat: Any, dlat: float) -> bool:
+    """Whether grid rows at ``lat`` (cells ``dlat`` high) reach within a degree of a pole."""
     return bool(abs(lat[0] - dlat / 2) > 89.0 or abs(lat[-1] + dlat / 2) > 89.0)
 
 
@@ -355,13 +360,13 @@ def _on_grid(
             "use a larger --grid-km or a smaller --extent-km",
             field="--grid-km",
         )
-    if _reaches_pole(centre, extent_km, grid_km):
+    lat, lon, dlat, dlon = footprint_grid(centre, extent_km, grid_km)
+    if _pole_in(lat, dlat):
         raise InputError.single(
             f"the grid ({extent_km:g} km across, cells of {grid_km:g} km) reaches a pole; "
             "use a smaller --extent-km or --grid-km",
             field="--grid-km" if grid_km >= extent_km else "--extent-km",
         )
-    lat, lon, dlat, dlon = footprint_grid(centre, extent_km, grid_km)
     aim_lat, aim_lon = (a.ravel() for a in np.meshgrid(lat, lon, indexing="ij"))
     aim_lon_wrapped = (aim_lon + 180.0) % 360.0 - 180.0
     dist = GEOD.inv(np.full_like(aim_lat, launch[1]), np.full_like(aim_lat, launch[0]),
